@@ -1,0 +1,298 @@
+#include "net/rate_governor.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace okta_bulk {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::nanoseconds;
+using std::chrono::seconds;
+
+// Multiplicative decrease of the in-flight cap on a concurrency 429. With the slow climb
+// past the last bad cap (below), the cap spends most of its time at the largest value that
+// worked, so even a deep cut costs little; 0.75 recovers from a cut in two or three
+// round trips while still halving an overshoot of 32 vs 10 in four.
+constexpr double kDecrease = 0.75;
+// Below the cap that last failed, the cap grows by one after a run of `cap` successes (about
+// one round trip); at or above it, only after kSlowClimbRuns such runs, so probing the
+// limit costs one 429 every kSlowClimbRuns round trips instead of every other one.
+constexpr int kSlowClimbRuns = 16;
+// Learnt margin added to an own-start reset estimate whenever such a probe meets a 429.
+constexpr milliseconds kMarginStep{10};
+constexpr milliseconds kMarginDecay{1};
+constexpr milliseconds kMaxMargin{500};
+// Without a usable Date or reset, a spent bucket is probed this often.
+constexpr seconds kBlindProbeDelay{1};
+// Sanity bounds for server times: a reset more than this after Date is garbage, and epoch
+// seconds beyond kMaxEpochS (year 2096) would overflow nanosecond arithmetic.
+constexpr int64_t kMaxWindowS = 3600;
+constexpr int64_t kMaxEpochS = 4'000'000'000;
+constexpr int64_t kNsPerS = 1'000'000'000;
+
+int64_t Ns(RateGovernor::TimePoint t) {
+  return std::chrono::duration_cast<nanoseconds>(t.time_since_epoch()).count();
+}
+
+RateGovernor::TimePoint FromNs(int64_t ns) {
+  return RateGovernor::TimePoint(
+      std::chrono::duration_cast<RateGovernor::Clock::duration>(nanoseconds(ns)));
+}
+
+}  // namespace
+
+RateGovernor::RateGovernor(GovernorOptions options)
+    : options_(options), rng_(options.seed) {
+  options_.max_in_flight = std::max(1, options_.max_in_flight);
+  if (!(options_.max_share > 0.0 && options_.max_share <= 1.0)) options_.max_share = 1.0;
+  cap_ = options_.max_in_flight;
+}
+
+int64_t RateGovernor::Reserve(const BucketState& s) const {
+  // Requests of the window left to others: limit - floor(limit * F).
+  const auto budget = static_cast<int64_t>(
+      std::floor(static_cast<double>(s.limit) * options_.max_share + 1e-9));
+  return s.limit - budget;
+}
+
+bool RateGovernor::Spent(const BucketState& s) const {
+  return s.known && s.remaining <= Reserve(s);
+}
+
+RateGovernor::Decision RateGovernor::TryAcquire(Bucket bucket, TimePoint now) {
+  if (in_flight_ >= cap_) return {false, TimePoint::max()};
+  BucketState& s = State(bucket);
+  bool probe = false;
+  if (!s.known || Spent(s)) {
+    // Nothing known yet, or the window is spent: one request at a time finds out.
+    if (s.probe_outstanding) return {false, TimePoint::max()};
+    if (!s.known && s.in_flight > 0) return {false, TimePoint::max()};
+    if (s.known && !s.probe_scheduled) ScheduleProbe(s, now);
+    if (s.probe_scheduled && now < s.probe_at) return {false, s.probe_at};
+    probe = true;
+  } else if (s.remaining - s.in_flight <= Reserve(s)) {
+    // The rest of the window is already promised to requests in flight (in_flight > 0).
+    return {false, TimePoint::max()};
+  }
+  ++s.in_flight;
+  ++s.sent;
+  ++in_flight_;
+  if (probe) {
+    s.probe_outstanding = true;
+    s.probe_sent_at = now;
+    ++s.probes;
+  }
+  return {true, now};
+}
+
+void RateGovernor::Release(BucketState& s) {
+  if (s.in_flight > 0) --s.in_flight;
+  if (in_flight_ > 0) --in_flight_;
+}
+
+void RateGovernor::OnResponse(Bucket bucket, int http_status, const RateLimitSnapshot& rl,
+                              TimePoint now, TimePoint sent_at) {
+  BucketState& s = State(bucket);
+  Release(s);
+  ++s.responses;
+  const bool is_probe = s.probe_outstanding && sent_at >= s.probe_sent_at;
+  if (http_status == 429 && rl.IsConcurrencyLimit()) {
+    // Too many in flight org-wide: not a bucket matter, so the bucket learns nothing and
+    // another probe may go at once.
+    OnConcurrencyLimited(sent_at, now);
+    if (is_probe) s.probe_outstanding = false;
+    return;
+  }
+  OnConcurrencyOk(sent_at);
+  LearnClock(rl, now, sent_at);
+  const bool rate_limited = http_status == 429;
+  if (rate_limited) ++s.rate_limited;
+  LearnBucket(s, http_status, rl, now, sent_at);
+  if (is_probe) ResolveProbe(s, rate_limited, now);
+  if (Spent(s) && !s.probe_scheduled) ScheduleProbe(s, now);
+}
+
+void RateGovernor::OnNoResponse(Bucket bucket, TimePoint /*now*/, TimePoint sent_at) {
+  BucketState& s = State(bucket);
+  Release(s);
+  // A lost probe taught nothing; let another one go.
+  if (s.probe_outstanding && sent_at >= s.probe_sent_at) s.probe_outstanding = false;
+}
+
+void RateGovernor::LearnClock(const RateLimitSnapshot& rl, TimePoint now, TimePoint sent_at) {
+  if (!rl.date_epoch_s || *rl.date_epoch_s > kMaxEpochS) return;
+  // The server stamped Date at some instant g with sent_at <= g <= now, and
+  // Date <= server(g) < Date + 1 s. Hence Date - now <= offset < Date + 1 s - sent_at.
+  const int64_t date_ns = *rl.date_epoch_s * kNsPerS;
+  const int64_t lo = date_ns - Ns(now);
+  const int64_t hi = date_ns + kNsPerS - Ns(sent_at);
+  if (!offset_lo_ns_ || lo > *offset_lo_ns_) offset_lo_ns_ = lo;
+  if (!offset_hi_ns_ || hi < *offset_hi_ns_) offset_hi_ns_ = hi;
+  if (*offset_lo_ns_ >= *offset_hi_ns_) {
+    // Contradiction: the server's clock stepped, or drifted over a long run, or several
+    // servers disagree. Start over from this observation.
+    offset_lo_ns_ = lo;
+    offset_hi_ns_ = hi;
+  }
+}
+
+void RateGovernor::LearnBucket(BucketState& s, int http_status, const RateLimitSnapshot& rl,
+                               TimePoint now, TimePoint sent_at) {
+  const bool rate_limited = http_status == 429;
+  bool usable = rl.HasBucketState() && *rl.limit > 0 && *rl.reset_epoch_s <= kMaxEpochS;
+  if (usable && rl.date_epoch_s) {
+    const int64_t gap = *rl.reset_epoch_s - *rl.date_epoch_s;
+    if (gap < -1 || gap > kMaxWindowS) {
+      usable = false;  // a reset that cannot belong to this response
+    } else if (gap > s.window_s) {
+      // The response that opened a window shows reset - Date == window (integral windows).
+      s.window_s = gap;
+    }
+  }
+  if (!usable) {
+    if (rate_limited) {
+      // Spent, but we cannot tell until when: probe blindly.
+      if (s.known) s.remaining = 0;
+      if (!s.probe_scheduled) {
+        s.probe_scheduled = true;
+        s.probe_at = now + kBlindProbeDelay;
+        s.probe_from_own_start = false;
+      }
+    }
+    return;
+  }
+  const int64_t limit = *rl.limit;
+  const int64_t reset = *rl.reset_epoch_s;
+  const int64_t remaining = rate_limited ? 0 : std::min(*rl.remaining, limit);
+  if (!s.known || reset > s.reset_epoch_s) {
+    // A later reset means a new window (as Okta's Terraform provider reads it, §1.8).
+    s.known = true;
+    s.limit = limit;
+    s.remaining = remaining;
+    s.reset_epoch_s = reset;
+    s.probe_scheduled = false;
+  } else if (reset == s.reset_epoch_s) {
+    s.limit = limit;
+    s.remaining = std::min(s.remaining, remaining);  // out-of-order answers never add budget
+  } else {
+    return;  // an answer from an earlier window
+  }
+  if (!rate_limited && remaining == limit - 1 && s.window_start_reset != reset) {
+    // This request was the window's first counted one: the window began between send and
+    // receive. The midpoint is right when the two legs take equally long.
+    s.window_start = sent_at + (now - sent_at) / 2;
+    s.window_start_reset = reset;
+  }
+}
+
+void RateGovernor::ResolveProbe(BucketState& s, bool rate_limited, TimePoint now) {
+  s.probe_outstanding = false;
+  if (!rate_limited) {
+    if (s.failed_probes == 0 && s.probe_from_own_start)
+      s.probe_margin = std::max(Clock::duration::zero(), s.probe_margin - kMarginDecay);
+    s.failed_probes = 0;
+    return;
+  }
+  ++s.failed_probes;
+  if (s.probe_from_own_start && s.failed_probes == 1)
+    s.probe_margin = std::min<Clock::duration>(kMaxMargin, s.probe_margin + kMarginStep);
+  if (s.probe_scheduled) {
+    // Same window, still spent: we were early. Wait a little longer each time.
+    const auto step = std::chrono::duration_cast<Clock::duration>(options_.probe_backoff);
+    const auto base = step * s.failed_probes;
+    s.probe_at = now + base * 3 / 4 + Jitter(base / 2);
+    s.probe_from_own_start = false;
+  }
+  // Otherwise LearnBucket saw a new window that is already spent; OnResponse schedules.
+}
+
+std::optional<RateGovernor::TimePoint> RateGovernor::EstimateReset(const BucketState& s,
+                                                                   bool* from_own_start) const {
+  *from_own_start = false;
+  // The true reset on the server is in [R, R + 1 s): the header is floored (§1.1 and the
+  // mock). With offset in [lo, hi), its local time is in (R - hi, R + 1 s - lo).
+  std::optional<TimePoint> earliest;
+  std::optional<TimePoint> latest;
+  if (offset_hi_ns_) earliest = FromNs(s.reset_epoch_s * kNsPerS - *offset_hi_ns_);
+  if (offset_lo_ns_) latest = FromNs((s.reset_epoch_s + 1) * kNsPerS - *offset_lo_ns_);
+  if (s.window_start && s.window_start_reset == s.reset_epoch_s && s.window_s > 0) {
+    TimePoint t = *s.window_start + seconds(s.window_s);
+    if (earliest && t < *earliest) return earliest;
+    if (latest && t > *latest) return latest;
+    *from_own_start = true;
+    return t;
+  }
+  return earliest;
+}
+
+void RateGovernor::ScheduleProbe(BucketState& s, TimePoint now) {
+  bool own = false;
+  std::optional<TimePoint> reset = EstimateReset(s, &own);
+  TimePoint t = reset ? *reset : now + kBlindProbeDelay;
+  if (own) t += s.probe_margin;
+  t += Jitter(std::chrono::duration_cast<Clock::duration>(options_.reset_jitter));
+  s.probe_at = t;
+  s.probe_scheduled = true;
+  s.probe_from_own_start = own;
+}
+
+void RateGovernor::OnConcurrencyLimited(TimePoint sent_at, TimePoint now) {
+  ++concurrency_429s_;
+  // Requests sent before the last cut were sent under the old cap; the cut covers them.
+  if (sent_at < last_decrease_) return;
+  ceiling_ = cap_;
+  cap_ = std::max(1, static_cast<int>(std::floor(cap_ * kDecrease)));
+  last_decrease_ = now;
+  success_run_ = 0;
+}
+
+void RateGovernor::OnConcurrencyOk(TimePoint sent_at) {
+  if (sent_at < last_decrease_ || cap_ >= options_.max_in_flight) return;
+  ++success_run_;
+  const bool near_ceiling = ceiling_ > 0 && cap_ + 1 >= ceiling_;
+  const int need = near_ceiling ? cap_ * kSlowClimbRuns : cap_;
+  if (success_run_ < need) return;
+  ++cap_;
+  success_run_ = 0;
+  if (cap_ > ceiling_) ceiling_ = 0;  // the old limit no longer holds: climb fast again
+}
+
+RateGovernor::Clock::duration RateGovernor::Jitter(Clock::duration max) {
+  if (max <= Clock::duration::zero()) return Clock::duration::zero();
+  std::uniform_int_distribution<Clock::rep> dist(0, max.count());
+  return Clock::duration(dist(rng_));
+}
+
+RateGovernor::Clock::duration RateGovernor::ConcurrencyRetryDelay() {
+  const auto lo = std::chrono::duration_cast<Clock::duration>(options_.concurrency_pause_min);
+  const auto hi = std::chrono::duration_cast<Clock::duration>(options_.concurrency_pause_max);
+  return lo + Jitter(hi - lo);
+}
+
+std::optional<RateGovernor::TimePoint> RateGovernor::ServerToLocal(int64_t server_epoch_s) const {
+  if (!offset_lo_ns_ || !offset_hi_ns_ || server_epoch_s > kMaxEpochS) return std::nullopt;
+  const int64_t mid = *offset_lo_ns_ + (*offset_hi_ns_ - *offset_lo_ns_) / 2;
+  return FromNs(server_epoch_s * kNsPerS - mid);
+}
+
+RateGovernor::BucketStats RateGovernor::Stats(Bucket bucket) const {
+  const BucketState& s = State(bucket);
+  BucketStats out;
+  if (s.known) {
+    out.limit = s.limit;
+    out.remaining = s.remaining;
+    out.reset_epoch_s = s.reset_epoch_s;
+    bool own = false;
+    out.reset_local = EstimateReset(s, &own);
+  }
+  if (s.window_s > 0) out.window = seconds(s.window_s);
+  out.in_flight = s.in_flight;
+  out.sent = s.sent;
+  out.responses = s.responses;
+  out.rate_limited = s.rate_limited;
+  out.probes = s.probes;
+  return out;
+}
+
+}  // namespace okta_bulk

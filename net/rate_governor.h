@@ -1,0 +1,166 @@
+// The client's rate governor: decides when a request may be sent so that Okta's per-bucket
+// rate limits (contract §1.1-1.4) are spent to the last request with almost no 429s, and the
+// org's concurrency limit (§1.5) is respected. Pure logic on a caller-supplied clock: no I/O,
+// no Asio, no threads.
+#pragma once
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <random>
+
+#include "net/okta_buckets.h"
+#include "net/rate_limit_headers.h"
+
+namespace okta_bulk {
+
+struct GovernorOptions {
+  // Global cap on requests in flight (--concurrency); also the ceiling the adaptive
+  // concurrency cap climbs back to.
+  int max_in_flight = 8;
+  // --max-share F, 0 < F <= 1: use at most floor(limit * F) requests of any bucket's window,
+  // leaving the rest to the org's other integrations.
+  double max_share = 1.0;
+  // Random extra wait, uniform in [0, reset_jitter], added to the estimated reset of a spent
+  // bucket before its probe goes out.
+  std::chrono::milliseconds reset_jitter{10};
+  // Pause before re-probing a bucket whose probe met a 429; the k-th consecutive failed
+  // probe waits about k times this (jittered), so an unknown reset phase costs few 429s.
+  std::chrono::milliseconds probe_backoff{50};
+  // Bounds of ConcurrencyRetryDelay().
+  std::chrono::milliseconds concurrency_pause_min{25};
+  std::chrono::milliseconds concurrency_pause_max{150};
+  // Seed of the governor's own random engine (jitter); fixed seeds make runs repeatable.
+  uint64_t seed = 1;
+};
+
+// Decides, per Okta rate-limit bucket and globally, when a request may be sent, learning from
+// every response's x-rate-limit-* and Date headers. Single-threaded: one owner (the event
+// loop thread) calls every method; time is always passed in, so tests drive it in virtual
+// time. Holds no references.
+//
+// How a caller drives it: before sending, TryAcquire(bucket, now). On `go` a permit is held
+// and the request must be sent; exactly one of OnResponse / OnNoResponse must follow, with
+// `sent_at` equal to the `now` of that TryAcquire. On `!go`, wait until `retry_at` and ask
+// again; `retry_at == time_point::max()` means "until the next OnResponse/OnNoResponse of any
+// request" (there is always one in flight then).
+class RateGovernor {
+ public:
+  using Clock = std::chrono::steady_clock;
+  using TimePoint = Clock::time_point;
+
+  struct Decision {
+    bool go = false;
+    // When !go: when to ask again; TimePoint::max() = after some permit is released.
+    TimePoint retry_at = TimePoint::max();
+  };
+
+  // What the governor knows about one bucket, for progress, reports and benches.
+  struct BucketStats {
+    std::optional<int64_t> limit;        // last X-Rate-Limit-Limit of the current window
+    std::optional<int64_t> remaining;    // lowest X-Rate-Limit-Remaining of the window
+    std::optional<int64_t> reset_epoch_s;  // server epoch seconds of the window's reset
+    std::optional<TimePoint> reset_local;  // the same on the local steady clock (estimate)
+    std::optional<std::chrono::seconds> window;  // learnt window length
+    int in_flight = 0;
+    int64_t sent = 0;
+    int64_t responses = 0;
+    int64_t rate_limited = 0;  // bucket 429s (not concurrency 429s)
+    int64_t probes = 0;        // single requests sent to find out whether a window reset
+  };
+
+  explicit RateGovernor(GovernorOptions options = {});
+
+  // May a request in `bucket` be sent at `now`? On go, one permit is held (counted in flight
+  // for the bucket and globally) until OnResponse/OnNoResponse.
+  Decision TryAcquire(Bucket bucket, TimePoint now);
+
+  // Releases the permit taken at `sent_at` and learns from the response: the bucket's limit,
+  // remaining and reset (a 429 teaches "spent" at once), the server clock from Date, and the
+  // concurrency limit from a 429 with X-Rate-Limit-Limit: 0.
+  void OnResponse(Bucket bucket, int http_status, const RateLimitSnapshot& rl, TimePoint now,
+                  TimePoint sent_at);
+
+  // Releases the permit taken at `sent_at` after a transport failure (no response).
+  void OnNoResponse(Bucket bucket, TimePoint now, TimePoint sent_at);
+
+  // A short random pause (concurrency_pause_min..max) before retrying a request that met a
+  // concurrency 429.
+  Clock::duration ConcurrencyRetryDelay();
+
+  // Observability.
+  BucketStats Stats(Bucket bucket) const;
+  int InFlight() const { return in_flight_; }
+  int InFlightCap() const { return cap_; }
+  int64_t ConcurrencyLimited() const { return concurrency_429s_; }
+  // Current bounds on (server epoch - local steady) in nanoseconds, learnt from Date; nullopt
+  // before the first Date.
+  std::optional<int64_t> ServerOffsetLowNs() const { return offset_lo_ns_; }
+  std::optional<int64_t> ServerOffsetHighNs() const { return offset_hi_ns_; }
+  // Converts a server epoch time to the local steady clock with the current offset estimate.
+  std::optional<TimePoint> ServerToLocal(int64_t server_epoch_s) const;
+
+ private:
+  struct BucketState {
+    // Window, as the server reports it. `known` once a full observation arrived.
+    bool known = false;
+    int64_t limit = 0;
+    int64_t remaining = 0;
+    int64_t reset_epoch_s = 0;
+    // Longest (reset - Date) seen: the window length for integral windows (Okta: 60 s).
+    int64_t window_s = 0;
+    // Local steady estimate of when the current window started, when one of our requests
+    // opened it (its response said remaining == limit - 1): midpoint of send and receive.
+    std::optional<TimePoint> window_start;
+    int64_t window_start_reset = 0;  // the reset_epoch_s that window_start belongs to
+
+    // Spent-bucket probing: when the bucket is spent, one request (the probe) may go at
+    // probe_at; the rest wait for its answer.
+    bool probe_scheduled = false;  // probe_at is valid for reset_epoch_s
+    TimePoint probe_at{};
+    bool probe_from_own_start = false;  // probe_at came from window_start (not the header)
+    bool probe_outstanding = false;
+    TimePoint probe_sent_at{};
+    int failed_probes = 0;  // consecutive probes that met a 429
+    Clock::duration probe_margin{};  // learnt extra wait after an own-start estimate
+
+    int in_flight = 0;
+    int64_t sent = 0;
+    int64_t responses = 0;
+    int64_t rate_limited = 0;
+    int64_t probes = 0;
+  };
+
+  BucketState& State(Bucket b) { return buckets_[static_cast<std::size_t>(b)]; }
+  const BucketState& State(Bucket b) const { return buckets_[static_cast<std::size_t>(b)]; }
+  int64_t Reserve(const BucketState& s) const;
+  bool Spent(const BucketState& s) const;
+  void Release(BucketState& s);
+  void LearnClock(const RateLimitSnapshot& rl, TimePoint now, TimePoint sent_at);
+  void LearnBucket(BucketState& s, int http_status, const RateLimitSnapshot& rl, TimePoint now,
+                   TimePoint sent_at);
+  void ResolveProbe(BucketState& s, bool rate_limited, TimePoint now);
+  void ScheduleProbe(BucketState& s, TimePoint now);
+  std::optional<TimePoint> EstimateReset(const BucketState& s, bool* from_own_start) const;
+  void OnConcurrencyLimited(TimePoint sent_at, TimePoint now);
+  void OnConcurrencyOk(TimePoint sent_at);
+  Clock::duration Jitter(Clock::duration max);
+
+  GovernorOptions options_;
+  std::mt19937_64 rng_;
+  std::array<BucketState, kBucketCount> buckets_{};
+
+  // Server clock: bounds on (server epoch ns - local steady ns).
+  std::optional<int64_t> offset_lo_ns_;
+  std::optional<int64_t> offset_hi_ns_;
+
+  // Global in-flight accounting and the adaptive concurrency cap (AIMD).
+  int in_flight_ = 0;
+  int cap_ = 1;
+  int ceiling_ = 0;  // cap at the last concurrency 429 (0: none known); climb past it slowly
+  int success_run_ = 0;
+  TimePoint last_decrease_{TimePoint::min()};
+  int64_t concurrency_429s_ = 0;
+};
+
+}  // namespace okta_bulk
