@@ -1,0 +1,22 @@
+// okta-mock: a local imitation of an Okta org for tests and benchmarks. See --help.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "tools/okta_mock/mock_options.h"
+#include "tools/okta_mock/mock_server.h"
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string error;
+  auto options = okta_bulk::mock::ParseMockOptions(args, &error);
+  if (!options) {
+    std::cerr << "okta-mock: " << error << "\n";
+    return 2;
+  }
+  if (options->help) {
+    std::cout << okta_bulk::mock::MockUsage();
+    return 0;
+  }
+  return okta_bulk::mock::RunMockServer(*options, std::cout);
+}

@@ -1,0 +1,223 @@
+#include "tools/okta_mock/mock_server.h"
+
+#include <csignal>
+#include <exception>
+#include <iostream>
+#include <optional>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include "tools/okta_mock/mock_tenant.h"
+
+namespace okta_bulk::mock {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+
+constexpr auto kIdleTimeout = 120s;        // keep-alive connection with no request
+constexpr auto kWriteTimeout = 30s;
+constexpr auto kHandshakeTimeout = 10s;
+// A hung request stops counting as in flight after this long, so --fault-hang does not
+// poison --concurrency for the rest of the run. The socket stays open until the peer leaves.
+constexpr auto kHangRelease = 10s;
+constexpr std::size_t kBodyLimit = 16 * 1024 * 1024;
+
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+
+// Calls MockTenant::Release() once, unless the response was never counted as in flight.
+class InFlightGuard {
+ public:
+  explicit InFlightGuard(MockTenant* tenant) : tenant_(tenant) {}
+  ~InFlightGuard() { Release(); }
+  InFlightGuard(const InFlightGuard&) = delete;
+  InFlightGuard& operator=(const InFlightGuard&) = delete;
+  void Release() {
+    if (tenant_) tenant_->Release();
+    tenant_ = nullptr;
+  }
+
+ private:
+  MockTenant* tenant_;
+};
+
+auto LogErrors(const char* what) {
+  return [what](std::exception_ptr e) {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      std::cerr << "okta-mock: " << what << ": " << ex.what() << "\n";
+    }
+  };
+}
+
+// Serves requests on one connection until the peer closes, a timeout, `Connection: close`,
+// a reset fault or a hang fault.
+template <class Stream>
+asio::awaitable<void> ServeRequests(Stream& stream, MockTenant& tenant) {
+  beast::flat_buffer buffer;
+  auto& lowest = beast::get_lowest_layer(stream);
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.body_limit(kBodyLimit);
+    lowest.expires_after(kIdleTimeout);
+    auto [read_ec, read_n] = co_await http::async_read(stream, buffer, parser, kUseTuple);
+    if (read_ec) co_return;
+    const http::request<http::string_body>& req = parser.get();
+    MockRequest mreq{req.method_string(), req.target(), req[http::field::authorization], req.body()};
+    MockResponse mres = tenant.Handle(mreq, Clock::now());
+    InFlightGuard guard(mres.in_flight ? &tenant : nullptr);
+
+    if (mres.action == MockAction::kHang) {
+      timer.expires_after(kHangRelease);
+      [[maybe_unused]] auto [timer_ec] = co_await timer.async_wait(kUseTuple);
+      guard.Release();
+      // Keep the socket open, discarding input, until the peer gives up.
+      char sink[1024];
+      for (;;) {
+        lowest.expires_after(kIdleTimeout);
+        auto [ec, n_read] = co_await lowest.async_read_some(asio::buffer(sink), kUseTuple);
+        if (ec) co_return;
+      }
+    }
+    if (mres.delay.count() > 0) {
+      timer.expires_after(mres.delay);
+      auto [timer_ec] = co_await timer.async_wait(kUseTuple);
+      if (timer_ec) co_return;
+    }
+    if (mres.action == MockAction::kReset) {
+      boost::system::error_code ec;
+      lowest.socket().set_option(asio::socket_base::linger(true, 0), ec);  // RST, not FIN
+      lowest.socket().close(ec);
+      co_return;
+    }
+
+    http::response<http::string_body> res{static_cast<http::status>(mres.status), req.version()};
+    for (auto& [name, value] : mres.headers) res.insert(name, value);
+    res.body() = std::move(mres.body);
+    res.keep_alive(req.keep_alive());
+    res.prepare_payload();
+    lowest.expires_after(kWriteTimeout);
+    auto [write_ec, write_n] = co_await http::async_write(stream, res, kUseTuple);
+    guard.Release();
+    if (write_ec || !res.keep_alive()) co_return;
+  }
+}
+
+asio::awaitable<void> PlainSession(tcp::socket socket, MockTenant& tenant) {
+  beast::tcp_stream stream(std::move(socket));
+  co_await ServeRequests(stream, tenant);
+  boost::system::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+asio::awaitable<void> TlsSession(tcp::socket socket, asio::ssl::context& ctx, MockTenant& tenant) {
+  beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), ctx);
+  beast::get_lowest_layer(stream).expires_after(kHandshakeTimeout);
+  auto [hs_ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kUseTuple);
+  if (hs_ec) co_return;
+  co_await ServeRequests(stream, tenant);
+  if (!beast::get_lowest_layer(stream).socket().is_open()) co_return;
+  beast::get_lowest_layer(stream).expires_after(2s);
+  [[maybe_unused]] auto [sd_ec] = co_await stream.async_shutdown(kUseTuple);
+}
+
+asio::awaitable<void> AcceptLoop(tcp::acceptor& acceptor, MockTenant& tenant,
+                                 asio::ssl::context* ssl) {
+  asio::steady_timer backoff(acceptor.get_executor());
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(kUseTuple);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+      std::cerr << "okta-mock: accept: " << ec.message() << "\n";
+      backoff.expires_after(50ms);  // e.g. EMFILE: do not spin
+      [[maybe_unused]] auto [timer_ec] = co_await backoff.async_wait(kUseTuple);
+      continue;
+    }
+    boost::system::error_code opt_ec;
+    socket.set_option(tcp::no_delay(true), opt_ec);
+    auto executor = socket.get_executor();
+    if (ssl) {
+      co_spawn(executor, TlsSession(std::move(socket), *ssl, tenant), LogErrors("tls session"));
+    } else {
+      co_spawn(executor, PlainSession(std::move(socket), tenant), LogErrors("session"));
+    }
+  }
+}
+
+}  // namespace
+
+int RunMockServer(const MockOptions& options, std::ostream& out) {
+  std::signal(SIGPIPE, SIG_IGN);
+  // Declared before the io_context: coroutine frames destroyed with the io_context release
+  // in-flight counts into it.
+  MockTenant tenant(options);
+  asio::io_context ioc(1);
+
+  std::optional<asio::ssl::context> ssl;
+  if (!options.tls_cert.empty()) {
+    try {
+      ssl.emplace(asio::ssl::context::tls_server);
+      ssl->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                       asio::ssl::context::no_tlsv1_1);
+      ssl->use_certificate_chain_file(options.tls_cert);
+      ssl->use_private_key_file(options.tls_key, asio::ssl::context::pem);
+    } catch (const std::exception& e) {
+      std::cerr << "okta-mock: TLS setup failed: " << e.what() << "\n";
+      return 1;
+    }
+  }
+
+  boost::system::error_code ec;
+  std::string host = options.host == "localhost" ? "127.0.0.1" : options.host;
+  asio::ip::address address = asio::ip::make_address(host, ec);
+  if (ec) {
+    std::cerr << "okta-mock: --host must be an IP address: " << options.host << "\n";
+    return 1;
+  }
+  tcp::acceptor acceptor(ioc);
+  tcp::endpoint endpoint(address, options.port);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    std::cerr << "okta-mock: cannot listen on " << host << ":" << options.port << ": "
+              << ec.message() << "\n";
+    return 1;
+  }
+  const uint16_t port = acceptor.local_endpoint().port();
+  std::string host_part = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+  std::string base = std::string(ssl ? "https" : "http") + "://" + host_part + ":" + std::to_string(port);
+  tenant.set_base_url(base);
+
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int) {
+    acceptor.close(ec);
+    ioc.stop();
+  });
+  co_spawn(ioc, AcceptLoop(acceptor, tenant, ssl ? &*ssl : nullptr), LogErrors("accept loop"));
+
+  out << "okta-mock listening on " << base << std::endl;
+  ioc.run();
+  return 0;
+}
+
+}  // namespace okta_bulk::mock

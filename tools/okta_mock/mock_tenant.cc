@@ -1,0 +1,1202 @@
+#include "tools/okta_mock/mock_tenant.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <optional>
+#include <random>
+#include <unordered_map>
+
+#include <boost/json.hpp>
+
+#include "net/okta_buckets.h"
+#include "pipeline/login_fold.h"
+
+namespace okta_bulk::mock {
+namespace json = boost::json;
+namespace {
+
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
+
+constexpr char kAlnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+// ---------------------------------------------------------------------------------------------
+// Small string helpers.
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out.push_back(ch);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Percent-decoding; `plus_is_space` for query components (form encoding), not for paths.
+std::string UrlDecode(std::string_view s, bool plus_is_space) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      int hi = HexValue(s[i + 1]), lo = HexValue(s[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(plus_is_space && s[i] == '+' ? ' ' : s[i]);
+  }
+  return out;
+}
+
+std::string UrlEncode(std::string_view s) {
+  std::string out;
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(ch);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+struct Query {
+  std::vector<std::pair<std::string, std::string>> params;
+  const std::string* Get(std::string_view name) const {
+    for (const auto& [k, v] : params)
+      if (k == name) return &v;
+    return nullptr;
+  }
+};
+
+Query ParseQuery(std::string_view q) {
+  Query out;
+  while (!q.empty()) {
+    std::size_t amp = q.find('&');
+    std::string_view kv = q.substr(0, amp);
+    if (!kv.empty()) {
+      std::size_t eq = kv.find('=');
+      out.params.emplace_back(UrlDecode(kv.substr(0, eq), true),
+                              eq == std::string_view::npos ? std::string()
+                                                           : UrlDecode(kv.substr(eq + 1), true));
+    }
+    if (amp == std::string_view::npos) break;
+    q.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+std::size_t Utf8Length(std::string_view s) {
+  std::size_t n = 0;
+  for (char c : s)
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+bool HasFourByteUtf8(std::string_view s) {
+  for (char c : s)
+    if (static_cast<unsigned char>(c) >= 0xF0) return true;
+  return false;
+}
+
+bool HasFourByteUtf8(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::string: return HasFourByteUtf8(std::string_view(v.get_string()));
+    case json::kind::array:
+      for (const auto& e : v.get_array())
+        if (HasFourByteUtf8(e)) return true;
+      return false;
+    case json::kind::object:
+      for (const auto& kv : v.get_object())
+        if (HasFourByteUtf8(std::string_view(kv.key())) || HasFourByteUtf8(kv.value()))
+          return true;
+      return false;
+    default: return false;
+  }
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// local@domain.tld, one '@', no whitespace, a dot inside the domain.
+bool LooksLikeEmail(std::string_view s) {
+  std::size_t at = s.find('@');
+  if (at == std::string_view::npos || at == 0 || s.find('@', at + 1) != std::string_view::npos)
+    return false;
+  for (char c : s)
+    if (static_cast<unsigned char>(c) <= ' ') return false;
+  std::string_view domain = s.substr(at + 1);
+  std::size_t dot = domain.find('.');
+  return dot != std::string_view::npos && dot > 0 && domain.back() != '.';
+}
+
+bool IsRadix64(std::string_view s) {  // bcrypt's alphabet
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '/')) return false;
+  return true;
+}
+
+// Standard base64 (padding optional). Returns the decoded length, or nullopt when invalid.
+std::optional<std::size_t> Base64DecodedLength(std::string_view s) {
+  std::size_t pad = 0;
+  while (!s.empty() && s.back() == '=') {
+    s.remove_suffix(1);
+    ++pad;
+  }
+  if (pad > 2 || s.empty()) return std::nullopt;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/')) return std::nullopt;
+  if (s.size() % 4 == 1) return std::nullopt;
+  if (pad && (s.size() + pad) % 4 != 0) return std::nullopt;
+  return s.size() * 3 / 4;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time formatting, cached per second (the hot path formats the same second many times).
+
+struct TimeCache {
+  int64_t http_sec = INT64_MIN;
+  std::string http;
+  int64_t iso_sec = INT64_MIN;
+  char iso[32] = {};
+};
+TimeCache& Cache() {
+  static thread_local TimeCache cache;
+  return cache;
+}
+
+}  // namespace
+
+std::string HttpDate(TimePoint t) {
+  int64_t sec = EpochSeconds(t);
+  TimeCache& c = Cache();
+  if (sec != c.http_sec) {
+    std::time_t tt = static_cast<std::time_t>(sec);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    c.http = buf;
+    c.http_sec = sec;
+  }
+  return c.http;
+}
+
+std::string IsoMillis(TimePoint t) {
+  auto ms_total = std::chrono::floor<milliseconds>(t.time_since_epoch()).count();
+  int64_t sec = ms_total >= 0 ? ms_total / 1000 : (ms_total - 999) / 1000;
+  int ms = static_cast<int>(ms_total - sec * 1000);
+  TimeCache& c = Cache();
+  if (sec != c.iso_sec) {
+    std::time_t tt = static_cast<std::time_t>(sec);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    std::strftime(c.iso, sizeof c.iso, "%Y-%m-%dT%H:%M:%S", &tm);
+    c.iso_sec = sec;
+  }
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%s.%03dZ", c.iso, ms);
+  return buf;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+enum class Credential : unsigned char { kNone, kPassword, kHash, kHook };
+
+std::string_view CredentialName(Credential c) {
+  switch (c) {
+    case Credential::kPassword: return "password";
+    case Credential::kHash: return "hash";
+    case Credential::kHook: return "hook";
+    default: return "none";
+  }
+}
+
+struct User {
+  std::string id;
+  std::string folded_login;
+  std::string status;
+  TimePoint created, status_changed, last_updated;
+  std::optional<TimePoint> activated, password_changed;
+  json::object profile;
+  std::vector<std::string> group_ids;
+  Credential credential = Credential::kNone;
+  json::object hash_params;  // hash minus its value
+  TimePoint visible_at;
+  bool deleted = false;
+
+  std::string_view login() const {
+    auto it = profile.find("login");
+    return it != profile.end() && it->value().is_string() ? std::string_view(it->value().get_string())
+                                                          : std::string_view();
+  }
+};
+
+struct Group {
+  std::string id;
+  std::string name;
+};
+
+struct Cause {
+  std::string field;
+  std::string message;
+};
+
+}  // namespace
+
+struct MockTenant::Impl {
+  MockOptions opt;
+  std::string base_url = "http://127.0.0.1";
+  RateWindows windows;
+  std::mt19937_64 rng;
+  std::chrono::duration<double> skew;
+  std::string type_id;
+  std::string request_id_prefix;
+  uint64_t request_seq = 0;
+
+  std::vector<User> users;  // creation order; deleted users stay as tombstones
+  std::unordered_map<std::string, std::size_t> by_id;
+  std::unordered_map<std::string, std::size_t> by_login;  // FoldLogin(login) -> index
+  std::vector<Group> groups;
+  std::unordered_map<std::string, std::size_t> group_by_id;
+
+  int64_t in_flight = 0;
+  // Statistics.
+  std::array<int64_t, kBucketCount> requests{}, rate_limited{};
+  int64_t concurrency_rejected = 0, max_in_flight = 0, users_created = 0, requests_total = 0;
+
+  explicit Impl(const MockOptions& o)
+      : opt(o),
+        windows(o.limits, std::chrono::duration<double>(o.window_s)),
+        rng(o.seed ? *o.seed : std::random_device{}()),
+        skew(o.clock_skew_s) {
+    type_id = "oty" + RandomAlnum(17);
+    request_id_prefix = RandomAlnum(12);
+    for (std::size_t i = 0; i < o.groups.size(); ++i) {
+      if (group_by_id.count(o.groups[i])) continue;
+      group_by_id.emplace(o.groups[i], groups.size());
+      groups.push_back({o.groups[i], "Mock group " + std::to_string(i + 1)});
+    }
+  }
+
+  std::string RandomAlnum(std::size_t n) {
+    std::string s(n, ' ');
+    for (auto& c : s) c = kAlnum[rng() % 62];
+    return s;
+  }
+
+  double Uniform01() { return std::uniform_real_distribution<double>(0.0, 1.0)(rng); }
+
+  std::string NextRequestId() {
+    std::string id = request_id_prefix;
+    uint64_t n = ++request_seq;
+    char digits[16];
+    for (int i = 14; i >= 0; --i) {
+      digits[i] = kAlnum[n % 62];
+      n /= 62;
+    }
+    id.append(digits, 15);
+    return id;
+  }
+
+  // ---- response builders -------------------------------------------------------------------
+
+  MockResponse Json(int status, std::string body) {
+    MockResponse r;
+    r.status = status;
+    r.headers.emplace_back("Content-Type", "application/json");
+    r.body = std::move(body);
+    return r;
+  }
+
+  MockResponse Error(int status, std::string_view code, std::string_view summary,
+                     const std::vector<std::string>& causes = {}) {
+    std::string b;
+    b.reserve(256);
+    b += "{\"errorCode\":\"";
+    b += code;
+    b += "\",\"errorSummary\":";
+    AppendJsonString(b, summary);
+    b += ",\"errorLink\":\"";
+    b += code;
+    b += "\",\"errorId\":\"oae";
+    b += RandomAlnum(22);
+    b += "\",\"errorCauses\":[";
+    for (std::size_t i = 0; i < causes.size(); ++i) {
+      if (i) b.push_back(',');
+      b += "{\"errorSummary\":";
+      AppendJsonString(b, causes[i]);
+      b.push_back('}');
+    }
+    b += "]}";
+    return Json(status, std::move(b));
+  }
+
+  MockResponse ValidationError(const std::vector<Cause>& causes) {
+    std::vector<std::string> texts;
+    for (const Cause& c : causes) texts.push_back(c.field + ": " + c.message);
+    return Error(400, "E0000001", "Api validation failed: " + causes.front().field, texts);
+  }
+
+  MockResponse NotFound(std::string_view what, std::string_view type) {
+    return Error(404, "E0000007",
+                 "Not found: Resource not found: " + std::string(what) + " (" + std::string(type) + ")");
+  }
+
+  MockResponse RateLimited() {
+    return Error(429, "E0000047", "API call exceeded rate limit due to too many requests.");
+  }
+
+  void AddCommonHeaders(MockResponse& r, TimePoint server_now, int64_t limit, int64_t remaining,
+                        int64_t reset) {
+    r.headers.emplace_back("Date", HttpDate(server_now));
+    r.headers.emplace_back("x-okta-request-id", NextRequestId());
+    r.headers.emplace_back("x-rate-limit-limit", std::to_string(limit));
+    r.headers.emplace_back("x-rate-limit-remaining", std::to_string(remaining));
+    r.headers.emplace_back("x-rate-limit-reset", std::to_string(reset));
+  }
+
+  // ---- users ---------------------------------------------------------------------------------
+
+  User* FindUser(std::string_view id_or_login, TimePoint now) {
+    std::string key(id_or_login);
+    std::size_t idx;
+    if (auto i = by_id.find(key); i != by_id.end()) {
+      idx = i->second;
+    } else if (auto j = by_login.find(FoldLogin(key)); j != by_login.end()) {
+      idx = j->second;
+    } else {
+      return nullptr;
+    }
+    User& u = users[idx];
+    if (u.deleted || now < u.visible_at) return nullptr;
+    return &u;
+  }
+
+  void AppendUserJson(std::string& b, const User& u) {
+    auto opt_time = [&](const std::optional<TimePoint>& t) {
+      if (t) {
+        b.push_back('"');
+        b += IsoMillis(*t);
+        b.push_back('"');
+      } else {
+        b += "null";
+      }
+    };
+    b += "{\"id\":\"";
+    b += u.id;
+    b += "\",\"status\":\"";
+    b += u.status;
+    b += "\",\"created\":\"";
+    b += IsoMillis(u.created);
+    b += "\",\"activated\":";
+    opt_time(u.activated);
+    b += ",\"statusChanged\":";
+    opt_time(u.status == "STAGED" ? std::nullopt : std::optional<TimePoint>(u.status_changed));
+    b += ",\"lastLogin\":null,\"lastUpdated\":\"";
+    b += IsoMillis(u.last_updated);
+    b += "\",\"passwordChanged\":";
+    opt_time(u.password_changed);
+    b += ",\"type\":{\"id\":\"";
+    b += type_id;
+    b += "\"},\"profile\":";
+    b += json::serialize(u.profile);
+    b += ",\"credentials\":{";
+    if (u.credential == Credential::kPassword || u.credential == Credential::kHash)
+      b += "\"password\":{},";
+    if (u.credential == Credential::kHash)
+      b += "\"provider\":{\"type\":\"IMPORT\",\"name\":\"IMPORT\"}}";
+    else
+      b += "\"provider\":{\"type\":\"OKTA\",\"name\":\"OKTA\"}}";
+    b += ",\"_links\":{\"self\":{\"href\":\"";
+    b += base_url;
+    b += "/api/v1/users/";
+    b += u.id;
+    b += "\"}}}";
+  }
+
+  MockResponse UserResponse(const User& u) {
+    std::string b;
+    b.reserve(512 + u.profile.size() * 32);
+    AppendUserJson(b, u);
+    return Json(200, std::move(b));
+  }
+
+  // Validates a complete profile; `self` is the user being updated (for the duplicate check).
+  void ValidateProfile(const json::object& profile, std::vector<Cause>& causes) {
+    static constexpr std::string_view kRequired[] = {"login", "email", "firstName", "lastName"};
+    for (std::string_view field : kRequired) {
+      auto it = profile.find(field);
+      std::string_view s;
+      if (it != profile.end()) {
+        if (it->value().is_string()) {
+          s = it->value().get_string();
+        } else if (!it->value().is_null()) {
+          causes.push_back({std::string(field), "Does not match required pattern"});
+          continue;
+        }
+      }
+      if (Trim(s).empty()) {
+        causes.push_back({std::string(field), "The field cannot be left blank"});
+        continue;
+      }
+      std::size_t len = Utf8Length(s);
+      if (field == "login" || field == "email") {
+        // Anything shorter than 5 characters is no email address either.
+        if (!LooksLikeEmail(s)) {
+          causes.push_back({std::string(field), field == "login"
+                                                    ? "Username must be in the form of an email address"
+                                                    : "Does not match required pattern"});
+        } else if (len < 5) {
+          causes.push_back({std::string(field), "The field is too short"});
+        } else if (len > 100) {
+          causes.push_back({std::string(field), "The field is too long"});
+        }
+      } else if (len > 50) {
+        causes.push_back({std::string(field), "The field is too long"});
+      }
+    }
+    for (const auto& kv : profile) {
+      if (HasFourByteUtf8(kv.value()) || HasFourByteUtf8(std::string_view(kv.key())))
+        causes.push_back({std::string(kv.key()),
+                          "The field contains characters outside the Basic Multilingual Plane "
+                          "(4-byte UTF-8), which are not supported"});
+    }
+  }
+
+  bool PasswordMeetsPolicy(std::string_view p) {
+    if (!opt.password_policy) return true;
+    bool upper = false, lower = false, digit = false;
+    for (char c : p) {
+      upper |= (c >= 'A' && c <= 'Z');
+      lower |= (c >= 'a' && c <= 'z');
+      digit |= (c >= '0' && c <= '9');
+    }
+    return Utf8Length(p) >= 8 && upper && lower && digit;
+  }
+
+  // Hash import rules of contract §2. Appends causes; fills `params` (the hash minus value).
+  void ValidateHash(const json::value& hv, std::vector<Cause>& causes, json::object& params) {
+    auto cause = [&](std::string_view name, std::string msg) {
+      causes.push_back({"password.hash." + std::string(name), std::move(msg)});
+    };
+    if (!hv.is_object()) {
+      cause("algorithm", "The field cannot be left blank");
+      return;
+    }
+    const json::object& h = hv.get_object();
+    for (const auto& kv : h)
+      if (kv.key() != "value") params.emplace(kv.key(), kv.value());
+    auto str = [&](std::string_view name) -> std::optional<std::string_view> {
+      auto it = h.find(name);
+      if (it == h.end() || !it->value().is_string()) return std::nullopt;
+      return std::string_view(it->value().get_string());
+    };
+    auto integer = [&](std::string_view name) -> std::optional<int64_t> {
+      auto it = h.find(name);
+      if (it == h.end()) return std::nullopt;
+      if (it->value().is_int64()) return it->value().get_int64();
+      if (it->value().is_uint64()) return static_cast<int64_t>(it->value().get_uint64());
+      return std::nullopt;
+    };
+    auto alg = str("algorithm");
+    auto value = str("value");
+    auto salt = str("salt");
+    if (!alg) {
+      cause("algorithm", "The field cannot be left blank");
+      return;
+    }
+    std::size_t digest = 0;
+    if (*alg == "SHA-512") digest = 64;
+    else if (*alg == "SHA-256") digest = 32;
+    else if (*alg == "SHA-1") digest = 20;
+    else if (*alg == "MD5") digest = 16;
+    if (*alg == "BCRYPT") {
+      auto wf = integer("workFactor");
+      if (!wf || *wf < 1 || *wf > 20) cause("workFactor", "must be an integer from 1 to 20");
+      if (!salt || salt->size() != 22 || !IsRadix64(*salt))
+        cause("salt", "must be 22 characters of bcrypt radix-64");
+      if (!value || value->size() != 31 || !IsRadix64(*value))
+        cause("value", "must be 31 characters of bcrypt radix-64");
+    } else if (digest) {
+      auto n = value ? Base64DecodedLength(*value) : std::nullopt;
+      if (!n || *n != digest)
+        cause("value", "must be the base64 " + std::string(*alg) + " digest (" +
+                           std::to_string(digest) + " bytes)");
+      if (salt && !salt->empty()) {
+        if (!Base64DecodedLength(*salt)) cause("salt", "must be base64");
+        auto order = str("saltOrder");
+        if (!order || (*order != "PREFIX" && *order != "POSTFIX"))
+          cause("saltOrder", "must be PREFIX or POSTFIX when a salt is given");
+      }
+    } else if (*alg == "PBKDF2") {
+      if (!salt || !Base64DecodedLength(*salt)) cause("salt", "must be base64");
+      auto iters = integer("iterationCount");
+      if (!iters || *iters < 4096) cause("iterationCount", "must be an integer of at least 4096");
+      auto key_size = integer("keySize");
+      if (!key_size || *key_size < 1) cause("keySize", "must be a positive integer (bytes)");
+      auto da = str("digestAlgorithm");
+      if (!da || (*da != "SHA256_HMAC" && *da != "SHA512_HMAC"))
+        cause("digestAlgorithm", "must be SHA256_HMAC or SHA512_HMAC");
+      auto n = value ? Base64DecodedLength(*value) : std::nullopt;
+      if (!n || (key_size && *key_size > 0 && *n != static_cast<std::size_t>(*key_size)))
+        cause("value", "must be base64 of keySize bytes");
+    } else {
+      cause("algorithm", "must be one of BCRYPT, SHA-512, SHA-256, SHA-1, MD5, PBKDF2");
+    }
+  }
+
+  // Reads body.credentials.password; appends causes.
+  Credential ReadCredentials(const json::object& body, std::vector<Cause>& causes,
+                             json::object& hash_params) {
+    auto cit = body.find("credentials");
+    if (cit == body.end() || !cit->value().is_object()) return Credential::kNone;
+    const json::object& creds = cit->value().get_object();
+    auto pit = creds.find("password");
+    if (pit == creds.end() || !pit->value().is_object()) return Credential::kNone;
+    const json::object& pw = pit->value().get_object();
+    if (auto v = pw.find("value"); v != pw.end()) {
+      std::string_view s = v->value().is_string() ? std::string_view(v->value().get_string()) : "";
+      if (!PasswordMeetsPolicy(s) || (!opt.password_policy && s.empty()) || Utf8Length(s) > 72)
+        causes.push_back({"password",
+                          "Password requirements: at least 8 characters, a lowercase letter, an "
+                          "uppercase letter, a number."});
+      return Credential::kPassword;
+    }
+    if (auto h = pw.find("hash"); h != pw.end()) {
+      ValidateHash(h->value(), causes, hash_params);
+      return Credential::kHash;
+    }
+    if (auto k = pw.find("hook"); k != pw.end()) {
+      const json::value& hv = k->value();
+      if (!hv.is_object() || !hv.get_object().contains("type") ||
+          hv.get_object().at("type") != "default")
+        causes.push_back({"password.hook.type", "must be \"default\""});
+      return Credential::kHook;
+    }
+    return Credential::kNone;
+  }
+
+  std::optional<json::object> ParseBodyObject(std::string_view body) {
+    boost::system::error_code ec;
+    json::value v = json::parse(body, ec);
+    if (ec || !v.is_object()) return std::nullopt;
+    return std::move(v.get_object());
+  }
+
+  MockResponse Malformed() {
+    return Error(400, "E0000003", "The request body was not well-formed.");
+  }
+
+  MockResponse CreateUser(const Query& q, std::string_view body, TimePoint now) {
+    auto parsed = ParseBodyObject(body);
+    if (!parsed) return Malformed();
+    json::object& req = *parsed;
+    bool activate = true;
+    if (const std::string* a = q.Get("activate")) activate = (*a != "false");
+
+    json::object profile;
+    if (auto it = req.find("profile"); it != req.end()) {
+      if (it->value().is_object()) profile = std::move(it->value().get_object());
+      else if (!it->value().is_null()) return Malformed();
+    }
+    std::vector<std::string> group_ids;
+    if (auto it = req.find("groupIds"); it != req.end() && !it->value().is_null()) {
+      if (!it->value().is_array()) return Malformed();
+      for (const auto& g : it->value().get_array()) {
+        if (!g.is_string()) return Malformed();
+        group_ids.emplace_back(g.get_string());
+      }
+      if (group_ids.size() > 20)
+        return Error(400, "E0000093", "Target count limit exceeded",
+                     {"The number of group targets is too large"});
+    }
+    std::vector<Cause> causes;
+    ValidateProfile(profile, causes);
+    json::object hash_params;
+    Credential cred = ReadCredentials(req, causes, hash_params);
+    if (!causes.empty()) return ValidationError(causes);
+    for (const std::string& g : group_ids)
+      if (!group_by_id.count(g)) return NotFound(g, "UserGroup");
+    std::string folded = FoldLogin(profile.at("login").get_string());
+    if (by_login.count(folded))
+      return ValidationError(
+          {{"login", "An object with this field already exists in the current organization"}});
+
+    User u;
+    do {
+      u.id = "00u" + RandomAlnum(17);
+    } while (by_id.count(u.id));
+    u.folded_login = std::move(folded);
+    u.created = u.last_updated = u.status_changed = now;
+    u.credential = cred;
+    if (!activate) {
+      u.status = "STAGED";
+    } else if (cred == Credential::kNone) {
+      u.status = "PROVISIONED";
+      u.activated = now;
+    } else {
+      u.status = "ACTIVE";
+      u.activated = now;
+    }
+    if (cred == Credential::kPassword || cred == Credential::kHash) u.password_changed = now;
+    u.profile = std::move(profile);
+    u.hash_params = std::move(hash_params);
+    for (std::string& g : group_ids)
+      if (std::find(u.group_ids.begin(), u.group_ids.end(), g) == u.group_ids.end())
+        u.group_ids.push_back(std::move(g));
+    u.visible_at = now + duration_cast<Clock::duration>(
+                             std::chrono::duration<double, std::milli>(opt.eventual_ms));
+    std::size_t idx = users.size();
+    by_id.emplace(u.id, idx);
+    by_login.emplace(u.folded_login, idx);
+    users.push_back(std::move(u));
+    ++users_created;
+    return UserResponse(users.back());
+  }
+
+  // POST (partial=true) or PUT (partial=false) /api/v1/users/{id}.
+  MockResponse UpdateUser(User& u, std::string_view body, bool partial, TimePoint now) {
+    auto parsed = ParseBodyObject(body);
+    if (!parsed) return Malformed();
+    json::object& req = *parsed;
+    json::object profile = partial ? u.profile : json::object();
+    if (auto it = req.find("profile"); it != req.end()) {
+      if (!it->value().is_object()) return Malformed();
+      for (auto& kv : it->value().get_object()) {
+        if (kv.value().is_null()) profile.erase(kv.key());
+        else profile[kv.key()] = kv.value();
+      }
+    } else if (!partial) {
+      profile = u.profile;  // PUT without a profile leaves it alone
+    }
+    std::vector<Cause> causes;
+    ValidateProfile(profile, causes);
+    json::object hash_params;
+    Credential cred = ReadCredentials(req, causes, hash_params);
+    if (cred == Credential::kHash && u.status != "STAGED")
+      causes.push_back({"password", "A hashed password can be imported only while the user is STAGED"});
+    if (!causes.empty()) return ValidationError(causes);
+    std::string folded = FoldLogin(profile.at("login").get_string());
+    if (folded != u.folded_login) {
+      if (by_login.count(folded))
+        return ValidationError(
+            {{"login", "An object with this field already exists in the current organization"}});
+      by_login.erase(u.folded_login);
+      by_login.emplace(folded, by_id.at(u.id));
+      u.folded_login = std::move(folded);
+    }
+    u.profile = std::move(profile);
+    if (cred != Credential::kNone) {
+      u.credential = cred;
+      u.hash_params = std::move(hash_params);
+      u.password_changed = now;
+    }
+    u.last_updated = now;
+    return UserResponse(u);
+  }
+
+  void SetStatus(User& u, std::string status, TimePoint now) {
+    u.status = std::move(status);
+    u.status_changed = u.last_updated = now;
+  }
+
+  MockResponse Lifecycle(User& u, std::string_view op, const Query& q, TimePoint now) {
+    if (op == "deactivate") {
+      if (u.status != "DEPROVISIONED") SetStatus(u, "DEPROVISIONED", now);
+      return Json(200, "{}");
+    }
+    if (op == "activate") {
+      if (u.status == "ACTIVE")
+        return Error(403, "E0000016", "Activation failed because the user is already active");
+      if (u.status != "STAGED" && u.status != "DEPROVISIONED")
+        return Error(403, "E0000038", "This operation is not allowed in the user's current status.");
+      SetStatus(u, u.credential == Credential::kNone ? "PROVISIONED" : "ACTIVE", now);
+      u.activated = now;
+      const std::string* send = q.Get("sendEmail");
+      if (send && *send == "false") {
+        std::string token = RandomAlnum(20);
+        return Json(200, "{\"activationUrl\":\"" + base_url + "/welcome/" + token +
+                             "\",\"activationToken\":\"" + token + "\"}");
+      }
+      return Json(200, "{}");
+    }
+    return Error(404, "E0000008", "The requested path was not found");
+  }
+
+  MockResponse DeleteUser(User& u, TimePoint now) {
+    if (u.status != "DEPROVISIONED") {
+      SetStatus(u, "DEPROVISIONED", now);
+    } else {
+      u.deleted = true;
+      by_login.erase(u.folded_login);
+    }
+    MockResponse r;
+    r.status = 204;
+    return r;
+  }
+
+  // ---- list and search -----------------------------------------------------------------------
+
+  // A parsed filter/search expression: attr op value, combined with and/or, parentheses.
+  struct Expr {
+    enum Kind { kCompare, kAnd, kOr } kind = kCompare;
+    std::string attr, op, value;
+    std::unique_ptr<Expr> lhs, rhs;
+  };
+
+  struct ExprParser {
+    std::string_view s;
+    std::size_t pos = 0;
+    bool ok = true;
+
+    void Skip() {
+      while (pos < s.size() && (s[pos] == ' ' || s[pos] == '\t')) ++pos;
+    }
+    std::string Word() {
+      Skip();
+      std::size_t b = pos;
+      while (pos < s.size() && s[pos] != ' ' && s[pos] != ')' && s[pos] != '(') ++pos;
+      return std::string(s.substr(b, pos - b));
+    }
+    bool PeekKeyword(std::string_view kw) {
+      Skip();
+      if (s.size() - pos < kw.size() + 1) return false;
+      for (std::size_t i = 0; i < kw.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(s[pos + i])) != kw[i]) return false;
+      char next = s[pos + kw.size()];
+      if (next != ' ' && next != '(') return false;
+      pos += kw.size();
+      return true;
+    }
+    std::unique_ptr<Expr> Or() {
+      auto lhs = And();
+      while (ok && PeekKeyword("or")) {
+        auto e = std::make_unique<Expr>();
+        e->kind = Expr::kOr;
+        e->lhs = std::move(lhs);
+        e->rhs = And();
+        lhs = std::move(e);
+      }
+      return lhs;
+    }
+    std::unique_ptr<Expr> And() {
+      auto lhs = Primary();
+      while (ok && PeekKeyword("and")) {
+        auto e = std::make_unique<Expr>();
+        e->kind = Expr::kAnd;
+        e->lhs = std::move(lhs);
+        e->rhs = Primary();
+        lhs = std::move(e);
+      }
+      return lhs;
+    }
+    std::unique_ptr<Expr> Primary() {
+      Skip();
+      if (pos < s.size() && s[pos] == '(') {
+        ++pos;
+        auto e = Or();
+        Skip();
+        if (pos >= s.size() || s[pos] != ')') ok = false;
+        else ++pos;
+        return e;
+      }
+      auto e = std::make_unique<Expr>();
+      e->attr = Word();
+      e->op = Word();
+      for (auto& c : e->op) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (e->attr.empty()) ok = false;
+      static constexpr std::string_view kOps[] = {"eq", "sw", "co", "gt", "ge", "lt", "le", "pr"};
+      if (std::find(std::begin(kOps), std::end(kOps), e->op) == std::end(kOps)) ok = false;
+      if (e->op == "pr") return e;
+      Skip();
+      if (pos < s.size() && s[pos] == '"') {
+        ++pos;
+        std::string v;
+        while (pos < s.size() && s[pos] != '"') {
+          if (s[pos] == '\\' && pos + 1 < s.size()) ++pos;
+          v.push_back(s[pos++]);
+        }
+        if (pos >= s.size()) ok = false;
+        else ++pos;
+        e->value = std::move(v);
+      } else {
+        e->value = Word();  // true, false, numbers
+        if (e->value.empty()) ok = false;
+      }
+      return e;
+    }
+  };
+
+  static std::string Lower(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  }
+
+  std::optional<std::string> Attr(const User& u, std::string_view attr) {
+    if (attr == "status") return u.status;
+    if (attr == "id") return u.id;
+    if (attr == "created") return IsoMillis(u.created);
+    if (attr == "lastUpdated") return IsoMillis(u.last_updated);
+    if (attr == "statusChanged") return IsoMillis(u.status_changed);
+    if (attr == "activated") return u.activated ? std::optional(IsoMillis(*u.activated)) : std::nullopt;
+    if (attr == "type.id") return type_id;
+    if (attr.starts_with("profile.")) {
+      auto it = u.profile.find(attr.substr(8));
+      if (it == u.profile.end() || it->value().is_null()) return std::nullopt;
+      if (it->value().is_string()) return std::string(it->value().get_string());
+      return json::serialize(it->value());
+    }
+    return std::nullopt;
+  }
+
+  bool Matches(const Expr& e, const User& u) {
+    if (e.kind == Expr::kAnd) return Matches(*e.lhs, u) && Matches(*e.rhs, u);
+    if (e.kind == Expr::kOr) return Matches(*e.lhs, u) || Matches(*e.rhs, u);
+    auto v = Attr(u, e.attr);
+    if (e.op == "pr") return v.has_value() && !v->empty();
+    if (!v) return false;
+    std::string a = Lower(*v), b = Lower(e.value);
+    if (e.op == "eq") return a == b;
+    if (e.op == "sw") return a.starts_with(b);
+    if (e.op == "co") return a.find(b) != std::string::npos;
+    if (e.op == "gt") return a > b;
+    if (e.op == "ge") return a >= b;
+    if (e.op == "lt") return a < b;
+    if (e.op == "le") return a <= b;
+    return false;
+  }
+
+  MockResponse ListUsers(const Query& q, TimePoint now) {
+    int64_t limit = 200;
+    if (const std::string* l = q.Get("limit")) {
+      try {
+        limit = std::stoll(*l);
+      } catch (...) {
+        return Error(400, "E0000029", "Invalid paging request.");
+      }
+      limit = std::clamp<int64_t>(limit, 1, 200);
+    }
+    std::string extra;  // filter/search carried into the links
+    std::unique_ptr<Expr> expr;
+    for (std::string_view name : {"filter", "search"}) {
+      if (const std::string* f = q.Get(name)) {
+        ExprParser p{*f};
+        expr = p.Or();
+        p.Skip();
+        if (!p.ok || p.pos != f->size()) return Error(400, "E0000031", "Invalid search criteria.");
+        extra = "&" + std::string(name) + "=" + UrlEncode(*f);
+        break;
+      }
+    }
+    std::size_t start = 0;
+    if (const std::string* after = q.Get("after")) {
+      auto it = by_id.find(*after);
+      if (it == by_id.end()) return Error(400, "E0000029", "Invalid paging request.");
+      start = it->second + 1;
+    }
+    std::string b = "[";
+    int64_t n = 0;
+    std::string last_id;
+    bool more = false;
+    for (std::size_t i = start; i < users.size(); ++i) {
+      const User& u = users[i];
+      if (u.deleted || now < u.visible_at) continue;
+      if (expr ? !Matches(*expr, u) : u.status == "DEPROVISIONED") continue;
+      if (n == limit) {
+        more = true;
+        break;
+      }
+      if (n++) b.push_back(',');
+      AppendUserJson(b, u);
+      last_id = u.id;
+    }
+    b.push_back(']');
+    MockResponse r = Json(200, std::move(b));
+    std::string lim = std::to_string(limit);
+    r.headers.emplace_back("link", "<" + base_url + "/api/v1/users?limit=" + lim + extra +
+                                       ">; rel=\"self\"");
+    if (more)
+      r.headers.emplace_back("link", "<" + base_url + "/api/v1/users?after=" + last_id +
+                                         "&limit=" + lim + extra + ">; rel=\"next\"");
+    return r;
+  }
+
+  // ---- groups --------------------------------------------------------------------------------
+
+  void AppendGroupJson(std::string& b, const Group& g) {
+    b += "{\"id\":\"";
+    b += g.id;
+    b += "\",\"created\":\"2020-01-01T00:00:00.000Z\",\"lastUpdated\":\"2020-01-01T00:00:00.000Z\","
+         "\"lastMembershipUpdated\":\"2020-01-01T00:00:00.000Z\",\"objectClass\":[\"okta:user_group\"],"
+         "\"type\":\"OKTA_GROUP\",\"profile\":{\"name\":";
+    AppendJsonString(b, g.name);
+    b += ",\"description\":null},\"_links\":{\"self\":{\"href\":\"";
+    b += base_url;
+    b += "/api/v1/groups/";
+    b += g.id;
+    b += "\"},\"users\":{\"href\":\"";
+    b += base_url;
+    b += "/api/v1/groups/";
+    b += g.id;
+    b += "/users\"}}}";
+  }
+
+  // ---- test-only endpoints -------------------------------------------------------------------
+
+  MockResponse Stats() {
+    std::string b = "{\"requests\":{";
+    auto counts = [&](const std::array<int64_t, kBucketCount>& a) {
+      for (std::size_t i = 0; i < kBucketCount; ++i) {
+        if (i) b.push_back(',');
+        b += "\"";
+        b += BucketName(kAllBuckets[i]);
+        b += "\":";
+        b += std::to_string(a[i]);
+      }
+    };
+    counts(requests);
+    b += "},\"rate_limited\":{";
+    counts(rate_limited);
+    b += "},\"concurrency_rejected\":" + std::to_string(concurrency_rejected);
+    b += ",\"max_in_flight\":" + std::to_string(max_in_flight);
+    b += ",\"users_created\":" + std::to_string(users_created);
+    b += ",\"requests_total\":" + std::to_string(requests_total);
+    b += "}";
+    return Json(200, std::move(b));
+  }
+
+  MockResponse DumpUsers() {
+    std::string b;
+    b.reserve(users.size() * 400 + 2);
+    b.push_back('[');
+    bool first = true;
+    for (const User& u : users) {
+      if (u.deleted) continue;
+      if (!first) b.push_back(',');
+      first = false;
+      b += "{\"id\":\"";
+      b += u.id;
+      b += "\",\"login\":";
+      AppendJsonString(b, u.login());
+      b += ",\"status\":\"";
+      b += u.status;
+      b += "\",\"created\":\"";
+      b += IsoMillis(u.created);
+      b += "\",\"profile\":";
+      b += json::serialize(u.profile);
+      b += ",\"groupIds\":[";
+      for (std::size_t i = 0; i < u.group_ids.size(); ++i) {
+        if (i) b.push_back(',');
+        AppendJsonString(b, u.group_ids[i]);
+      }
+      b += "],\"credential\":\"";
+      b += CredentialName(u.credential);
+      b += "\"";
+      if (u.credential == Credential::kHash) {
+        b += ",\"hash\":";
+        b += json::serialize(u.hash_params);
+      }
+      b += "}";
+    }
+    b.push_back(']');
+    return Json(200, std::move(b));
+  }
+
+  // ---- dispatch ------------------------------------------------------------------------------
+
+  MockResponse Route(const MockRequest& req, std::string_view path, const Query& q, TimePoint now) {
+    std::string_view m = req.method;
+    std::vector<std::string_view> seg;
+    std::string_view rest = path.substr(std::string_view("/api/v1/").size());
+    while (!rest.empty()) {
+      std::size_t p = rest.find('/');
+      seg.push_back(rest.substr(0, p));
+      if (p == std::string_view::npos) break;
+      rest.remove_prefix(p + 1);
+    }
+    auto method_not_allowed = [&] {
+      return Error(405, "E0000022", "The endpoint does not support the provided HTTP method");
+    };
+    if (!seg.empty() && seg[0] == "users") {
+      if (seg.size() == 1) {
+        if (m == "POST") return CreateUser(q, req.body, now);
+        if (m == "GET") return ListUsers(q, now);
+        return method_not_allowed();
+      }
+      std::string key = UrlDecode(seg[1], false);
+      if (seg.size() == 2) {
+        if (m != "GET" && m != "POST" && m != "PUT" && m != "DELETE") return method_not_allowed();
+        User* u = FindUser(key, now);
+        if (!u) return NotFound(key, "User");
+        if (m == "GET") return UserResponse(*u);
+        if (m == "POST") return UpdateUser(*u, req.body, true, now);
+        if (m == "PUT") return UpdateUser(*u, req.body, false, now);
+        return DeleteUser(*u, now);
+      }
+      if (seg.size() == 4 && seg[2] == "lifecycle") {
+        if (m != "POST") return method_not_allowed();
+        User* u = FindUser(key, now);
+        if (!u) return NotFound(key, "User");
+        return Lifecycle(*u, seg[3], q, now);
+      }
+    } else if (!seg.empty() && seg[0] == "groups") {
+      if (seg.size() == 1) {
+        if (m != "GET") return method_not_allowed();
+        std::string b = "[";
+        for (std::size_t i = 0; i < groups.size(); ++i) {
+          if (i) b.push_back(',');
+          AppendGroupJson(b, groups[i]);
+        }
+        b.push_back(']');
+        return Json(200, std::move(b));
+      }
+      std::string gid = UrlDecode(seg[1], false);
+      auto git = group_by_id.find(gid);
+      if (seg.size() == 2) {
+        if (m != "GET") return method_not_allowed();
+        if (git == group_by_id.end()) return NotFound(gid, "UserGroup");
+        std::string b;
+        AppendGroupJson(b, groups[git->second]);
+        return Json(200, std::move(b));
+      }
+      if (seg.size() == 4 && seg[2] == "users") {
+        if (m != "PUT" && m != "DELETE") return method_not_allowed();
+        if (git == group_by_id.end()) return NotFound(gid, "UserGroup");
+        std::string uid = UrlDecode(seg[3], false);
+        User* u = FindUser(uid, now);
+        if (!u) return NotFound(uid, "User");
+        auto it = std::find(u->group_ids.begin(), u->group_ids.end(), gid);
+        if (m == "PUT" && it == u->group_ids.end()) u->group_ids.push_back(gid);
+        if (m == "DELETE" && it != u->group_ids.end()) u->group_ids.erase(it);
+        MockResponse r;
+        r.status = 204;
+        return r;
+      }
+    }
+    return Error(404, "E0000008", "The requested path was not found");
+  }
+
+  MockResponse Handle(const MockRequest& req, TimePoint real_now) {
+    const TimePoint now = real_now + duration_cast<Clock::duration>(skew);
+    std::string_view target = req.target;
+    std::size_t qpos = target.find('?');
+    std::string_view path = target.substr(0, qpos);
+    std::string_view query = qpos == std::string_view::npos ? "" : target.substr(qpos + 1);
+    while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+
+    if (path == "/__stats" && req.method == "GET") return Stats();
+    if (path == "/__users" && req.method == "GET") return DumpUsers();
+    if (!(path == "/api/v1" || path.starts_with("/api/v1/"))) {
+      MockResponse r = Error(404, "E0000008", "The requested path was not found");
+      r.headers.emplace_back("Date", HttpDate(now));
+      r.headers.emplace_back("x-okta-request-id", NextRequestId());
+      return r;
+    }
+
+    const Bucket bucket = ClassifyRequest(req.method, target);
+    const std::size_t bi = static_cast<std::size_t>(bucket);
+    ++requests[bi];
+    ++requests_total;
+
+    if (opt.concurrency > 0 && in_flight + 1 > opt.concurrency) {
+      ++concurrency_rejected;
+      MockResponse r = RateLimited();
+      AddCommonHeaders(r, now, 0, 0, EpochSeconds(now) + 1);
+      return r;
+    }
+    ++in_flight;
+    max_in_flight = std::max(max_in_flight, in_flight);
+
+    MockResponse r;
+    const RateDecision rate = windows.Admit(bucket, now);
+    if (!rate.allowed) {
+      ++rate_limited[bi];
+      r = RateLimited();
+    } else if (req.authorization.empty() || !req.authorization.starts_with("SSWS ") ||
+               Trim(req.authorization.substr(5)).empty()) {
+      r = Error(403, "E0000005", "Invalid session");
+    } else if (Trim(req.authorization.substr(5)) != opt.token) {
+      r = Error(401, "E0000011", "Invalid token provided");
+    } else {
+      double roll = (opt.fault_500 + opt.fault_503 + opt.fault_reset + opt.fault_hang) > 0
+                        ? Uniform01()
+                        : 1.0;
+      if (roll < opt.fault_500) {
+        r = Error(500, "E0000009", "Internal Server Error");
+      } else if ((roll -= opt.fault_500) < opt.fault_503) {
+        r = Error(503, "E0000010", "Service is in read only mode");
+      } else if ((roll -= opt.fault_503) < opt.fault_reset) {
+        r = Route(req, path, ParseQuery(query), now);
+        r.action = MockAction::kReset;
+      } else if ((roll -= opt.fault_reset) < opt.fault_hang) {
+        r.action = MockAction::kHang;
+      } else {
+        r = Route(req, path, ParseQuery(query), now);
+      }
+    }
+    AddCommonHeaders(r, now, rate.limit, rate.remaining, rate.reset);
+    r.in_flight = true;
+    if (opt.latency_ms > 0 || opt.jitter_ms > 0) {
+      double ms = opt.latency_ms;
+      if (opt.jitter_ms > 0)
+        ms += std::uniform_real_distribution<double>(-opt.jitter_ms, opt.jitter_ms)(rng);
+      r.delay = std::chrono::microseconds(static_cast<int64_t>(std::max(0.0, ms) * 1000));
+    }
+    return r;
+  }
+};
+
+MockTenant::MockTenant(const MockOptions& options) : impl_(std::make_unique<Impl>(options)) {}
+MockTenant::~MockTenant() = default;
+
+void MockTenant::set_base_url(std::string base_url) { impl_->base_url = std::move(base_url); }
+
+MockResponse MockTenant::Handle(const MockRequest& request, TimePoint real_now) {
+  return impl_->Handle(request, real_now);
+}
+
+void MockTenant::Release() {
+  if (impl_->in_flight > 0) --impl_->in_flight;
+}
+
+int64_t MockTenant::in_flight() const { return impl_->in_flight; }
+
+std::size_t MockTenant::user_count() const {
+  return impl_->by_login.size();
+}
+
+}  // namespace okta_bulk::mock

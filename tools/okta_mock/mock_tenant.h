@@ -1,0 +1,76 @@
+// MockTenant: the Okta org that okta-mock imitates, as a sans-I/O object. It owns users,
+// groups, rate-limit windows, the in-flight count, fault dice and statistics, and turns one
+// parsed HTTP request into one response (or a "reset"/"hang" verdict). No sockets, no timers:
+// time is passed in, so tests drive it with a fake clock. Single-threaded: the server calls it
+// from its one io_context thread only.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "tools/okta_mock/mock_options.h"
+#include "tools/okta_mock/rate_windows.h"
+
+namespace okta_bulk::mock {
+
+struct MockRequest {
+  std::string_view method;         // "GET", "POST", ...
+  std::string_view target;         // path + optional ?query, as received (percent-encoded)
+  std::string_view authorization;  // the Authorization header value, "" when absent
+  std::string_view body;
+};
+
+enum class MockAction : unsigned char {
+  kRespond,  // send the response (after `delay`)
+  kReset,    // the operation was applied; close the connection without answering
+  kHang,     // never answer; keep the connection open
+};
+
+struct MockResponse {
+  int status = 200;
+  // Header lines in order, names exactly as they must be written (lowercase x-* names).
+  // Includes Content-Type when there is a body.
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  MockAction action = MockAction::kRespond;
+  std::chrono::microseconds delay{0};  // latency to wait before answering
+  // True when the request counts as in flight: the caller must call MockTenant::Release()
+  // exactly once, when the answer has been written, the connection dropped, or a hang given up.
+  bool in_flight = false;
+};
+
+class MockTenant {
+ public:
+  explicit MockTenant(const MockOptions& options);
+  ~MockTenant();
+  MockTenant(const MockTenant&) = delete;
+  MockTenant& operator=(const MockTenant&) = delete;
+
+  // Base of the URLs in _links and link headers, e.g. "http://127.0.0.1:8080".
+  void set_base_url(std::string base_url);
+
+  // Handles one request that arrived at `real_now` (the real clock; the tenant adds
+  // --clock-skew-s to get its server clock).
+  MockResponse Handle(const MockRequest& request, TimePoint real_now);
+
+  // One in-flight request (MockResponse::in_flight) is over.
+  void Release();
+
+  int64_t in_flight() const;
+  std::size_t user_count() const;  // users not deleted
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// "Sun, 06 Nov 1994 08:49:37 GMT" (IMF-fixdate), floored to the second.
+std::string HttpDate(TimePoint t);
+// "2026-11-29T10:58:46.123Z".
+std::string IsoMillis(TimePoint t);
+
+}  // namespace okta_bulk::mock
