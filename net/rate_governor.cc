@@ -109,7 +109,10 @@ void RateGovernor::OnResponse(Bucket bucket, int http_status, const RateLimitSna
   const bool rate_limited = http_status == 429;
   if (rate_limited) ++s.rate_limited;
   LearnBucket(s, http_status, rl, now, sent_at);
-  if (is_probe) ResolveProbe(s, rate_limited, now);
+  // A probe failed when the window it was meant to find has not begun: a 429, or (with
+  // max_share < 1) an answer that still shows the old, spent window. LearnBucket clears
+  // probe_scheduled when a new window shows up.
+  if (is_probe) ResolveProbe(s, rate_limited || (Spent(s) && s.probe_scheduled), now);
   if (Spent(s) && !s.probe_scheduled) ScheduleProbe(s, now);
 }
 
@@ -172,9 +175,11 @@ void RateGovernor::LearnBucket(BucketState& s, int http_status, const RateLimitS
     s.remaining = remaining;
     s.reset_epoch_s = reset;
     s.probe_scheduled = false;
+    s.first_seen = now;
   } else if (reset == s.reset_epoch_s) {
     s.limit = limit;
     s.remaining = std::min(s.remaining, remaining);  // out-of-order answers never add budget
+    s.first_seen = std::min(s.first_seen, now);
   } else {
     return;  // an answer from an earlier window
   }
@@ -182,13 +187,14 @@ void RateGovernor::LearnBucket(BucketState& s, int http_status, const RateLimitS
     // This request was the window's first counted one: the window began between send and
     // receive. The midpoint is right when the two legs take equally long.
     s.window_start = sent_at + (now - sent_at) / 2;
+    s.window_start_latest = now;
     s.window_start_reset = reset;
   }
 }
 
-void RateGovernor::ResolveProbe(BucketState& s, bool rate_limited, TimePoint now) {
+void RateGovernor::ResolveProbe(BucketState& s, bool too_early, TimePoint now) {
   s.probe_outstanding = false;
-  if (!rate_limited) {
+  if (!too_early) {
     if (s.failed_probes == 0 && s.probe_from_own_start)
       s.probe_margin = std::max(Clock::duration::zero(), s.probe_margin - kMarginDecay);
     s.failed_probes = 0;
@@ -216,14 +222,23 @@ std::optional<RateGovernor::TimePoint> RateGovernor::EstimateReset(const BucketS
   std::optional<TimePoint> latest;
   if (offset_hi_ns_) earliest = FromNs(s.reset_epoch_s * kNsPerS - *offset_hi_ns_);
   if (offset_lo_ns_) latest = FromNs((s.reset_epoch_s + 1) * kNsPerS - *offset_lo_ns_);
+  // Whoever opened the window, it had begun before the server answered us in it.
+  if (s.window_s > 0) {
+    const TimePoint by_first_answer = s.first_seen + seconds(s.window_s);
+    if (!latest || by_first_answer < *latest) latest = by_first_answer;
+  }
+  // With a full share an early probe costs a 429, which Okta does not count; with a partial
+  // share it would be counted and eat into the others' part, so then aim at the latest
+  // moment the window can end instead (at most ~1 RTT later, or 1 s without own start).
+  const bool strict = options_.max_share < 1.0;
   if (s.window_start && s.window_start_reset == s.reset_epoch_s && s.window_s > 0) {
-    TimePoint t = *s.window_start + seconds(s.window_s);
+    TimePoint t = (strict ? s.window_start_latest : *s.window_start) + seconds(s.window_s);
     if (earliest && t < *earliest) return earliest;
     if (latest && t > *latest) return latest;
     *from_own_start = true;
     return t;
   }
-  return earliest;
+  return strict && latest ? latest : earliest;
 }
 
 void RateGovernor::ScheduleProbe(BucketState& s, TimePoint now) {

@@ -112,6 +112,10 @@ class RateGovernor {
     // Local steady estimate of when the current window started, when one of our requests
     // opened it (its response said remaining == limit - 1): midpoint of send and receive.
     std::optional<TimePoint> window_start;
+    TimePoint window_start_latest{};  // that request's receive time: the window began by then
+    // Earliest local receive time of an answer in the current window: whoever opened the
+    // window, it began before then.
+    TimePoint first_seen{};
     int64_t window_start_reset = 0;  // the reset_epoch_s that window_start belongs to
 
     // Spent-bucket probing: when the bucket is spent, one request (the probe) may go at
@@ -139,7 +143,7 @@ class RateGovernor {
   void LearnClock(const RateLimitSnapshot& rl, TimePoint now, TimePoint sent_at);
   void LearnBucket(BucketState& s, int http_status, const RateLimitSnapshot& rl, TimePoint now,
                    TimePoint sent_at);
-  void ResolveProbe(BucketState& s, bool rate_limited, TimePoint now);
+  void ResolveProbe(BucketState& s, bool too_early, TimePoint now);
   void ScheduleProbe(BucketState& s, TimePoint now);
   std::optional<TimePoint> EstimateReset(const BucketState& s, bool* from_own_start) const;
   void OnConcurrencyLimited(TimePoint sent_at, TimePoint now);
