@@ -1,0 +1,193 @@
+// Streaming RFC 4180 CSV reading: a sans-I/O tokenizer and a reader that drives it from a
+// file or any byte source in fixed-size blocks, so memory stays at one block plus the
+// largest record no matter how big the file is.
+//
+// Dialect (RFC 4180 plus what spreadsheets and scripts actually write):
+//  - fields are separated by ',';
+//  - a record ends at CRLF, LF, or a lone CR (old Mac exports); each counts as one line;
+//  - a field that starts with '"' is quoted: it may hold ',', CR and LF exactly as written
+//    (an embedded CRLF stays CRLF), and '""' inside it stands for one '"';
+//  - a UTF-8 byte order mark at the very start of the input is dropped;
+//  - the last record may lack a line break, and a final line break adds no empty record;
+//  - a line with no bytes at all is skipped (it still counts in line numbers);
+//  - whitespace around fields is kept: trimming is the caller's business;
+//  - the header is not special: it is record 0.
+// Malformed input never stops the stream: the record carries a CsvProblem and reading goes on.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/system/error_code.hpp>
+#include <boost/system/result.hpp>
+
+namespace okta_bulk {
+
+// What was wrong with a record. A record has at most one problem; when several apply,
+// kRecordTooLarge wins (its fields are gone), otherwise the first one met is kept.
+enum class CsvProblem : unsigned char {
+  kNone,
+  // The input ended inside a quoted field. The field holds everything up to the end.
+  kUnterminatedQuote,
+  // A '"' inside a field that did not start with '"' (e.g. `ab"c`). The text is kept as-is.
+  kQuoteInUnquotedField,
+  // Text after a closing quote (e.g. `"abc"x`). The field is the quoted text followed by the
+  // rest as-is ("abcx"), as Python's csv module does.
+  kCharactersAfterClosingQuote,
+  // The record grew past CsvOptions::max_record_bytes. Its fields are dropped (the record
+  // has none) and the rest of it is skipped, quotes still honoured, so memory stays bounded.
+  kRecordTooLarge,
+};
+
+// A short human sentence for reports, e.g. "unterminated quoted field at end of file".
+std::string_view CsvProblemMessage(CsvProblem problem);
+
+struct CsvOptions {
+  // Upper bound on what one record may hold in memory: the decoded field bytes plus
+  // sizeof(std::string) per field (so a line of a million commas is bounded too).
+  std::size_t max_record_bytes = std::size_t{1} << 20;
+};
+
+// One record. Pass the same CsvRecord to every Next() call: its vector and strings are
+// recycled, so steady-state reading does not allocate per row.
+struct CsvRecord {
+  std::vector<std::string> fields;
+  // 0 for the first record (the header), 1 for the first data record, and so on. Every
+  // record handed out gets a number, including ones with a problem.
+  uint64_t record_number = 0;
+  // 1-based physical line where the record starts (empty lines and line breaks inside
+  // quoted fields are counted).
+  uint64_t first_line = 0;
+  CsvProblem problem = CsvProblem::kNone;
+};
+
+// A push state machine that turns bytes into records; it does no I/O. Feed() a chunk, then
+// call Next() until it returns false (the chunk is used up); repeat; then Finish() and drain
+// Next() once more. Records are parsed lazily inside Next(), one at a time, straight from
+// the caller's chunk: nothing is queued and only the record in progress is copied. Chunk
+// boundaries may fall anywhere (inside quotes, between '"' and its double, between CR and
+// LF, inside the BOM) without changing the result.
+// Not thread-safe; one tokenizer per input.
+class CsvTokenizer {
+ public:
+  explicit CsvTokenizer(CsvOptions options = {});
+
+  // Makes `chunk` the input. It is read in place, so it must stay valid and unchanged until
+  // Next() returns false.
+  // REQUIRES: Next() has returned false since the previous Feed(); Finish() not called.
+  void Feed(std::string_view chunk);
+
+  // Declares the end of input; the next Next() calls flush the last record, if any.
+  // REQUIRES: Finish() not called before.
+  void Finish();
+
+  // Parses until one record is complete and moves it into *out (swapping vectors with it, so
+  // the old contents of out->fields are reused for later records). Returns false when the
+  // current chunk is used up (after Finish(): when the input is exhausted).
+  bool Next(CsvRecord* out);
+
+  // True once Finish() was called and Next() has returned false.
+  bool done() const { return done_; }
+
+ private:
+  enum class State : unsigned char {
+    kBom,             // start of input: matching a possible UTF-8 BOM
+    kRecordStart,     // no byte of the next record seen yet
+    kAfterCr,         // just saw a CR line break; an LF right after belongs to it
+    kFieldStart,      // just after ','
+    kUnquoted,        // inside a field that did not start with '"'
+    kQuoted,          // inside a quoted field
+    kQuoteInQuoted,   // saw '"' inside a quoted field: doubled quote or closing quote
+  };
+
+  bool Parse();  // true when a record completed; consumes chunk_ up to pos_
+  void BeginRecord();
+  void StartField();
+  void Append(const char* data, std::size_t size);
+  void SetProblem(CsvProblem problem);
+  void EndRecord();
+  void ReplayHeldBom();
+  void Emit(CsvRecord* out);
+
+  CsvOptions options_;
+  std::string_view chunk_;
+  std::size_t pos_ = 0;
+  State state_ = State::kBom;
+  unsigned char bom_matched_ = 0;   // bytes of the BOM seen so far in kBom
+  bool cr_in_quotes_ = false;       // the last byte in a quoted field was CR (for line counts)
+  bool too_large_ = false;          // record in progress blew max_record_bytes
+  bool record_ready_ = false;       // a completed record waits in fields_
+  bool finishing_ = false;
+  bool done_ = false;
+
+  // The record in progress: fields_[0, field_count_) are live; strings past field_count_
+  // and in spare_ are kept only for their capacity.
+  std::vector<std::string> fields_;
+  std::vector<std::string> spare_;
+  std::size_t field_count_ = 0;
+  std::size_t record_bytes_ = 0;
+  CsvProblem problem_ = CsvProblem::kNone;
+  uint64_t line_ = 1;               // physical line of the next byte
+  uint64_t record_first_line_ = 0;
+  uint64_t next_record_number_ = 0;
+};
+
+// Where a CsvReader gets bytes. Implementations are used from one thread at a time.
+class CsvByteSource {
+ public:
+  virtual ~CsvByteSource() = default;
+  // Reads up to buffer.size() bytes into buffer; returns how many, 0 only at end of input.
+  virtual boost::system::result<std::size_t> Read(std::span<char> buffer) = 0;
+};
+
+// Bytes from memory (tests, benchmarks). `data` must outlive the source.
+class CsvMemorySource : public CsvByteSource {
+ public:
+  explicit CsvMemorySource(std::string_view data) : data_(data) {}
+  boost::system::result<std::size_t> Read(std::span<char> buffer) override;
+
+ private:
+  std::string_view data_;
+};
+
+// Streams CSV records from a byte source through a CsvTokenizer in fixed blocks
+// (kBlockSize), so memory is one block plus the largest record. Not thread-safe.
+// Owns its source.
+class CsvReader {
+ public:
+  static constexpr std::size_t kBlockSize = 64 * 1024;
+
+  // Opens `path` for reading ("-" is not special; pass "/dev/stdin" for a pipe). Fails with
+  // the open(2) error (e.g. no_such_file_or_directory, permission_denied) or
+  // errc::is_a_directory.
+  static boost::system::result<std::unique_ptr<CsvReader>> Open(const std::string& path,
+                                                                CsvOptions options = {});
+
+  explicit CsvReader(std::unique_ptr<CsvByteSource> source, CsvOptions options = {});
+  CsvReader(const CsvReader&) = delete;
+  CsvReader& operator=(const CsvReader&) = delete;
+
+  // Reads the next record into *out (reusing its storage). Returns false at end of input or
+  // on a read error; tell them apart with error().
+  bool Next(CsvRecord* out);
+
+  // The read error that stopped the stream, or a default (success) error_code.
+  const boost::system::error_code& error() const { return error_; }
+
+  // Bytes read from the source so far (for progress reporting).
+  uint64_t bytes_read() const { return bytes_read_; }
+
+ private:
+  std::unique_ptr<CsvByteSource> source_;
+  CsvTokenizer tokenizer_;
+  std::unique_ptr<char[]> block_;
+  boost::system::error_code error_;
+  uint64_t bytes_read_ = 0;
+  bool eof_ = false;
+};
+
+}  // namespace okta_bulk
