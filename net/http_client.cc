@@ -1,0 +1,261 @@
+#include "net/http_client.h"
+
+#include <sys/socket.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <stdexcept>
+#include <vector>
+
+namespace okta_bulk {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+namespace {
+
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+constexpr std::chrono::seconds kMaxIdle{50};  // close before a typical 60-75 s server idle timeout
+
+bool IsInterestingHeader(std::string_view lower) {
+  return lower == "date" || lower == "link" || lower == "x-okta-request-id" ||
+         lower.starts_with("x-rate-limit-") || lower == "retry-after";
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+// One keep-alive connection: plain TCP or TLS over TCP.
+struct Connection {
+  std::unique_ptr<beast::tcp_stream> plain;
+  std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
+  beast::flat_buffer buffer;
+  std::chrono::steady_clock::time_point idle_since;
+
+  beast::tcp_stream& Layer() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
+
+  // True when the peer has closed (or sent something unexpected on) an idle connection.
+  bool LooksDead() {
+    if (std::chrono::steady_clock::now() - idle_since > kMaxIdle) return true;
+    auto& sock = Layer().socket();
+    if (!sock.is_open()) return true;
+    char byte;
+    ssize_t n = ::recv(sock.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+  }
+};
+
+template <class Stream>
+asio::awaitable<error_code> RoundTrip(Stream& stream, beast::tcp_stream& layer,
+                                      beast::flat_buffer& buffer,
+                                      http::request<http::string_body>& req,
+                                      http::response_parser<http::string_body>& parser,
+                                      std::chrono::milliseconds timeout) {
+  layer.expires_after(timeout);
+  auto [wec, wn] = co_await http::async_write(stream, req, kNoThrow);
+  if (wec) co_return wec;
+  layer.expires_after(timeout);
+  auto [rec, rn] = co_await http::async_read(stream, buffer, parser, kNoThrow);
+  co_return rec;
+}
+
+}  // namespace
+
+std::string_view HttpResponse::Header(std::string_view lowercase_name) const {
+  for (const auto& [name, value] : headers)
+    if (name == lowercase_name) return value;
+  return {};
+}
+
+bool OrgUrl::Parse(std::string_view url, OrgUrl* out, std::string* error) {
+  OrgUrl r;
+  if (url.starts_with("https://")) {
+    r.tls = true;
+    url.remove_prefix(8);
+  } else if (url.starts_with("http://")) {
+    r.tls = false;
+    url.remove_prefix(7);
+  } else {
+    *error = "the org URL must start with https:// (got '" + std::string(url) + "')";
+    return false;
+  }
+  while (!url.empty() && url.back() == '/') url.remove_suffix(1);
+  if (url.empty() || url.find_first_of("/?#@ ") != std::string_view::npos) {
+    *error = "the org URL must be scheme://host[:port] with no path, e.g. https://acme.okta.com";
+    return false;
+  }
+  std::size_t colon = url.rfind(':');
+  if (url.front() == '[') {  // [::1]:8080
+    std::size_t close = url.find(']');
+    if (close == std::string_view::npos) {
+      *error = "bad IPv6 host in org URL";
+      return false;
+    }
+    r.host = std::string(url.substr(1, close - 1));
+    colon = url.find(':', close);
+  } else {
+    r.host = std::string(url.substr(0, colon));
+  }
+  if (colon != std::string_view::npos) {
+    r.port = std::string(url.substr(colon + 1));
+    if (r.port.empty() || r.port.size() > 5 ||
+        r.port.find_first_not_of("0123456789") != std::string::npos) {
+      *error = "bad port in org URL";
+      return false;
+    }
+  } else {
+    r.port = r.tls ? "443" : "80";
+  }
+  if (r.host.empty()) {
+    *error = "the org URL has no host";
+    return false;
+  }
+  *out = std::move(r);
+  return true;
+}
+
+bool OrgUrl::IsLoopback() const {
+  if (host == "localhost" || host == "::1") return true;
+  return host.starts_with("127.");
+}
+
+struct HttpClient::Impl {
+  asio::any_io_executor executor;
+  HttpClientOptions options;
+  ssl::context tls_context{ssl::context::tls_client};
+  std::string host_header;
+  std::vector<std::unique_ptr<Connection>> idle;
+  tcp::resolver::results_type endpoints;
+  std::size_t opened = 0;
+
+  asio::awaitable<error_code> Open(Connection& c) {
+    if (endpoints.empty()) {
+      tcp::resolver resolver(executor);
+      auto [ec, results] =
+          co_await resolver.async_resolve(options.org.host, options.org.port, kNoThrow);
+      if (ec) co_return ec;
+      endpoints = results;
+    }
+    c.plain = std::make_unique<beast::tcp_stream>(executor);
+    beast::tcp_stream* layer = c.plain.get();
+    if (options.org.tls) {
+      c.tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(*c.plain),
+                                                                     tls_context);
+      c.plain.reset();
+      layer = &beast::get_lowest_layer(*c.tls);
+    }
+    layer->expires_after(options.timeout);
+    auto [cec, ep] = co_await layer->async_connect(endpoints, kNoThrow);
+    if (cec) {
+      endpoints = {};  // resolve again next time
+      co_return cec;
+    }
+    layer->socket().set_option(tcp::no_delay(true));
+    ++opened;
+    if (c.tls) {
+      if (!SSL_set_tlsext_host_name(c.tls->native_handle(), options.org.host.c_str()))
+        co_return error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category());
+      if (options.verify_peer) {
+        c.tls->set_verify_mode(ssl::verify_peer);
+        c.tls->set_verify_callback(ssl::host_name_verification(options.org.host));
+      } else {
+        c.tls->set_verify_mode(ssl::verify_none);
+      }
+      layer->expires_after(options.timeout);
+      auto [hec] = co_await c.tls->async_handshake(ssl::stream_base::client, kNoThrow);
+      if (hec) co_return hec;
+    }
+    co_return error_code{};
+  }
+};
+
+HttpClient::HttpClient(asio::any_io_executor executor, HttpClientOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->executor = std::move(executor);
+  impl_->options = std::move(options);
+  const OrgUrl& org = impl_->options.org;
+  bool default_port = (org.tls && org.port == "443") || (!org.tls && org.port == "80");
+  std::string host = org.host.find(':') != std::string::npos ? "[" + org.host + "]" : org.host;
+  impl_->host_header = default_port ? host : host + ":" + org.port;
+  if (org.tls) {
+    error_code ec;
+    impl_->tls_context.set_default_verify_paths(ec);
+    if (ec) throw std::runtime_error("cannot load the system CA certificates: " + ec.message());
+    if (!impl_->options.ca_file.empty()) {
+      impl_->tls_context.load_verify_file(impl_->options.ca_file, ec);
+      if (ec)
+        throw std::runtime_error("cannot load --ca-file '" + impl_->options.ca_file +
+                                 "': " + ec.message());
+    }
+  }
+}
+
+HttpClient::~HttpClient() = default;
+
+std::size_t HttpClient::connections_opened() const { return impl_->opened; }
+
+asio::awaitable<boost::system::result<HttpResponse>> HttpClient::Send(const HttpRequest& request) {
+  Impl& d = *impl_;
+  http::request<http::string_body> req{http::string_to_verb(request.method), request.target, 11};
+  req.set(http::field::host, d.host_header);
+  req.set(http::field::authorization, d.options.authorization);
+  req.set(http::field::accept, "application/json");
+  req.set(http::field::content_type, "application/json");
+  req.set(http::field::user_agent, d.options.user_agent);
+  req.keep_alive(true);
+  req.body() = request.body;
+  req.prepare_payload();  // Content-Length, also 0 for a bodiless PUT/POST (contract §3: 411)
+
+  std::unique_ptr<Connection> conn;
+  while (!d.idle.empty()) {
+    conn = std::move(d.idle.back());
+    d.idle.pop_back();
+    if (!conn->LooksDead()) break;
+    conn.reset();
+  }
+  if (!conn) {
+    conn = std::make_unique<Connection>();
+    error_code ec = co_await d.Open(*conn);
+    if (ec) co_return ec;
+  }
+
+  http::response_parser<http::string_body> parser;
+  parser.header_limit(64 * 1024);
+  parser.body_limit(d.options.max_body_bytes);
+  error_code ec =
+      conn->tls ? co_await RoundTrip(*conn->tls, conn->Layer(), conn->buffer, req, parser,
+                                     d.options.timeout)
+                : co_await RoundTrip(*conn->plain, conn->Layer(), conn->buffer, req, parser,
+                                     d.options.timeout);
+  if (ec) co_return ec;  // the connection is dropped: never reuse a failed stream
+
+  auto& msg = parser.get();
+  HttpResponse response;
+  response.status = static_cast<int>(msg.result_int());
+  for (const auto& field : msg) {
+    std::string name = Lower(field.name_string());
+    if (IsInterestingHeader(name)) response.headers.emplace_back(std::move(name), field.value());
+  }
+  bool keep_alive = msg.keep_alive();
+  response.body = std::move(msg.body());
+  if (keep_alive && d.idle.size() < d.options.max_idle_connections) {
+    conn->idle_since = std::chrono::steady_clock::now();
+    d.idle.push_back(std::move(conn));
+  }
+  co_return response;
+}
+
+}  // namespace okta_bulk

@@ -1,0 +1,54 @@
+// HttpClient: an HTTP/1.1 keep-alive connection pool to one Okta org over Boost.Beast,
+// with TLS (OpenSSL) for https URLs. Beast stays inside http_client.cc.
+#pragma once
+#include <boost/asio/any_io_executor.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "net/http_transport.h"
+
+namespace okta_bulk {
+
+struct OrgUrl {
+  bool tls = true;
+  std::string host;
+  std::string port;  // "443" / "80" when the URL has none
+  // Parses "https://acme.okta.com" (a trailing '/' is allowed; a path is not). Returns false
+  // with `error` set for anything else.
+  static bool Parse(std::string_view url, OrgUrl* out, std::string* error);
+  bool IsLoopback() const;
+};
+
+struct HttpClientOptions {
+  OrgUrl org;
+  std::string authorization;       // full header value, e.g. "SSWS 00abc..." (never logged)
+  std::string user_agent;          // "okta-bulk/<version>"
+  std::string ca_file;             // extra PEM CA bundle to trust; empty = system CAs only
+  bool verify_peer = true;
+  std::chrono::milliseconds timeout{30000};  // bounds each phase: resolve+connect, TLS, write, read
+  std::size_t max_body_bytes = 8u << 20;     // larger responses fail with message_size
+  std::size_t max_idle_connections = 64;
+};
+
+// Owns the keep-alive connections. Every Send() takes an idle connection (or opens one),
+// and gives it back only after a complete response that allows keep-alive; a connection
+// that failed or timed out is closed, never reused. Single-threaded: use from the executor's
+// thread only. Must outlive every Send() in progress.
+class HttpClient final : public HttpTransport {
+ public:
+  // Throws std::runtime_error when the TLS context cannot be set up (bad --ca-file).
+  HttpClient(boost::asio::any_io_executor executor, HttpClientOptions options);
+  ~HttpClient() override;
+
+  boost::asio::awaitable<boost::system::result<HttpResponse>> Send(
+      const HttpRequest& request) override;
+
+  std::size_t connections_opened() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace okta_bulk

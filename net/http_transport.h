@@ -1,0 +1,45 @@
+// The seam between the pipeline and the network: one HTTP request in, one response out.
+// Header-light on purpose (no Beast): the pipeline and its tests see only this.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <boost/system/result.hpp>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace okta_bulk {
+
+// One request to the Okta API. `target` is the path plus query ("/api/v1/users?activate=true").
+// Authorization, Accept, Content-Type, User-Agent and Host are added by the transport.
+struct HttpRequest {
+  std::string_view method;  // "GET", "POST", "PUT", "DELETE" (static strings)
+  std::string target;
+  std::string body;         // JSON, or empty
+};
+
+// What the pipeline needs of a response: the status, the body, and the headers that carry
+// rate-limit state, paging and correlation. Header names are stored lowercased.
+struct HttpResponse {
+  int status = 0;
+  std::string body;
+  // Every `date`, `x-rate-limit-*`, `link` and `x-okta-request-id` header line, in order.
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  // First value of `lowercase_name`, or "" when absent.
+  std::string_view Header(std::string_view lowercase_name) const;
+};
+
+// Sends requests to one Okta org. Implementations: HttpClient (Beast connection pool) and
+// fakes in tests. All calls happen on the io_context thread that owns the transport.
+class HttpTransport {
+ public:
+  virtual ~HttpTransport() = default;
+  // Sends `request` and reads the whole response. I/O problems (refused, reset, closed before
+  // the response, timeout, TLS failure, oversized body) come back as an error_code, never as
+  // an exception; any HTTP status is a success at this level.
+  virtual boost::asio::awaitable<boost::system::result<HttpResponse>> Send(
+      const HttpRequest& request) = 0;
+};
+
+}  // namespace okta_bulk

@@ -1,0 +1,118 @@
+// Dispatcher: drives Tasks over an HttpTransport with a fixed set of worker coroutines.
+// Ready tasks wait in one FIFO per rate-limit bucket; a worker takes a task only when the
+// RateGovernor grants a permit for that task's bucket, so a spent bucket (say, creates)
+// never holds back tasks that need another one (lookups, group assignments).
+// Transient failures (5xx, transport errors) are retried with capped, fully jittered
+// exponential backoff; 429s are waited out through the governor and never count as the
+// row's failure. Single-threaded: everything runs on one io_context thread.
+#pragma once
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <queue>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "net/rate_governor.h"
+#include "pipeline/okta_json.h"
+#include "pipeline/task.h"
+
+namespace okta_bulk {
+
+// Where tasks come from. Next() returns nullptr at the end of the input. It may write
+// results of its own (invalid rows) before returning.
+class TaskSource {
+ public:
+  virtual ~TaskSource() = default;
+  virtual std::unique_ptr<Task> Next() = 0;
+};
+
+struct DispatcherOptions {
+  int workers = 8;                 // --concurrency: requests in flight at most
+  int max_attempts = 5;            // --max-attempts: tries of one request on transient failures
+  std::chrono::milliseconds backoff_base{500};
+  std::chrono::milliseconds backoff_cap{30000};
+  int max_rate_limited = 200;      // 429s one request may meet before its row fails
+  std::size_t max_live_tasks = 0;  // rows open at once; 0 = 4 x workers
+  uint64_t seed = 0;               // 0 = random
+};
+
+struct DispatcherStats {
+  uint64_t requests = 0;
+  uint64_t rate_limited = 0;        // bucket 429s
+  uint64_t concurrency_limited = 0; // 429s with x-rate-limit-limit: 0
+  uint64_t retried = 0;             // transient failures retried
+  uint64_t transport_errors = 0;
+};
+
+class Dispatcher {
+ public:
+  // `on_done` receives every finished task (its result() filled); returning false aborts
+  // the run (e.g. the results file cannot be written). All references must outlive Run().
+  Dispatcher(boost::asio::any_io_executor executor, HttpTransport& transport,
+             RateGovernor& governor, RunContext& run, TaskSource& source,
+             DispatcherOptions options, std::function<bool(Task&)> on_done);
+
+  // Runs until every task is done, or the run is aborted. Errors: none thrown for I/O.
+  boost::asio::awaitable<void> Run();
+
+  // Stop taking new rows; tasks already open still finish (graceful stop on SIGINT).
+  void StopIntake();
+  bool intake_stopped() const { return intake_stopped_; }
+
+  // Set when the org refused our credentials (401, or 403 E0000005) or on_done failed:
+  // every later row would fail the same way, so the run stops at once.
+  bool aborted() const { return !abort_reason_.empty(); }
+  const std::string& abort_reason() const { return abort_reason_; }
+  const DispatcherStats& stats() const { return stats_; }
+  std::size_t live_tasks() const { return live_; }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  struct Delayed {
+    Clock::time_point at;
+    uint64_t seq;
+    Task* task;
+    bool operator>(const Delayed& o) const { return at != o.at ? at > o.at : seq > o.seq; }
+  };
+
+  boost::asio::awaitable<void> Worker();
+  boost::asio::awaitable<Task*> Acquire();
+  void Complete(Task* task, Clock::time_point sent_at,
+                boost::system::result<HttpResponse>& result);
+  void Enqueue(Task* task);
+  void Delay(Task* task, Clock::duration delay);
+  void Finish(Task* task);
+  void Abort(std::string reason);
+  void Notify();
+  Clock::duration Backoff(int failures);
+
+  boost::asio::any_io_executor executor_;
+  HttpTransport& transport_;
+  RateGovernor& governor_;
+  RunContext& run_;
+  TaskSource& source_;
+  DispatcherOptions options_;
+  std::function<bool(Task&)> on_done_;
+  ResponseReader reader_;
+  boost::asio::steady_timer wake_;
+  std::mt19937_64 rng_;
+
+  std::deque<Task*> ready_[kBucketCount];
+  std::priority_queue<Delayed, std::vector<Delayed>, std::greater<>> delayed_;
+  uint64_t delayed_seq_ = 0;
+  std::size_t live_ = 0;
+  std::size_t next_bucket_ = 0;
+  bool source_done_ = false;
+  bool intake_stopped_ = false;
+  std::string abort_reason_;
+  DispatcherStats stats_;
+  Clock::time_point run_started_ = Clock::now();
+};
+
+}  // namespace okta_bulk

@@ -1,0 +1,182 @@
+#include "pipeline/import_task.h"
+
+#include <charconv>
+
+#include "net/rate_limit_headers.h"
+#include "pipeline/okta_json.h"
+
+namespace okta_bulk {
+namespace {
+
+bool Num(std::string_view s, std::size_t pos, std::size_t len, int* out) {
+  if (pos + len > s.size()) return false;
+  auto r = std::from_chars(s.data() + pos, s.data() + pos + len, *out);
+  return r.ec == std::errc() && r.ptr == s.data() + pos + len;
+}
+
+}  // namespace
+
+int64_t ParseOktaTimestamp(std::string_view s) {
+  int y, mo, d, h, mi, se;
+  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+      s[16] != ':')
+    return -1;
+  if (!Num(s, 0, 4, &y) || !Num(s, 5, 2, &mo) || !Num(s, 8, 2, &d) || !Num(s, 11, 2, &h) ||
+      !Num(s, 14, 2, &mi) || !Num(s, 17, 2, &se))
+    return -1;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return -1;
+  return DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+}
+
+ImportTask::ImportTask(PreparedRow row, const ImportTaskOptions& options, const RunContext& run)
+    : row_(std::move(row)), options_(options), run_(run) {
+  result_.row = row_.row;
+  result_.login = row_.login;
+  PrepareCreate();
+}
+
+void ImportTask::PrepareCreate() {
+  phase_ = Phase::kCreate;
+  request_.bucket = Bucket::kUsers;
+  request_.http.method = "POST";
+  request_.http.target = options_.activate ? "/api/v1/users?activate=true"
+                                           : "/api/v1/users?activate=false";
+  request_.http.body = row_.create_body;  // kept in row_ for a retry after an ambiguous send
+}
+
+void ImportTask::PrepareLookup() {
+  phase_ = Phase::kLookup;
+  request_.bucket = Bucket::kUserGet;
+  request_.http.method = "GET";
+  request_.http.target = "/api/v1/users/" + UrlEncodePathSegment(row_.login);
+  request_.http.body.clear();
+  row_.create_body.clear();  // the password is not needed any more
+  row_.create_body.shrink_to_fit();
+}
+
+void ImportTask::PrepareAssign() {
+  phase_ = Phase::kAssign;
+  request_.bucket = Bucket::kGroups;
+  request_.http.method = "PUT";
+  request_.http.target = "/api/v1/groups/" + UrlEncodePathSegment(row_.group_ids[group_index_]) +
+                         "/users/" + UrlEncodePathSegment(result_.user_id);
+  request_.http.body.clear();
+}
+
+void ImportTask::OnNoResponse() {
+  if (phase_ == Phase::kCreate) create_ambiguous_ = true;
+}
+
+TaskStep ImportTask::Fail(const HttpResponse& response, ResponseReader& reader,
+                          std::string_view context) {
+  std::string body = response.body;
+  OktaError e = reader.ReadError(body);
+  result_.outcome = Outcome::kFailed;
+  result_.http_status = response.status;
+  result_.error_code = e.code;
+  result_.error = std::string(context) + e.Describe();
+  return TaskStep::Done();
+}
+
+TaskStep ImportTask::AfterUserKnown() {
+  if (result_.outcome == Outcome::kExisted && options_.existing == ExistingPolicy::kAssign &&
+      !row_.group_ids.empty()) {
+    group_index_ = 0;
+    not_found_ = 0;
+    PrepareAssign();
+    return TaskStep::Next();
+  }
+  return TaskStep::Done();
+}
+
+TaskStep ImportTask::OnResponse(HttpResponse& response, ResponseReader& reader) {
+  const int status = response.status;
+  result_.http_status = status;
+  switch (phase_) {
+    case Phase::kCreate: {
+      if (status == 200 || status == 201) {
+        UserSummary user;
+        std::string error;
+        if (!reader.ReadUser(response.body, &user, &error)) {
+          // The user may well exist now; find out rather than guess.
+          create_ambiguous_ = true;
+          PrepareLookup();
+          return TaskStep::Next();
+        }
+        result_.outcome = Outcome::kCreated;
+        result_.user_id = std::move(user.id);
+        result_.user_status = std::move(user.status);
+        return TaskStep::Done();
+      }
+      if (status == 400) {
+        std::string body = response.body;
+        OktaError e = reader.ReadError(body);
+        if (e.LoginAlreadyExists()) {
+          PrepareLookup();
+          return TaskStep::Next();
+        }
+      }
+      return Fail(response, reader, "");
+    }
+    case Phase::kLookup: {
+      if (status == 200) {
+        UserSummary user;
+        std::string error;
+        if (!reader.ReadUser(response.body, &user, &error)) {
+          result_.outcome = Outcome::kFailed;
+          result_.error = "looking up the existing user: " + error;
+          return TaskStep::Done();
+        }
+        result_.user_id = std::move(user.id);
+        result_.user_status = std::move(user.status);
+        int64_t created = ParseOktaTimestamp(user.created);
+        // A create whose response was lost may have succeeded: if the user was created
+        // after this run started, it is ours, not a pre-existing one.
+        bool ours = create_ambiguous_ && run_.run_start_server_epoch > 0 && created >= 0 &&
+                    created >= run_.run_start_server_epoch;
+        result_.outcome = ours ? Outcome::kCreated : Outcome::kExisted;
+        if (ours) return TaskStep::Done();  // groupIds went with the create
+        return AfterUserKnown();
+      }
+      if (status == 404 && not_found_ < options_.not_found_retries) {
+        ++not_found_;
+        return TaskStep::RetryAfter(options_.not_found_delay);
+      }
+      return Fail(response, reader, "the login exists but looking it up failed: ");
+    }
+    case Phase::kAssign: {
+      if (status == 204 || status == 200) {
+        if (++group_index_ < row_.group_ids.size()) {
+          not_found_ = 0;
+          PrepareAssign();
+          return TaskStep::Next();
+        }
+        return TaskStep::Done();
+      }
+      if (status == 404 && not_found_ < options_.not_found_retries) {
+        ++not_found_;
+        return TaskStep::RetryAfter(options_.not_found_delay);
+      }
+      std::string context = "user exists (" + result_.user_id + ") but adding it to group " +
+                            row_.group_ids[group_index_] + " failed: ";
+      return Fail(response, reader, context);
+    }
+  }
+  return TaskStep::Done();
+}
+
+void ImportTask::OnGiveUp(int http_status, std::string error_code, std::string error) {
+  result_.outcome = Outcome::kFailed;
+  result_.http_status = http_status;
+  result_.error_code = std::move(error_code);
+  switch (phase_) {
+    case Phase::kCreate: result_.error = std::move(error); break;
+    case Phase::kLookup: result_.error = "the login exists but looking it up failed: " + error; break;
+    case Phase::kAssign:
+      result_.error = "user exists (" + result_.user_id + ") but adding it to group " +
+                      row_.group_ids[group_index_] + " failed: " + error;
+      break;
+  }
+}
+
+}  // namespace okta_bulk

@@ -1,0 +1,54 @@
+// ImportTask: one row of `okta-bulk import` as a state machine:
+//   create (POST /api/v1/users, with groupIds) -> done: `created`
+//   create says the login exists -> look it up (GET /api/v1/users/{login}) -> `existed`
+//     -> unless --existing skip, add it to the row's groups (PUT /groups/{gid}/users/{uid}).
+#pragma once
+#include <memory>
+
+#include "pipeline/task.h"
+#include "pipeline/user_row.h"
+
+namespace okta_bulk {
+
+enum class ExistingPolicy : unsigned char { kAssign, kSkip };
+
+struct ImportTaskOptions {
+  bool activate = true;
+  ExistingPolicy existing = ExistingPolicy::kAssign;
+  // 404s tolerated on lookups and group assignments right after a create, while Okta's
+  // reads catch up with its writes (eventual consistency), and the pause between them.
+  int not_found_retries = 5;
+  std::chrono::milliseconds not_found_delay{400};
+};
+
+class ImportTask final : public Task {
+ public:
+  ImportTask(PreparedRow row, const ImportTaskOptions& options, const RunContext& run);
+
+  const TaskRequest& request() const override { return request_; }
+  TaskStep OnResponse(HttpResponse& response, ResponseReader& reader) override;
+  void OnGiveUp(int http_status, std::string error_code, std::string error) override;
+  void OnNoResponse() override;
+
+ private:
+  enum class Phase : unsigned char { kCreate, kLookup, kAssign };
+  void PrepareCreate();
+  void PrepareLookup();
+  void PrepareAssign();
+  TaskStep Fail(const HttpResponse& response, ResponseReader& reader, std::string_view context);
+  TaskStep AfterUserKnown();
+
+  PreparedRow row_;
+  const ImportTaskOptions& options_;
+  const RunContext& run_;
+  TaskRequest request_;
+  Phase phase_ = Phase::kCreate;
+  std::size_t group_index_ = 0;
+  int not_found_ = 0;
+  bool create_ambiguous_ = false;  // a create was sent and its response lost
+};
+
+// Parses Okta's "YYYY-MM-DDTHH:mm:ss.SSSZ" into epoch seconds; -1 when malformed.
+int64_t ParseOktaTimestamp(std::string_view s);
+
+}  // namespace okta_bulk

@@ -1,0 +1,163 @@
+#include "pipeline/okta_json.h"
+
+#include <cstdio>
+
+namespace okta_bulk {
+namespace {
+
+constexpr char kHex[] = "0123456789ABCDEF";
+
+bool IsUnreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+         c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+std::string PercentEncode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (unsigned char c : s) {
+    if (IsUnreserved(c)) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+// simdjson needs SIMDJSON_PADDING readable bytes after the document.
+simdjson::padded_string_view Padded(std::string& body) {
+  if (body.capacity() < body.size() + simdjson::SIMDJSON_PADDING)
+    body.reserve(body.size() + simdjson::SIMDJSON_PADDING);
+  return simdjson::padded_string_view(body.data(), body.size(), body.capacity());
+}
+
+std::string Excerpt(std::string_view body) {
+  std::string out;
+  for (unsigned char c : body.substr(0, 120)) out.push_back(c < 0x20 ? ' ' : static_cast<char>(c));
+  if (body.size() > 120) out += "...";
+  return out;
+}
+
+}  // namespace
+
+void AppendJsonString(std::string* out, std::string_view s) {
+  out->push_back('"');
+  std::size_t run = 0;  // copy runs of plain bytes at once
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      default: {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out->append(buf);
+      }
+    }
+  }
+  out->append(s.data() + run, s.size() - run);
+  out->push_back('"');
+}
+
+std::string UrlEncodePathSegment(std::string_view s) { return PercentEncode(s); }
+std::string UrlEncodeQueryValue(std::string_view s) { return PercentEncode(s); }
+
+std::string OktaError::Describe() const {
+  if (summary.empty()) return causes;
+  if (causes.empty() || causes == summary) return summary;
+  return summary + ": " + causes;
+}
+
+bool OktaError::LoginAlreadyExists() const {
+  return code == "E0000001" && causes.find("already exists") != std::string::npos &&
+         (causes.find("login") != std::string::npos || summary.find("login") != std::string::npos);
+}
+
+bool ResponseReader::ReadUser(std::string& body, UserSummary* out, std::string* error) {
+  using namespace simdjson;
+  ondemand::document doc;
+  if (parser_.iterate(Padded(body)).get(doc)) {
+    *error = "response is not JSON: " + Excerpt(body);
+    return false;
+  }
+  ondemand::object obj;
+  if (doc.get_object().get(obj)) {
+    *error = "response is not a JSON object: " + Excerpt(body);
+    return false;
+  }
+  out->id.clear();
+  out->status.clear();
+  out->created.clear();
+  for (auto field : obj) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) break;
+    std::string_view value;
+    if (key == "id") {
+      if (!field.value().get_string().get(value)) out->id = value;
+    } else if (key == "status") {
+      if (!field.value().get_string().get(value)) out->status = value;
+    } else if (key == "created") {
+      if (!field.value().get_string().get(value)) out->created = value;
+    }
+  }
+  if (out->id.empty()) {
+    *error = "response has no user id: " + Excerpt(body);
+    return false;
+  }
+  return true;
+}
+
+OktaError ResponseReader::ReadError(std::string& body) {
+  using namespace simdjson;
+  OktaError e;
+  ondemand::document doc;
+  ondemand::object obj;
+  if (parser_.iterate(Padded(body)).get(doc) || doc.get_object().get(obj)) {
+    e.summary = body.empty() ? "empty response body" : "unexpected response: " + Excerpt(body);
+    return e;
+  }
+  bool ok = true;
+  for (auto field : obj) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) {
+      ok = false;
+      break;
+    }
+    std::string_view value;
+    if (key == "errorCode") {
+      if (!field.value().get_string().get(value)) e.code = value;
+    } else if (key == "errorSummary") {
+      if (!field.value().get_string().get(value)) e.summary = value;
+    } else if (key == "errorCauses") {
+      ondemand::array causes;
+      if (field.value().get_array().get(causes)) continue;
+      for (auto cause : causes) {
+        ondemand::object c;
+        if (cause.get_object().get(c)) continue;
+        std::string_view s;
+        if (c["errorSummary"].get_string().get(s)) continue;
+        if (!e.causes.empty()) e.causes += "; ";
+        e.causes += s;
+      }
+    } else if (key == "error_description" || key == "error") {
+      // OAuth-shaped errors (token endpoint, Bearer/DPoP failures).
+      if (!field.value().get_string().get(value)) {
+        if (key == "error" && e.code.empty()) e.code = value;
+        if (key == "error_description") e.summary = value;
+      }
+    }
+  }
+  if (!ok && e.summary.empty()) e.summary = "malformed error body: " + Excerpt(body);
+  return e;
+}
+
+}  // namespace okta_bulk

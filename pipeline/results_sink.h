@@ -1,0 +1,68 @@
+// The results file: one CSV row per input record, written as each row ends. It is also the
+// journal that --resume reads, so every row is handed to the kernel as soon as it ends (a
+// crash or kill -9 of this process loses nothing already written).
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace okta_bulk {
+
+enum class Outcome : unsigned char {
+  kCreated, kExisted, kUpdated, kAssigned, kDeactivated, kDeleted, kInvalid, kFailed,
+};
+inline constexpr std::size_t kOutcomeCount = 8;
+std::string_view OutcomeName(Outcome outcome);
+bool OutcomeFromName(std::string_view name, Outcome* out);
+inline bool IsSuccess(Outcome o) { return o != Outcome::kInvalid && o != Outcome::kFailed; }
+
+// How one input row ended.
+struct RowResult {
+  uint64_t row = 0;
+  std::string login;
+  Outcome outcome = Outcome::kFailed;
+  std::string user_id;
+  std::string user_status;
+  int http_status = 0;
+  std::string error_code;
+  std::string error;
+  int attempts = 0;
+};
+
+// The results columns, in order. `row` .. `attempts` are the contract of issue 2.
+inline constexpr std::array<std::string_view, 9> kResultColumns = {
+    "row", "login", "outcome", "userId", "userStatus", "httpStatus", "errorCode", "error",
+    "attempts"};
+
+// Writes results.csv. Single-threaded. Cells that come from input or from the server are
+// guarded against spreadsheet formula injection.
+class ResultsSink {
+ public:
+  ResultsSink() = default;
+  ~ResultsSink();
+  ResultsSink(const ResultsSink&) = delete;
+  ResultsSink& operator=(const ResultsSink&) = delete;
+
+  // Creates (truncates) `path` and writes the header, or with `append` opens it for
+  // appending (writing the header only when the file is empty). "-" means stdout.
+  bool Open(const std::string& path, bool append, std::string* error);
+  // Appends one row and writes it out at once. Returns false on a write error (disk full):
+  // the caller must stop the run, since the journal is no longer complete.
+  bool Write(const RowResult& result);
+  bool Close(std::string* error);
+
+  const std::array<uint64_t, kOutcomeCount>& counts() const { return counts_; }
+  uint64_t total() const;
+  const std::string& last_error() const { return last_error_; }
+
+ private:
+  bool Flush();
+  int fd_ = -1;
+  bool owns_fd_ = false;
+  std::string buffer_;
+  std::string last_error_;
+  std::array<uint64_t, kOutcomeCount> counts_{};
+};
+
+}  // namespace okta_bulk

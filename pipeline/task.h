@@ -1,0 +1,59 @@
+// A Task is one input row's work as a sans-I/O state machine: it says which request it wants
+// next, and advances on each final response. The Dispatcher drives tasks over the network,
+// paces them with the rate governor and handles retries of transient failures, so a task only
+// ever sees responses that are its own business (2xx, and 4xx other than 429).
+#pragma once
+#include <chrono>
+#include <string>
+
+#include "net/http_transport.h"
+#include "net/okta_buckets.h"
+#include "pipeline/results_sink.h"
+
+namespace okta_bulk {
+
+class ResponseReader;
+
+struct TaskRequest {
+  Bucket bucket = Bucket::kOther;
+  HttpRequest http;
+};
+
+// What a task does after a response.
+struct TaskStep {
+  enum Kind : unsigned char { kNext, kRetryAfter, kDone } kind = kDone;
+  std::chrono::milliseconds delay{0};  // for kRetryAfter: send request() again after this
+  static TaskStep Next() { return {kNext, {}}; }
+  static TaskStep Done() { return {kDone, {}}; }
+  static TaskStep RetryAfter(std::chrono::milliseconds d) { return {kRetryAfter, d}; }
+};
+
+// Facts about the run that tasks may consult. Owned by the job; outlives every task.
+struct RunContext {
+  // Server clock (epoch seconds) at which this run started, estimated from the first
+  // response's Date; 0 until known. Used to tell "created by this run" from "existed".
+  int64_t run_start_server_epoch = 0;
+};
+
+class Task {
+ public:
+  virtual ~Task() = default;
+  // The request to send now. REQUIRES: the task is not done.
+  virtual const TaskRequest& request() const = 0;
+  // A final response to request(): 2xx or a 4xx other than 429.
+  virtual TaskStep OnResponse(HttpResponse& response, ResponseReader& reader) = 0;
+  // The dispatcher gave up on request() (5xx or transport failures beyond --max-attempts,
+  // or a response it cannot use). `http_status` is 0 for transport failures.
+  virtual void OnGiveUp(int http_status, std::string error_code, std::string error) = 0;
+  // Called when request() was sent but no response came back (the server may have acted).
+  virtual void OnNoResponse() {}
+
+  RowResult& result() { return result_; }
+  int attempts = 0;   // requests sent for this row, all phases (429 waits included)
+  int failures = 0;   // consecutive transient failures of the current request
+
+ protected:
+  RowResult result_;
+};
+
+}  // namespace okta_bulk

@@ -1,0 +1,287 @@
+#include "pipeline/user_row.h"
+
+#include <algorithm>
+
+#include "pipeline/csv_reader.h"
+#include "pipeline/okta_json.h"
+
+namespace okta_bulk {
+namespace {
+
+std::string LowerAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+// Okta's length limits for the base profile (contract §2).
+constexpr std::size_t kLoginMin = 5, kLoginMax = 100, kEmailMax = 100, kNameMax = 50;
+constexpr std::size_t kPasswordMax = 72;
+constexpr std::size_t kMaxGroupIds = 20;  // more gives E0000093 (contract §2)
+
+std::string Where(uint64_t row, const CsvRecord& record, std::string_view field) {
+  std::string s = "row " + std::to_string(row);
+  if (record.first_line != row + 1) s += " (line " + std::to_string(record.first_line) + ")";
+  if (!field.empty()) {
+    s += ", field '";
+    s += field;
+    s += "'";
+  }
+  s += ": ";
+  return s;
+}
+
+bool ValidGroupId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '-';
+  });
+}
+
+void AddField(std::string* body, bool* first, std::string_view name, std::string_view value) {
+  if (!*first) body->push_back(',');
+  *first = false;
+  AppendJsonString(body, name);
+  body->push_back(':');
+  AppendJsonString(body, value);
+}
+
+}  // namespace
+
+std::string_view TrimSpaces(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool LooksLikeEmail(std::string_view s) {
+  std::size_t at = s.find('@');
+  if (at == std::string_view::npos || at == 0 || s.find('@', at + 1) != std::string_view::npos)
+    return false;
+  std::string_view local = s.substr(0, at), domain = s.substr(at + 1);
+  auto bad_char = [](unsigned char c) { return c <= 0x20 || c == 0x7f || c == ',' || c == '<' || c == '>' || c == '(' || c == ')' || c == '[' || c == ']' || c == ';' || c == ':' || c == '\\' || c == '"'; };
+  if (std::any_of(local.begin(), local.end(), bad_char)) return false;
+  if (std::any_of(domain.begin(), domain.end(), bad_char)) return false;
+  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos)
+    return false;
+  std::size_t dot = domain.rfind('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == domain.size()) return false;
+  if (domain.front() == '-' || domain.find("..") != std::string_view::npos) return false;
+  return true;
+}
+
+std::string_view Utf8Problem(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    int len;
+    uint32_t cp;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return "is not valid UTF-8";
+    }
+    if (end - p < len) return "is not valid UTF-8 (truncated character)";
+    for (int i = 1; i < len; ++i) {
+      if ((p[i] & 0xC0) != 0x80) return "is not valid UTF-8";
+      cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000))
+      return "is not valid UTF-8 (overlong encoding)";
+    if (cp >= 0xD800 && cp <= 0xDFFF) return "is not valid UTF-8 (surrogate)";
+    if (len == 4)
+      return "contains a 4-byte UTF-8 character (such as an emoji), which Okta does not accept";
+    p += len;
+  }
+  return {};
+}
+
+bool ColumnMap::FromHeader(const std::vector<std::string>& header, ColumnMap* out,
+                           std::string* error) {
+  ColumnMap m;
+  std::vector<std::string> seen;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    std::string_view name = TrimSpaces(header[i]);
+    if (name.empty()) {
+      if (header.size() == 1) break;
+      *error = "header: column " + std::to_string(i + 1) + " has no name";
+      return false;
+    }
+    if (!Utf8Problem(name).empty()) {
+      *error = "header: column " + std::to_string(i + 1) + " name " + std::string(Utf8Problem(name));
+      return false;
+    }
+    std::string lower = LowerAscii(name);
+    if (std::find(seen.begin(), seen.end(), lower) != seen.end()) {
+      *error = "header: column '" + std::string(name) + "' appears twice";
+      return false;
+    }
+    seen.push_back(lower);
+    int idx = static_cast<int>(i);
+    if (lower == "login") m.login = idx;
+    else if (lower == "email") m.email = idx;
+    else if (lower == "firstname") m.first_name = idx;
+    else if (lower == "lastname") m.last_name = idx;
+    else if (lower == "password") m.password = idx;
+    else if (lower == "groupid" || lower == "groupids") m.group_id = idx;
+    else m.custom.push_back({idx, std::string(name)});
+    m.names.emplace_back(name);
+  }
+  if (m.login < 0) {
+    std::string cols;
+    for (const auto& n : m.names) cols += (cols.empty() ? "" : ", ") + n;
+    *error = "header: there is no 'login' column (columns found: " +
+             (cols.empty() ? std::string("none") : cols) + ")";
+    return false;
+  }
+  *out = std::move(m);
+  return true;
+}
+
+RowBuilder::RowBuilder(ColumnMap columns, RowBuilderOptions options)
+    : columns_(std::move(columns)), options_(std::move(options)) {}
+
+std::string_view RowBuilder::LoginOf(const CsvRecord& record) const {
+  if (columns_.login < 0 || static_cast<std::size_t>(columns_.login) >= record.fields.size())
+    return {};
+  return TrimSpaces(record.fields[columns_.login]);
+}
+
+bool RowBuilder::Build(const CsvRecord& record, uint64_t row, PreparedRow* out,
+                       std::string* error) {
+  if (record.problem != CsvProblem::kNone) {
+    *error = Where(row, record, "") + std::string(CsvProblemMessage(record.problem));
+    return false;
+  }
+  const std::size_t want = columns_.size();
+  if (record.fields.size() != want) {
+    *error = Where(row, record, "") + "has " + std::to_string(record.fields.size()) +
+             " fields but the header has " + std::to_string(want) +
+             (record.fields.size() > want ? " (too many fields: an unquoted comma?)"
+                                          : " (too few fields)");
+    return false;
+  }
+  // Every cell must be text Okta accepts.
+  for (std::size_t i = 0; i < want; ++i) {
+    std::string_view problem = Utf8Problem(record.fields[i]);
+    if (!problem.empty()) {
+      *error = Where(row, record, columns_.names[i]) + std::string(problem);
+      return false;
+    }
+  }
+  auto cell = [&](int idx) -> std::string_view {
+    return idx < 0 ? std::string_view{} : std::string_view(record.fields[idx]);
+  };
+  std::string_view login = TrimSpaces(cell(columns_.login));
+  const std::string& login_name = columns_.names[columns_.login];
+  if (login.empty()) {
+    *error = Where(row, record, login_name) + "is empty; every row needs a login";
+    return false;
+  }
+  if (login.size() < kLoginMin || login.size() > kLoginMax) {
+    *error = Where(row, record, login_name) + "must be 5 to 100 characters long (has " +
+             std::to_string(login.size()) + ")";
+    return false;
+  }
+  if (!LooksLikeEmail(login)) {
+    *error = Where(row, record, login_name) + "must be an email address, like jane@example.com";
+    return false;
+  }
+  std::string_view email = TrimSpaces(cell(columns_.email));
+  if (!email.empty()) {
+    if (email.size() > kEmailMax || email.size() < kLoginMin) {
+      *error = Where(row, record, columns_.names[columns_.email]) +
+               "must be 5 to 100 characters long";
+      return false;
+    }
+    if (!LooksLikeEmail(email)) {
+      *error = Where(row, record, columns_.names[columns_.email]) + "is not an email address";
+      return false;
+    }
+  }
+  for (int idx : {columns_.first_name, columns_.last_name}) {
+    if (idx >= 0 && cell(idx).size() > kNameMax) {
+      *error = Where(row, record, columns_.names[idx]) + "is longer than Okta's 50 characters";
+      return false;
+    }
+  }
+  std::string_view password = cell(columns_.password);
+  if (password.size() > kPasswordMax) {
+    *error = Where(row, record, columns_.names[columns_.password]) +
+             "is longer than Okta's 72 characters";
+    return false;
+  }
+
+  out->row = row;
+  out->login.assign(login);
+  out->group_ids.clear();
+  std::string_view groups = cell(columns_.group_id);
+  while (!groups.empty()) {
+    std::size_t semi = groups.find(';');
+    std::string_view id = TrimSpaces(groups.substr(0, semi));
+    groups = semi == std::string_view::npos ? std::string_view{} : groups.substr(semi + 1);
+    if (id.empty()) continue;
+    if (!ValidGroupId(id)) {
+      *error = Where(row, record, columns_.names[columns_.group_id]) + "'" + std::string(id) +
+               "' is not a group id (ids are letters and digits, like 00g1abcd2EFGH3ijk4x5; "
+               "separate several with ';')";
+      return false;
+    }
+    if (std::find(out->group_ids.begin(), out->group_ids.end(), id) == out->group_ids.end())
+      out->group_ids.emplace_back(id);
+  }
+  for (const auto& g : options_.extra_group_ids)
+    if (std::find(out->group_ids.begin(), out->group_ids.end(), g) == out->group_ids.end())
+      out->group_ids.push_back(g);
+  if (out->group_ids.size() > kMaxGroupIds) {
+    *error = Where(row, record, columns_.group_id >= 0 ? columns_.names[columns_.group_id] : "groupId") +
+             "names " + std::to_string(out->group_ids.size()) +
+             " groups (with --group); Okta accepts at most 20 per user";
+    return false;
+  }
+
+  std::string& body = out->create_body;
+  body.clear();
+  body.append("{\"profile\":{");
+  bool first = true;
+  AddField(&body, &first, "login", login);
+  if (!email.empty()) AddField(&body, &first, "email", email);
+  if (columns_.first_name >= 0 && !cell(columns_.first_name).empty())
+    AddField(&body, &first, "firstName", cell(columns_.first_name));
+  if (columns_.last_name >= 0 && !cell(columns_.last_name).empty())
+    AddField(&body, &first, "lastName", cell(columns_.last_name));
+  for (const auto& c : columns_.custom)
+    if (!record.fields[c.index].empty()) AddField(&body, &first, c.name, record.fields[c.index]);
+  body.push_back('}');
+  if (!password.empty()) {
+    body.append(",\"credentials\":{\"password\":{\"value\":");
+    AppendJsonString(&body, password);
+    body.append("}}");
+  }
+  if (!out->group_ids.empty()) {
+    body.append(",\"groupIds\":[");
+    for (std::size_t i = 0; i < out->group_ids.size(); ++i) {
+      if (i) body.push_back(',');
+      AppendJsonString(&body, out->group_ids[i]);
+    }
+    body.push_back(']');
+  }
+  body.push_back('}');
+  return true;
+}
+
+}  // namespace okta_bulk

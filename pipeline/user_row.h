@@ -1,0 +1,71 @@
+// The row model: which CSV column means what, and turning one CSV record into a user ready
+// to send (its create-request body built once) or a clear reason why it cannot be sent.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace okta_bulk {
+
+struct CsvRecord;
+
+// Column roles, resolved once from the header. Known names match case-insensitively after
+// trimming spaces; any other column is a custom profile attribute sent under its own name.
+struct ColumnMap {
+  int login = -1, email = -1, first_name = -1, last_name = -1, password = -1, group_id = -1;
+  struct Custom {
+    int index;
+    std::string name;
+  };
+  std::vector<Custom> custom;
+  std::vector<std::string> names;  // every header name, trimmed, as written
+
+  // Reads the header record. Returns false with `error` set when there is no login column,
+  // a column name is empty or appears twice.
+  static bool FromHeader(const std::vector<std::string>& header, ColumnMap* out,
+                         std::string* error);
+  std::size_t size() const { return names.size(); }
+};
+
+// A valid row, ready to send. The password, when any, lives only inside `create_body`.
+struct PreparedRow {
+  uint64_t row = 0;               // 1-based data record number (the header is not counted)
+  std::string login;
+  std::string create_body;        // JSON body of POST /api/v1/users
+  std::vector<std::string> group_ids;  // the row's groups plus every --group, no duplicates
+};
+
+struct RowBuilderOptions {
+  std::vector<std::string> extra_group_ids;  // --group, for every row
+};
+
+// Validates records against the header and builds PreparedRows. Single-threaded.
+class RowBuilder {
+ public:
+  RowBuilder(ColumnMap columns, RowBuilderOptions options);
+
+  // Returns true and fills `out` for a valid record. Otherwise returns false and sets
+  // `error` to a message naming the row and the field, e.g.
+  // "row 12 (line 13), field 'login': must be an email address".
+  bool Build(const CsvRecord& record, uint64_t row, PreparedRow* out, std::string* error);
+
+  // The login cell of `record` (trimmed), or "" when absent; used for results of invalid rows.
+  std::string_view LoginOf(const CsvRecord& record) const;
+
+  const ColumnMap& columns() const { return columns_; }
+
+ private:
+  ColumnMap columns_;
+  RowBuilderOptions options_;
+};
+
+// Checks shared with other jobs.
+bool LooksLikeEmail(std::string_view s);
+// Returns "" when `s` is valid UTF-8 Okta accepts, else a reason (invalid UTF-8, or a
+// 4-byte character such as an emoji, which Okta does not support: contract §6).
+std::string_view Utf8Problem(std::string_view s);
+std::string_view TrimSpaces(std::string_view s);
+
+}  // namespace okta_bulk
