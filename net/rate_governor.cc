@@ -64,7 +64,9 @@ RateGovernor::Decision RateGovernor::TryAcquire(Bucket bucket, TimePoint now) {
   if (in_flight_ >= cap_) return {false, TimePoint::max()};
   BucketState& s = State(bucket);
   bool probe = false;
-  if (!s.known || Spent(s)) {
+  if (!s.known && s.unmetered && !s.probe_scheduled) {
+    // No rate-limit headers in this bucket's answers: only the global cap applies.
+  } else if (!s.known || Spent(s)) {
     // Nothing known yet, or the window is spent: one request at a time finds out.
     if (s.probe_outstanding) return {false, TimePoint::max()};
     if (!s.known && s.in_flight > 0) return {false, TimePoint::max()};
@@ -154,6 +156,12 @@ void RateGovernor::LearnBucket(BucketState& s, int http_status, const RateLimitS
     }
   }
   if (!usable) {
+    // An answer without rate-limit headers: this bucket is not metered (or not reported);
+    // only the global cap applies until headers show up.
+    if (!rate_limited && !rl.limit) {
+      s.unmetered = true;
+      if (!s.known) s.probe_scheduled = false;
+    }
     if (rate_limited) {
       // Spent, but we cannot tell until when: probe blindly.
       if (s.known) s.remaining = 0;
@@ -183,7 +191,8 @@ void RateGovernor::LearnBucket(BucketState& s, int http_status, const RateLimitS
   } else {
     return;  // an answer from an earlier window
   }
-  if (!rate_limited && remaining == limit - 1 && s.window_start_reset != reset) {
+  if (!rate_limited && remaining == limit - 1 && s.window_start_reset != reset &&
+      now - sent_at <= seconds(1)) {
     // This request was the window's first counted one: the window began between send and
     // receive. The midpoint is right when the two legs take equally long.
     s.window_start = sent_at + (now - sent_at) / 2;

@@ -41,7 +41,8 @@ struct GovernorOptions {
 //
 // How a caller drives it: before sending, TryAcquire(bucket, now). On `go` a permit is held
 // and the request must be sent; exactly one of OnResponse / OnNoResponse must follow, with
-// `sent_at` equal to the `now` of that TryAcquire. On `!go`, wait until `retry_at` and ask
+// `sent_at` the time it was sent: not before the `now` of that TryAcquire, and as close to
+// it as possible (the window-start estimate and the concurrency back-off both use it). On `!go`, wait until `retry_at` and ask
 // again; `retry_at == time_point::max()` means "until the next OnResponse/OnNoResponse of any
 // request" (there is always one in flight then).
 class RateGovernor {
@@ -104,6 +105,7 @@ class RateGovernor {
   struct BucketState {
     // Window, as the server reports it. `known` once a full observation arrived.
     bool known = false;
+    bool unmetered = false;  // answers came without rate-limit headers: global cap only
     int64_t limit = 0;
     int64_t remaining = 0;
     int64_t reset_epoch_s = 0;

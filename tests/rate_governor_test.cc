@@ -306,6 +306,17 @@ TEST(RateGovernorTest, ServerClockEstimateTightensAcrossResponses) {
   EXPECT_GE(static_cast<double>(*g.ServerOffsetHighNs()), true_ns - 1);
 }
 
+TEST(RateGovernorTest, BucketAnsweringWithoutRateLimitHeadersIsLimitedOnlyByTheGlobalCap) {
+  RateGovernor g({.max_in_flight = 6});
+  ASSERT_TRUE(g.TryAcquire(Bucket::kOther, kT0).go);
+  RateLimitSnapshot date_only;
+  date_only.date_epoch_s = kEpoch;
+  g.OnResponse(Bucket::kOther, 200, date_only, kT0, kT0);
+  int granted = 0;
+  for (int i = 0; i < 10; ++i) granted += g.TryAcquire(Bucket::kOther, kT0).go;
+  EXPECT_EQ(granted, 6);
+}
+
 TEST(RateGovernorTest, GarbageAndMissingHeadersTeachNothingAndNeverWedge) {
   RateGovernor g;
   ASSERT_TRUE(g.TryAcquire(Bucket::kUsers, kT0).go);
@@ -682,6 +693,42 @@ TEST_P(SimulatedWindowTest, SpendsEveryWindowWithFewRateLimitErrors) {
   for (int64_t count : r.our_counts) EXPECT_LE(count, budget);
 }
 
+TEST(SimulatedWindowTest, SlowAndVariableUplinkCostsFewErrors) {
+  // The worst case for the midpoint estimate: the request leg is slow and variable, the
+  // answer fast, so a window often opens well after the midpoint of the opener's round trip.
+  // The learnt probe margin has to absorb it.
+  SimConfig c;
+  c.window_s = 10;
+  c.duration_s = 600;
+  c.up_min = 0.005;
+  c.up_max = 0.150;
+  c.down_min = c.down_max = 0.005;
+  c.seed = 23;
+  SimResult r = Simulation(c).Run();
+  Print("600 per 10 s, uplink 5-150 ms, downlink 5 ms", r);
+  EXPECT_GE(r.efficiency, 0.98);
+  EXPECT_LE(r.share_429, 0.005);
+}
+
+TEST(SimulatedWindowTest, LatencyAfterAdmissionAsInOktaMockStillMeetsTheTargets) {
+  // okta-mock counts a request when it arrives and only then sleeps its latency, so the
+  // window opens at the very start of our send/receive bracket.
+  for (double window : {60.0, 10.0}) {
+    SimConfig c;
+    c.window_s = window;
+    c.duration_s = window * 30;
+    c.up_min = c.up_max = 0.0002;
+    c.down_min = c.down_max = 0.0002;
+    c.service_s = 0.050;
+    c.skew_s = -0.4;
+    c.seed = 17;
+    SimResult r = Simulation(c).Run();
+    Print(window == 60 ? "mock-shaped 600 per 60 s, 50 ms" : "mock-shaped 600 per 10 s, 50 ms", r);
+    EXPECT_GE(r.efficiency, 0.98);
+    EXPECT_LE(r.share_429, 0.005);
+  }
+}
+
 TEST(SimulatedWindowTest, AnotherIntegrationOpeningWindowsStillLeavesUsOnTarget) {
   // Windows are often opened by someone else's request, so our own start estimate is
   // missing and the reset is found from the floored header alone. We keep to half the
@@ -759,6 +806,26 @@ TEST(SimulatedWindowTest, WideLatencySpreadStillMeetsTheTargets) {
   Print("600 per 10 s, 10-240 ms round trips", r);
   EXPECT_GE(r.efficiency, 0.98);
   EXPECT_LE(r.share_429, 0.005);
+}
+
+TEST(SimulatedConcurrencyTest, ConcurrencyLimitAndASpentBucketTogether) {
+  // Both limits at once: 600 per 10 s and 10 in flight at 50 ms (200/s possible, so the
+  // bucket is what binds). Concurrency 429s must not confuse the bucket's windows.
+  SimConfig c;
+  c.limit = 600;
+  c.window_s = 10;
+  c.workers = 32;
+  c.max_in_flight = 32;
+  c.concurrency_limit = 10;
+  c.service_s = 0.050;
+  c.up_min = c.up_max = 0.0002;
+  c.down_min = c.down_max = 0.0002;
+  c.duration_s = 300;
+  SimResult r = Simulation(c).Run();
+  Print("600 per 10 s with concurrency 10 at 50 ms", r);
+  EXPECT_GE(r.efficiency, 0.98);
+  EXPECT_EQ(r.bucket_429, 0);
+  EXPECT_LE(r.share_429, 0.01);
 }
 
 TEST(SimulatedConcurrencyTest, OrgLimitOfTenAtFiftyMillisecondsKeepsThroughputWithoutStalls) {
