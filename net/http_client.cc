@@ -80,6 +80,24 @@ std::string_view HttpResponse::Header(std::string_view lowercase_name) const {
   return {};
 }
 
+TransportError ClassifyTransportError(const error_code& ec) {
+  if (ec == beast::error::timeout || ec == asio::error::timed_out) return TransportError::kTimeout;
+  if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+      ec == http::error::partial_message || ec == ssl::error::stream_truncated)
+    return TransportError::kClosedBeforeResponse;
+  if (ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+      ec == asio::error::connection_aborted)
+    return TransportError::kReset;
+  if (ec == asio::error::connection_refused || ec == asio::error::host_not_found ||
+      ec == asio::error::host_not_found_try_again || ec == asio::error::network_unreachable ||
+      ec == asio::error::host_unreachable)
+    return TransportError::kConnectFailed;
+  if (ec.category() == asio::error::get_ssl_category()) return TransportError::kTls;
+  // Anything else (a malformed response, an oversized body, ...) is treated like a broken
+  // connection: it may well succeed on a fresh one, and attempts are bounded.
+  return TransportError::kClosedBeforeResponse;
+}
+
 bool OrgUrl::Parse(std::string_view url, OrgUrl* out, std::string* error) {
   OrgUrl r;
   if (url.starts_with("https://")) {

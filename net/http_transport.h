@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "net/retry_policy.h"
+
 namespace okta_bulk {
 
 // One request to the Okta API. `target` is the path plus query ("/api/v1/users?activate=true").
@@ -41,5 +43,8 @@ class HttpTransport {
   virtual boost::asio::awaitable<boost::system::result<HttpResponse>> Send(
       const HttpRequest& request) = 0;
 };
+
+// Maps an error_code from HttpTransport::Send to the retry policy's kinds of failure.
+TransportError ClassifyTransportError(const boost::system::error_code& ec);
 
 }  // namespace okta_bulk

@@ -8,6 +8,7 @@
 #include <exception>
 
 #include "net/rate_limit_headers.h"
+#include "net/retry_policy.h"
 
 namespace okta_bulk {
 
@@ -23,10 +24,12 @@ Dispatcher::Dispatcher(asio::any_io_executor executor, HttpTransport& transport,
       source_(source),
       options_(options),
       on_done_(std::move(on_done)),
-      wake_(executor, Clock::time_point::max()),
       rng_(options.seed ? options.seed : std::random_device{}()) {
   if (options_.workers < 1) options_.workers = 1;
   if (options_.max_live_tasks == 0) options_.max_live_tasks = 4 * options_.workers;
+  retry_options_.max_attempts = options_.max_attempts;
+  retry_options_.backoff_base = options_.backoff_base;
+  retry_options_.backoff_cap = options_.backoff_cap;
 }
 
 void Dispatcher::StopIntake() {
@@ -34,19 +37,13 @@ void Dispatcher::StopIntake() {
   Notify();
 }
 
-void Dispatcher::Notify() { wake_.cancel(); }
+void Dispatcher::Notify() {
+  for (asio::steady_timer* t : waiting_) t->cancel();
+}
 
 void Dispatcher::Abort(std::string reason) {
   if (abort_reason_.empty()) abort_reason_ = std::move(reason);
   Notify();
-}
-
-Dispatcher::Clock::duration Dispatcher::Backoff(int failures) {
-  // Full jitter: uniform in [0, min(cap, base * 2^(failures-1))].
-  auto ceiling = options_.backoff_base * (1LL << std::min(failures - 1, 20));
-  if (ceiling > options_.backoff_cap) ceiling = options_.backoff_cap;
-  std::uniform_int_distribution<int64_t> pick(0, ceiling.count());
-  return std::chrono::milliseconds(pick(rng_));
 }
 
 void Dispatcher::Enqueue(Task* task) {
@@ -64,7 +61,7 @@ void Dispatcher::Finish(Task* task) {
   if (!on_done_(*task)) Abort("cannot write the results file");
 }
 
-asio::awaitable<Task*> Dispatcher::Acquire() {
+asio::awaitable<Task*> Dispatcher::Acquire(asio::steady_timer& timer) {
   for (;;) {
     if (aborted()) co_return nullptr;
     auto now = Clock::now();
@@ -96,14 +93,19 @@ asio::awaitable<Task*> Dispatcher::Acquire() {
       }
       if (decision.retry_at < wake_at) wake_at = decision.retry_at;
     }
-    wake_.expires_at(wake_at);
-    co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
+    // Each worker sleeps on its own timer: re-arming a shared one would cancel the others'
+    // waits and make them wake each other forever.
+    timer.expires_at(wake_at);
+    waiting_.push_back(&timer);
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    std::erase(waiting_, &timer);
   }
 }
 
 asio::awaitable<void> Dispatcher::Worker() {
+  asio::steady_timer timer(executor_);
   for (;;) {
-    Task* task = co_await Acquire();
+    Task* task = co_await Acquire(timer);
     if (!task) co_return;
     auto sent_at = Clock::now();
     ++task->attempts;
@@ -119,91 +121,108 @@ void Dispatcher::Complete(Task* task, Clock::time_point sent_at,
   auto now = Clock::now();
   Notify();  // a permit is released either way: waiting workers look again
 
+  Attempt attempt;
+  OktaError error;
+  HttpResponse* response = nullptr;
   if (!result) {
     governor_.OnNoResponse(bucket, now, sent_at);
     ++stats_.transport_errors;
     task->OnNoResponse();
-    if (++task->failures < options_.max_attempts && !aborted()) {
-      ++stats_.retried;
-      Delay(task, Backoff(task->failures));
-    } else {
-      task->OnGiveUp(0, "", "network error after " + std::to_string(task->failures) +
-                                " attempts: " + result.error().message());
-      Finish(task);
+    attempt.transport = ClassifyTransportError(result.error());
+  } else {
+    response = &result.value();
+    RateLimitSnapshot snapshot;
+    for (const auto& [name, value] : response->headers) snapshot.AddHeader(name, value);
+    governor_.OnResponse(bucket, response->status, snapshot, now, sent_at);
+    if (run_.run_start_server_epoch == 0 && snapshot.date_epoch_s) {
+      auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(now - run_started_).count();
+      run_.run_start_server_epoch = *snapshot.date_epoch_s - elapsed - 2;
     }
+    attempt.http_status = response->status;
+    attempt.concurrency_limited = response->status == 429 && snapshot.IsConcurrencyLimit();
+    if (response->status >= 400) {
+      std::string body = response->body;  // the reader pads it; the task may read it again
+      error = reader_.ReadError(body);
+      attempt.error_code = error.code;
+    }
+  }
+
+  RetryDecision d = DecideRetry(attempt, task->failures + 1, retry_options_,
+                                std::uniform_real_distribution<double>(0, 1)(rng_));
+  if (aborted() && d.verdict != RetryVerdict::kSuccess) {
+    Drop(task);  // stopping: no result, so --resume sends this row again
     return;
   }
-
-  HttpResponse& response = result.value();
-  RateLimitSnapshot snapshot;
-  for (const auto& [name, value] : response.headers) snapshot.AddHeader(name, value);
-  governor_.OnResponse(bucket, response.status, snapshot, now, sent_at);
-  if (run_.run_start_server_epoch == 0 && snapshot.date_epoch_s) {
-    auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(now - run_started_).count();
-    run_.run_start_server_epoch = *snapshot.date_epoch_s - elapsed - 2;
-  }
-
-  if (aborted() && response.status >= 400) {  // stopping: don't start over
-    delete task;
-    --live_;
-    return;
-  }
-
-  const int status = response.status;
-  if (status == 429) {
-    if (snapshot.IsConcurrencyLimit()) {
-      ++stats_.concurrency_limited;
-      Delay(task, governor_.ConcurrencyRetryDelay());
-    } else {
-      ++stats_.rate_limited;
-      if (task->failures++ >= options_.max_rate_limited) {
-        task->OnGiveUp(429, "E0000047", "rate limited too many times in a row");
+  switch (d.verdict) {
+    case RetryVerdict::kAbortRun:
+      Abort("Okta refused the credentials (HTTP " + std::to_string(attempt.http_status) +
+            (error.code.empty() ? "" : " " + error.code) + ": " + error.Describe() +
+            "). Check the token and the org URL; no further rows were sent.");
+      Drop(task);
+      return;
+    case RetryVerdict::kRetry:
+      if (d.counts_as_attempt) {
+        ++task->failures;
+        ++stats_.retried;
+      }
+      switch (d.pace) {
+        case RetryPace::kGovernor:
+          ++stats_.rate_limited;
+          if (++task->rate_limited > options_.max_rate_limited) {
+            task->OnGiveUp(429, error.code, "rate limited " + std::to_string(task->rate_limited) +
+                                                " times in a row; giving up on this row");
+            Finish(task);
+            return;
+          }
+          ready_[static_cast<std::size_t>(bucket)].push_front(task);  // first in line at reset
+          return;
+        case RetryPace::kConcurrencyPause:
+          ++stats_.concurrency_limited;
+          Delay(task, governor_.ConcurrencyRetryDelay());
+          return;
+        default:
+          Delay(task, d.delay);
+          return;
+      }
+    case RetryVerdict::kFail:
+      if (response && response->status >= 400 && response->status < 500 &&
+          response->status != 408 && response->status != 429) {
+        break;  // a 4xx is the task's business: a duplicate login, a 404 to wait out, ...
+      }
+      if (response) {
+        task->OnGiveUp(response->status, error.code,
+                       "HTTP " + std::to_string(response->status) + " after " +
+                           std::to_string(task->failures + 1) + " attempts: " + error.Describe());
+      } else {
+        task->OnGiveUp(0, "", std::string(d.reason) + " after " +
+                                  std::to_string(task->failures + 1) +
+                                  " attempts: " + result.error().message());
+      }
+      Finish(task);
+      return;
+    case RetryVerdict::kSuccess:
+      if (response->status < 200 || response->status >= 300) {
+        task->OnGiveUp(response->status, "",
+                       "unexpected HTTP status " + std::to_string(response->status));
         Finish(task);
         return;
       }
-      ready_[static_cast<std::size_t>(bucket)].push_front(task);  // first in line at reset
-    }
-    return;
-  }
-  if (status == 401 || status == 403) {
-    std::string body = response.body;
-    OktaError e = reader_.ReadError(body);
-    if (status == 401 || e.code == "E0000005") {
-      Abort("Okta refused the credentials (HTTP " + std::to_string(status) +
-            (e.code.empty() ? "" : " " + e.code) + ": " + e.Describe() +
-            "). Check the token and the org URL; no further rows were sent.");
-      delete task;
-      --live_;
-      return;
-    }
-  }
-  if (status >= 500 || status == 408) {
-    std::string body = response.body;
-    OktaError e = reader_.ReadError(body);
-    if (++task->failures < options_.max_attempts) {
-      ++stats_.retried;
-      Delay(task, Backoff(task->failures));
-    } else {
-      task->OnGiveUp(status, e.code,
-                     "HTTP " + std::to_string(status) + " after " +
-                         std::to_string(task->failures) + " attempts: " + e.Describe());
-      Finish(task);
-    }
-    return;
-  }
-  if (status < 200 || (status >= 300 && status < 400)) {
-    task->OnGiveUp(status, "", "unexpected HTTP status " + std::to_string(status));
-    Finish(task);
-    return;
+      break;
   }
 
   task->failures = 0;
-  TaskStep step = task->OnResponse(response, reader_);
+  task->rate_limited = 0;
+  TaskStep step = task->OnResponse(*response, reader_);
   switch (step.kind) {
     case TaskStep::kNext: Enqueue(task); break;
     case TaskStep::kRetryAfter: Delay(task, step.delay); break;
     case TaskStep::kDone: Finish(task); break;
   }
+}
+
+void Dispatcher::Drop(Task* task) {
+  delete task;
+  --live_;
 }
 
 asio::awaitable<void> Dispatcher::Run() {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "net/rate_governor.h"
+#include "net/retry_policy.h"
 #include "pipeline/okta_json.h"
 #include "pipeline/task.h"
 
@@ -35,8 +36,8 @@ class TaskSource {
 struct DispatcherOptions {
   int workers = 8;                 // --concurrency: requests in flight at most
   int max_attempts = 5;            // --max-attempts: tries of one request on transient failures
-  std::chrono::milliseconds backoff_base{500};
-  std::chrono::milliseconds backoff_cap{30000};
+  std::chrono::milliseconds backoff_base{300};
+  std::chrono::milliseconds backoff_cap{20000};
   int max_rate_limited = 200;      // 429s one request may meet before its row fails
   std::size_t max_live_tasks = 0;  // rows open at once; 0 = 4 x workers
   uint64_t seed = 0;               // 0 = random
@@ -82,15 +83,15 @@ class Dispatcher {
   };
 
   boost::asio::awaitable<void> Worker();
-  boost::asio::awaitable<Task*> Acquire();
+  boost::asio::awaitable<Task*> Acquire(boost::asio::steady_timer& timer);
   void Complete(Task* task, Clock::time_point sent_at,
                 boost::system::result<HttpResponse>& result);
   void Enqueue(Task* task);
   void Delay(Task* task, Clock::duration delay);
   void Finish(Task* task);
+  void Drop(Task* task);
   void Abort(std::string reason);
   void Notify();
-  Clock::duration Backoff(int failures);
 
   boost::asio::any_io_executor executor_;
   HttpTransport& transport_;
@@ -98,9 +99,10 @@ class Dispatcher {
   RunContext& run_;
   TaskSource& source_;
   DispatcherOptions options_;
+  RetryOptions retry_options_;
   std::function<bool(Task&)> on_done_;
   ResponseReader reader_;
-  boost::asio::steady_timer wake_;
+  std::vector<boost::asio::steady_timer*> waiting_;  // timers of workers waiting for work
   std::mt19937_64 rng_;
 
   std::deque<Task*> ready_[kBucketCount];

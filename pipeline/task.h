@@ -51,6 +51,7 @@ class Task {
   RowResult& result() { return result_; }
   int attempts = 0;   // requests sent for this row, all phases (429 waits included)
   int failures = 0;   // consecutive transient failures of the current request
+  int rate_limited = 0;  // consecutive bucket 429s of the current request
 
  protected:
   RowResult result_;
