@@ -179,6 +179,32 @@ TEST(OktaMockServerTest, ResetFaultAppliesTheCreateThenDropsTheConnection) {
   EXPECT_EQ(users.size(), 1u);
 }
 
+TEST(OktaMockServerTest, HungRequestGetsNoAnswerAndStaysInFlight) {
+  MockProcess mock({"--fault-hang", "1", "--concurrency", "1"});
+  ASSERT_NE(mock.port(), 0);
+  auto hung = std::async(std::launch::async, [&] {
+    return RawExchange(mock.port(), "GET /api/v1/users/a%40example.com HTTP/1.1\r\nHost: x\r\n"
+                                    "Authorization: SSWS test-token\r\n\r\n");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  TestResponse second = HttpCall(mock.port(), "GET", "/api/v1/users/b@example.com", "", kAuth);
+  EXPECT_EQ(second.status, 429);
+  EXPECT_EQ(second.Header("x-rate-limit-limit"), "0");
+  EXPECT_EQ(hung.get(), "");  // 2 s of silence, no status line
+}
+
+TEST(OktaMockServerTest, SigtermStopsTheServerWithExitCodeZero) {
+  // Signal only after the listening line: okta-mock installs its handler before printing it.
+  std::string script = std::string("f=$(mktemp); \"") + OKTA_MOCK_PATH +
+                       "\" --port 0 >\"$f\" & pid=$!; i=0; "
+                       "until grep -q listening \"$f\" || [ $i -gt 200 ]; do sleep 0.05; i=$((i+1)); done; "
+                       "kill -TERM $pid; wait $pid; rc=$?; cat \"$f\"; rm -f \"$f\"; echo rc=$rc";
+  ProcessResult r = RunProcess({"/bin/sh", "-c", script}, {}, 20);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("okta-mock listening on http://127.0.0.1:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("rc=0"), std::string::npos) << r.out;
+}
+
 TEST(OktaMockServerTest, BadFlagExitsWithStatusTwo) {
   ProcessResult r = RunProcess({OKTA_MOCK_PATH, "--port", "0", "--no-such-flag"}, {}, 10);
   EXPECT_EQ(r.exit_code, 2);
