@@ -231,8 +231,9 @@ std::optional<RateGovernor::TimePoint> RateGovernor::EstimateReset(const BucketS
   std::optional<TimePoint> latest;
   if (offset_hi_ns_) earliest = FromNs(s.reset_epoch_s * kNsPerS - *offset_hi_ns_);
   if (offset_lo_ns_) latest = FromNs((s.reset_epoch_s + 1) * kNsPerS - *offset_lo_ns_);
-  // Whoever opened the window, it had begun before the server answered us in it.
-  if (s.window_s > 0) {
+  // Whoever opened the window, it had begun before the server answered us in it. Only once
+  // an opener showed the full window length: other answers only give a lower bound of it.
+  if (s.window_s > 0 && s.window_start) {
     const TimePoint by_first_answer = s.first_seen + seconds(s.window_s);
     if (!latest || by_first_answer < *latest) latest = by_first_answer;
   }

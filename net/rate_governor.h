@@ -109,7 +109,8 @@ class RateGovernor {
     int64_t limit = 0;
     int64_t remaining = 0;
     int64_t reset_epoch_s = 0;
-    // Longest (reset - Date) seen: the window length for integral windows (Okta: 60 s).
+    // Longest (reset - Date) seen: never more than the window for integral windows (Okta:
+    // 60 s), and equal to it once a window's first answer has been seen.
     int64_t window_s = 0;
     // Local steady estimate of when the current window started, when one of our requests
     // opened it (its response said remaining == limit - 1): midpoint of send and receive.

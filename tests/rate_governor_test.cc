@@ -143,6 +143,23 @@ TEST(RateGovernorTest, MaxShareRoundsTheBudgetDown) {
   EXPECT_EQ(granted, 2);  // one of the three already used
 }
 
+TEST(RateGovernorTest, PartialShareProbesOnlyWhenTheWindowHasSurelyEnded) {
+  // With max_share < 1 an early probe would be counted in the old window and eat into the
+  // others' part, so the probe aims at the latest moment the window can end.
+  RateGovernor full({.reset_jitter = milliseconds(0)});
+  RateGovernor half({.max_share = 0.5, .reset_jitter = milliseconds(0)});
+  // Someone else opened the window: our first answer shows remaining far below limit - 1.
+  Teach(full, Bucket::kUsers, kT0, 600, 0, kEpoch + 20, kEpoch);
+  Teach(half, Bucket::kUsers, kT0, 600, 300, kEpoch + 20, kEpoch);
+  auto early = full.TryAcquire(Bucket::kUsers, kT0);
+  auto late = half.TryAcquire(Bucket::kUsers, kT0);
+  ASSERT_FALSE(early.go);
+  ASSERT_FALSE(late.go);
+  // Date says the server read [kEpoch, kEpoch + 1) at kT0; the reset is in [R, R + 1).
+  EXPECT_NEAR(Seconds(early.retry_at - kT0), 19.0, 0.01);  // earliest possible: probe, maybe 429
+  EXPECT_NEAR(Seconds(late.retry_at - kT0), 21.0, 0.01);   // latest possible: never early
+}
+
 TEST(RateGovernorTest, SpentBucketWaitsForItsResetThenLetsOneProbeThrough) {
   RateGovernor g({.max_in_flight = 8, .reset_jitter = milliseconds(10)});
   Teach(g, Bucket::kUsers, kT0, 600, 0, kEpoch + 20, kEpoch);
