@@ -198,6 +198,19 @@ void RateGovernor::LearnBucket(BucketState& s, int http_status, const RateLimitS
     s.window_start = sent_at + (now - sent_at) / 2;
     s.window_start_latest = now;
     s.window_start_reset = reset;
+    if (offset_lo_ns_ && offset_hi_ns_) {
+      // The window began at server time in [sent + offset, now + offset] and ends in
+      // [reset, reset + 1 s), so its length lies in (reset - now - hi, reset + 1 s - sent - lo).
+      // Intersecting over windows pins down lengths the integral header cannot show.
+      const int64_t lo = reset * kNsPerS - Ns(now) - *offset_hi_ns_;
+      const int64_t hi = (reset + 1) * kNsPerS - Ns(sent_at) - *offset_lo_ns_;
+      if (!s.window_lo_ns || lo > *s.window_lo_ns) s.window_lo_ns = lo;
+      if (!s.window_hi_ns || hi < *s.window_hi_ns) s.window_hi_ns = hi;
+      if (*s.window_lo_ns >= *s.window_hi_ns) {
+        s.window_lo_ns = lo;  // contradiction (limits or clocks changed): start over
+        s.window_hi_ns = hi;
+      }
+    }
   }
 }
 
@@ -234,7 +247,7 @@ std::optional<RateGovernor::TimePoint> RateGovernor::EstimateReset(const BucketS
   // Whoever opened the window, it had begun before the server answered us in it. Only once
   // an opener showed the full window length: other answers only give a lower bound of it.
   if (s.window_s > 0 && s.window_start) {
-    const TimePoint by_first_answer = s.first_seen + seconds(s.window_s);
+    const TimePoint by_first_answer = s.first_seen + WindowLength(s, /*upper=*/true);
     if (!latest || by_first_answer < *latest) latest = by_first_answer;
   }
   // With a full share an early probe costs a 429, which Okta does not count; with a partial
@@ -242,13 +255,23 @@ std::optional<RateGovernor::TimePoint> RateGovernor::EstimateReset(const BucketS
   // moment the window can end instead (at most ~1 RTT later, or 1 s without own start).
   const bool strict = options_.max_share < 1.0;
   if (s.window_start && s.window_start_reset == s.reset_epoch_s && s.window_s > 0) {
-    TimePoint t = (strict ? s.window_start_latest : *s.window_start) + seconds(s.window_s);
+    TimePoint t = (strict ? s.window_start_latest : *s.window_start) + WindowLength(s, strict);
     if (earliest && t < *earliest) return earliest;
     if (latest && t > *latest) return latest;
     *from_own_start = true;
     return t;
   }
   return strict && latest ? latest : earliest;
+}
+
+RateGovernor::Clock::duration RateGovernor::WindowLength(const BucketState& s, bool upper) const {
+  const Clock::duration integral = seconds(s.window_s);
+  if (!s.window_lo_ns || !s.window_hi_ns) return integral;
+  const Clock::duration lo = nanoseconds(*s.window_lo_ns);
+  const Clock::duration hi = nanoseconds(*s.window_hi_ns);
+  // Okta's 60 s (and any whole-second window) agrees with the bounds: use it exactly.
+  if (integral >= lo && integral <= hi) return integral;
+  return upper ? hi : lo + (hi - lo) / 2;
 }
 
 void RateGovernor::ScheduleProbe(BucketState& s, TimePoint now) {
@@ -311,7 +334,8 @@ RateGovernor::BucketStats RateGovernor::Stats(Bucket bucket) const {
     bool own = false;
     out.reset_local = EstimateReset(s, &own);
   }
-  if (s.window_s > 0) out.window = seconds(s.window_s);
+  if (s.window_s > 0)
+    out.window = std::chrono::duration_cast<std::chrono::milliseconds>(WindowLength(s, false));
   out.in_flight = s.in_flight;
   out.sent = s.sent;
   out.responses = s.responses;

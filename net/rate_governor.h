@@ -62,7 +62,7 @@ class RateGovernor {
     std::optional<int64_t> remaining;    // lowest X-Rate-Limit-Remaining of the window
     std::optional<int64_t> reset_epoch_s;  // server epoch seconds of the window's reset
     std::optional<TimePoint> reset_local;  // the same on the local steady clock (estimate)
-    std::optional<std::chrono::seconds> window;  // learnt window length
+    std::optional<std::chrono::milliseconds> window;  // learnt window length
     int in_flight = 0;
     int64_t sent = 0;
     int64_t responses = 0;
@@ -120,6 +120,10 @@ class RateGovernor {
     // window, it began before then.
     TimePoint first_seen{};
     int64_t window_start_reset = 0;  // the reset_epoch_s that window_start belongs to
+    // Bounds on the window length (ns) from windows we opened, for lengths that are not
+    // whole seconds (okta-mock --window 10.5).
+    std::optional<int64_t> window_lo_ns;
+    std::optional<int64_t> window_hi_ns;
 
     // Spent-bucket probing: when the bucket is spent, one request (the probe) may go at
     // probe_at; the rest wait for its answer.
@@ -149,6 +153,7 @@ class RateGovernor {
   void ResolveProbe(BucketState& s, bool too_early, TimePoint now);
   void ScheduleProbe(BucketState& s, TimePoint now);
   std::optional<TimePoint> EstimateReset(const BucketState& s, bool* from_own_start) const;
+  Clock::duration WindowLength(const BucketState& s, bool upper) const;
   void OnConcurrencyLimited(TimePoint sent_at, TimePoint now);
   void OnConcurrencyOk(TimePoint sent_at);
   Clock::duration Jitter(Clock::duration max);

@@ -727,6 +727,34 @@ TEST(SimulatedWindowTest, SlowAndVariableUplinkCostsFewErrors) {
   EXPECT_LE(r.share_429, 0.005);
 }
 
+TEST(SimulatedWindowTest, FractionalWindowLengthsAreLearntOverSomeWindows) {
+  // okta-mock accepts --window 10.5; the floored headers then cannot show the length, which
+  // is pinned down from the windows we open ourselves. Until then probes come up to ~0.5 s
+  // late, so this checks the settled state: the last ten windows, and the learnt length.
+  for (double window : {10.5, 2.5, 7.25}) {
+    SimConfig c;
+    c.window_s = window;
+    c.limit = 300;
+    c.duration_s = window * 60;
+    c.skew_s = 0.3;
+    c.seed = 31;
+    Simulation sim(c);
+    SimResult r = sim.Run();
+    const std::size_t n = r.window_starts.size();
+    ASSERT_GE(n, 20u);
+    const double late_span = r.window_starts[n - 1] - r.window_starts[n - 11];
+    const double late_efficiency = 10 * window / late_span;
+    std::printf("[ sim      ] 300 per %.2f s: efficiency %.4f overall, %.4f over the last 10 "
+                "windows, 429 share %.4f%%, learnt window %lld ms\n",
+                window, r.efficiency, late_efficiency, 100 * r.share_429,
+                static_cast<long long>(sim.governor().Stats(Bucket::kUsers).window->count()));
+    EXPECT_GE(late_efficiency, 0.98);
+    EXPECT_GE(r.efficiency, 0.90);
+    EXPECT_LE(r.share_429, 0.005);
+    EXPECT_NEAR(sim.governor().Stats(Bucket::kUsers).window->count(), window * 1000, 60);
+  }
+}
+
 TEST(SimulatedWindowTest, LatencyAfterAdmissionAsInOktaMockStillMeetsTheTargets) {
   // okta-mock counts a request when it arrives and only then sleeps its latency, so the
   // window opens at the very start of our send/receive bracket.
