@@ -42,9 +42,21 @@ struct GovernorOptions {
 // How a caller drives it: before sending, TryAcquire(bucket, now). On `go` a permit is held
 // and the request must be sent; exactly one of OnResponse / OnNoResponse must follow, with
 // `sent_at` the time it was sent: not before the `now` of that TryAcquire, and as close to
-// it as possible (the window-start estimate and the concurrency back-off both use it). On `!go`, wait until `retry_at` and ask
-// again; `retry_at == time_point::max()` means "until the next OnResponse/OnNoResponse of any
-// request" (there is always one in flight then).
+// it as possible (the window-start estimate and the concurrency back-off both use it). On
+// `!go`, wait until `retry_at` and ask again; `retry_at == TimePoint::max()` means "until
+// the next OnResponse/OnNoResponse of any request" (there is always one in flight then).
+//
+// How it decides. Per bucket: requests in flight count against the lowest `remaining` seen
+// in the current window (a larger reset starts a new window; older windows' answers are
+// ignored), minus what --max-share leaves to others. A spent bucket lets exactly one request
+// (the probe) go at its estimated reset; the others wait for the probe's answer, and it
+// either shows the new window (everyone goes) or a 429 (re-probe shortly after). The reset
+// estimate is the start of the window, when one of our requests opened it (its answer said
+// remaining == limit - 1: the window began between its send and receive), plus the window
+// length; otherwise the header's reset converted with the server clock learnt from Date.
+// Either way it is clamped to what the floored headers allow. Globally: an adaptive cap on
+// requests in flight, cut by 1/4 on a concurrency 429 (X-Rate-Limit-Limit: 0), climbing by
+// one per round of successes, slowly near the cap that last failed.
 class RateGovernor {
  public:
   using Clock = std::chrono::steady_clock;
