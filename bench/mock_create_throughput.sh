@@ -48,13 +48,23 @@ url="$(sed -n 's/^okta-mock listening on //p' "$tmp/out" | head -1)"
 [[ -n "$url" ]] || { echo "okta-mock did not start:" >&2; cat "$tmp/err" >&2; exit 1; }
 
 echo "okta-mock: $mock at $url (pinned: ${pin_mock[*]:-no})"
+# CPU time (utime+stime, clock ticks) okta-mock has used so far: on a shared box wrk may be
+# the bottleneck, so the mock's CPU cost per request is reported too.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$mock_pid/stat"; }
+ticks_before="$(cpu_ticks)"
 "${pin_wrk[@]}" wrk -t1 -c"$connections" -d"${duration}s" --latency -s "$here/mock_create.lua" "$url" \
   -- "bench$$" | tee "$tmp/wrk"
 
+ticks_after="$(cpu_ticks)"
 stats="$(curl -s "$url/__stats")"
 echo "$stats"
 rps="$(awk '/Requests\/sec/ {print $2}' "$tmp/wrk")"
 created="$(sed -n 's/.*"users_created":\([0-9]*\).*/\1/p' <<<"$stats")"
 total="$(sed -n 's/.*"requests_total":\([0-9]*\).*/\1/p' <<<"$stats")"
 rss_kb="$(awk '/VmHWM/ {print $2}' "/proc/$mock_pid/status" 2>/dev/null || echo '?')"
-echo "creates/s=$rps users_created=$created requests_total=$total mock_peak_rss_kb=$rss_kb"
+hz="$(getconf CLK_TCK)"
+cpu_us="$(awk -v a="$ticks_before" -v b="$ticks_after" -v hz="$hz" -v n="$total" \
+  'BEGIN { if (n > 0) printf "%.1f", (b - a) * 1e6 / hz / n; else print "?" }')"
+capacity="$(awk -v c="$cpu_us" 'BEGIN { if (c > 0) printf "%.0f", 1e6 / c; else print "?" }')"
+echo "creates/s=$rps users_created=$created requests_total=$total mock_peak_rss_kb=$rss_kb" \
+     "mock_cpu_us_per_create=$cpu_us mock_one_core_capacity_per_s=$capacity"

@@ -303,7 +303,7 @@ struct MockTenant::Impl {
         rng(o.seed ? *o.seed : std::random_device{}()),
         skew(o.clock_skew_s) {
     type_id = "oty" + RandomAlnum(17);
-    request_id_prefix = RandomAlnum(12);
+    request_id_prefix = RandomAlnum(16);
     for (std::size_t i = 0; i < o.groups.size(); ++i) {
       if (group_by_id.count(o.groups[i])) continue;
       group_by_id.emplace(o.groups[i], groups.size());
@@ -320,14 +320,17 @@ struct MockTenant::Impl {
   double Uniform01() { return std::uniform_real_distribution<double>(0.0, 1.0)(rng); }
 
   std::string NextRequestId() {
+    // Unique per process: a random prefix plus the sequence number scrambled by an odd
+    // multiplier (a bijection on 64 bits), in 11 base-62 digits (62^11 > 2^64). 27 chars,
+    // like real ids ("Ydy0LwmSNI62dm8LZIdTzgAACb0").
     std::string id = request_id_prefix;
-    uint64_t n = ++request_seq;
-    char digits[16];
-    for (int i = 14; i >= 0; --i) {
+    uint64_t n = ++request_seq * 0x9E3779B97F4A7C15ull;
+    char digits[11];
+    for (int i = 10; i >= 0; --i) {
       digits[i] = kAlnum[n % 62];
       n /= 62;
     }
-    id.append(digits, 15);
+    id.append(digits, 11);
     return id;
   }
 
