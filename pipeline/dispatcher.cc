@@ -137,6 +137,7 @@ void Dispatcher::Complete(Task* task, Clock::time_point sent_at,
     if (run_.run_start_server_epoch == 0 && snapshot.date_epoch_s) {
       auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(now - run_started_).count();
       run_.run_start_server_epoch = *snapshot.date_epoch_s - elapsed - 2;
+      if (run_.on_run_start) run_.on_run_start(run_.run_start_server_epoch);
     }
     attempt.http_status = response->status;
     attempt.concurrency_limited = response->status == 429 && snapshot.IsConcurrencyLimit();

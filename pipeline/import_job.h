@@ -17,6 +17,9 @@ struct ImportOptions {
   std::string input_path;
   std::string results_path = "results.csv";
   std::vector<std::string> extra_group_ids;  // --group
+  bool resume = false;        // --resume: skip rows already in the results file
+  bool retry_failed = false;  // --retry-failed: with --resume, send failed rows again
+  bool dry_run = false;       // --dry-run: validate only, send nothing
   ImportTaskOptions task;
   DispatcherOptions dispatch;
   GovernorOptions governor;
@@ -29,6 +32,9 @@ struct JobSummary {
   DispatcherStats stats;
   std::string abort_reason;  // non-empty: the run stopped early
   bool interrupted = false;
+  uint64_t resumed_rows = 0;  // rows found finished in the results file (included in counts)
+  bool dry_run = false;
+  uint64_t would_send = 0, with_password = 0, with_groups = 0;  // dry run
   // The one-paragraph summary printed at the end.
   std::string Describe() const;
   // 0 all rows succeeded, 1 some invalid/failed, 3 aborted, 130 interrupted (issue 2).

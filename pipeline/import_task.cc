@@ -32,6 +32,7 @@ ImportTask::ImportTask(PreparedRow row, const ImportTaskOptions& options, const 
     : row_(std::move(row)), options_(options), run_(run) {
   result_.row = row_.row;
   result_.login = row_.login;
+  create_ambiguous_ = options.resumed;
   PrepareCreate();
 }
 

@@ -19,6 +19,10 @@ struct ImportTaskOptions {
   // reads catch up with its writes (eventual consistency), and the pause between them.
   int not_found_retries = 5;
   std::chrono::milliseconds not_found_delay{400};
+  // A resumed job: any row not finished may have been created by the interrupted run (its
+  // create was in flight when the process died), so an "already exists" is judged by the
+  // user's created time against the job's start.
+  bool resumed = false;
 };
 
 class ImportTask final : public Task {

@@ -4,6 +4,8 @@
 // ever sees responses that are its own business (2xx, and 4xx other than 429).
 #pragma once
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <string>
 
 #include "net/http_transport.h"
@@ -30,9 +32,12 @@ struct TaskStep {
 
 // Facts about the run that tasks may consult. Owned by the job; outlives every task.
 struct RunContext {
-  // Server clock (epoch seconds) at which this run started, estimated from the first
-  // response's Date; 0 until known. Used to tell "created by this run" from "existed".
+  // Server clock (epoch seconds) at which this job started (for a resumed job: the first
+  // run's start), estimated from the first response's Date; 0 until known. Used to tell
+  // "created by this job" from "existed".
   int64_t run_start_server_epoch = 0;
+  // Called once, when the dispatcher learns run_start_server_epoch.
+  std::function<void(int64_t)> on_run_start;
 };
 
 class Task {

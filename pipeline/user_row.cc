@@ -68,7 +68,8 @@ bool LooksLikeEmail(std::string_view s) {
     return false;
   std::size_t dot = domain.rfind('.');
   if (dot == std::string_view::npos || dot == 0 || dot + 1 == domain.size()) return false;
-  if (domain.front() == '-' || domain.find("..") != std::string_view::npos) return false;
+  if (domain.front() == '-' || domain.front() == '.' || domain.find("..") != std::string_view::npos)
+    return false;
   return true;
 }
 

@@ -1,7 +1,13 @@
 #include "tests/testing/import_fixture.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <thread>
 
 #include <fstream>
 #include <random>
@@ -63,6 +69,49 @@ ProcessResult RunOktaBulk(const std::vector<std::string>& args, const std::strin
   env["OKTA_CLIENT_ORGURL"] = org_url;
   env["OKTA_CLIENT_TOKEN"] = token;
   return RunProcess(argv, env, 300);
+}
+
+ProcessResult RunOktaBulkWithSignals(const std::vector<std::string>& args, const std::string& org_url,
+                                     const std::vector<std::pair<int, int>>& signals_after_ms,
+                                     const std::string& dir) {
+  std::string out_path = dir + "/signal.out", err_path = dir + "/signal.err";
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    std::FILE* o = std::freopen(out_path.c_str(), "w", stdout);
+    std::FILE* e = std::freopen(err_path.c_str(), "w", stderr);
+    if (!o || !e) ::_exit(126);
+    ::setenv("OKTA_CLIENT_ORGURL", org_url.c_str(), 1);
+    ::setenv("OKTA_CLIENT_TOKEN", "test-token", 1);
+    std::vector<char*> argv = {const_cast<char*>(OKTA_BULK_PATH)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(OKTA_BULK_PATH, argv.data());
+    ::_exit(127);
+  }
+  auto start = std::chrono::steady_clock::now();
+  for (auto [sig, ms] : signals_after_ms) {
+    std::this_thread::sleep_until(start + std::chrono::milliseconds(ms));
+    ::kill(pid, sig);
+  }
+  int status = 0;
+  for (int i = 0; i < 3000; ++i) {  // at most 300 s
+    if (::waitpid(pid, &status, WNOHANG) == pid) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (i == 2999) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+    }
+  }
+  ProcessResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  std::ifstream o(out_path), e(err_path);
+  std::stringstream so, se;
+  so << o.rdbuf();
+  se << e.rdbuf();
+  r.out = so.str();
+  r.err = se.str();
+  return r;
 }
 
 boost::json::array MockUsers(const MockProcess& mock) {

@@ -36,6 +36,12 @@ ProcessResult RunOktaBulk(const std::vector<std::string>& args, const std::strin
                           const std::string& token = "test-token",
                           std::map<std::string, std::string> extra_env = {});
 
+// Runs okta-bulk like RunOktaBulk, sends it `signals` (each after its delay in ms, counted
+// from the start), and waits for it. Output goes through files under `dir`.
+ProcessResult RunOktaBulkWithSignals(const std::vector<std::string>& args, const std::string& org_url,
+                                     const std::vector<std::pair<int, int>>& signals_after_ms,
+                                     const std::string& dir);
+
 // GET base/__users parsed as a JSON array (one object per user).
 boost::json::array MockUsers(const MockProcess& mock);
 boost::json::object MockStats(const MockProcess& mock);

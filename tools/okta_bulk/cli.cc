@@ -77,6 +77,11 @@ std::string ImportHelp() {
          "                           default 1)\n"
          "  --ca-file PEM            also trust this CA (TLS peer verification stays on)\n"
          "  --allow-insecure-http    allow http:// to a non-loopback host (never for a real org)\n"
+         "  --resume                 continue an interrupted run: rows already in the results\n"
+         "                           file are skipped, the rest are appended to it\n"
+         "  --retry-failed           with --resume: send the rows that failed again too\n"
+         "  --dry-run                validate the whole file and say what would be sent; sends\n"
+         "                           nothing, needs no token (exit 1 if any row is invalid)\n"
          "  --quiet                  print nothing but errors\n"
          "\n"
          "Exit status: 0 every row created or existed; 1 some rows invalid or failed;\n"
@@ -190,6 +195,12 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
       if (!need(&c->http.ca_file)) return false;
     } else if (name == "--allow-insecure-http") {
       allow_insecure = true;
+    } else if (name == "--resume") {
+      c->import.resume = true;
+    } else if (name == "--retry-failed") {
+      c->import.retry_failed = true;
+    } else if (name == "--dry-run") {
+      c->import.dry_run = true;
     } else if (name == "--quiet" || name == "-q") {
       c->quiet = true;
     } else if (a.starts_with("-") && a != "-") {
@@ -209,6 +220,12 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
   c->import.task.existing = existing == "skip" ? ExistingPolicy::kSkip : ExistingPolicy::kAssign;
   c->import.governor.max_in_flight = c->import.dispatch.workers;
   c->import.governor.max_share = max_share;
+
+  if (c->import.retry_failed && !c->import.resume) {
+    *error = "--retry-failed goes with --resume: okta-bulk import users.csv -o results.csv --resume --retry-failed";
+    return false;
+  }
+  if (c->import.dry_run) return true;  // no request is sent: no org or token needed
 
   if (org_url.empty()) {
     const char* env = std::getenv("OKTA_CLIENT_ORGURL");

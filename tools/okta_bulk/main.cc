@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <memory>
 
 #include "net/http_client.h"
 #include "pipeline/import_job.h"
@@ -13,6 +14,31 @@
 
 namespace asio = boost::asio;
 using namespace okta_bulk;
+
+namespace {
+
+// --dry-run sends nothing; this transport makes sure of it.
+class NoTransport final : public HttpTransport {
+ public:
+  asio::awaitable<boost::system::result<HttpResponse>> Send(const HttpRequest&) override {
+    co_return boost::system::error_code(asio::error::operation_not_supported);
+  }
+};
+
+std::string ResumeCommand(int argc, char** argv) {
+  std::string cmd = "okta-bulk";
+  bool has_resume = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    has_resume |= a == "--resume";
+    if (a.find_first_of(" \t'\"$") != std::string::npos) a = "'" + a + "'";
+    cmd += " " + a;
+  }
+  if (!has_resume) cmd += " --resume";
+  return cmd;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CliConfig config;
@@ -27,7 +53,10 @@ int main(int argc, char** argv) {
   }
   try {
     asio::io_context io;
-    HttpClient client(io.get_executor(), config.http);
+    NoTransport no_transport;
+    std::unique_ptr<HttpClient> client;
+    if (!config.import.dry_run) client = std::make_unique<HttpClient>(io.get_executor(), config.http);
+    HttpTransport& transport = client ? static_cast<HttpTransport&>(*client) : no_transport;
 
     asio::signal_set signals(io, SIGINT, SIGTERM);
     int signal_count = 0;
@@ -48,7 +77,7 @@ int main(int argc, char** argv) {
     signals.async_wait(on_signal);
 
     JobSummary summary;
-    bool ok = RunImport(io, client, config.import, &summary, &error, [&](Dispatcher& d) {
+    bool ok = RunImport(io, transport, config.import, &summary, &error, [&](Dispatcher& d) {
       dispatcher = &d;
     });
     if (!ok) {
@@ -57,11 +86,11 @@ int main(int argc, char** argv) {
     }
     if (!config.quiet || summary.ExitCode() >= 3)
       std::fprintf(summary.ExitCode() >= 3 ? stderr : stdout, "%s\n", summary.Describe().c_str());
-    if (summary.interrupted)
+    if (summary.interrupted || !summary.abort_reason.empty())
       std::fprintf(stderr,
-                   "okta-bulk: rows missing from %s were not sent or did not finish; "
-                   "run the same command again with --resume to complete them\n",
-                   config.import.results_path.c_str());
+                   "okta-bulk: rows missing from %s were not sent or did not finish. "
+                   "To complete them:\n  %s\n",
+                   config.import.results_path.c_str(), ResumeCommand(argc, argv).c_str());
     return summary.ExitCode();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "okta-bulk: %s\n", e.what());
