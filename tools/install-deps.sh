@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs okta-bulk's build and test dependencies from Debian 12 packages (run as root, or
+# with sudo available). Does nothing when they are all present already.
+set -euo pipefail
+packages=(g++ cmake ninja-build pkg-config libboost1.81-dev libssl-dev libsimdjson-dev
+          libfccp-dev libgtest-dev libgmock-dev libbenchmark-dev openssl ca-certificates curl)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "Installing: ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

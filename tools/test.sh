@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The second README command (and CI's): installs everything, builds the whole project with
+# AddressSanitizer + UndefinedBehaviorSanitizer, and runs every test.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+"$root/tools/install-deps.sh"
+build="${BUILD_DIR:-$root/build-test}"
+BUILD_DIR="$build" "$root/tools/build.sh" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOKTA_BULK_SANITIZE=ON
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+cd "$build"
+ctest --output-on-failure -j "$(nproc)" --timeout 900
