@@ -244,24 +244,22 @@ std::string_view CredentialName(Credential c) {
   }
 }
 
+// Profiles are kept serialized: a create only ever echoes them back, and one string per user
+// is far cheaper (allocations, page faults, /__users) than a JSON tree. The rare readers
+// (updates, filters) parse on demand.
 struct User {
   std::string id;
+  std::string login;
   std::string folded_login;
   std::string status;
   TimePoint created, status_changed, last_updated;
   std::optional<TimePoint> activated, password_changed;
-  json::object profile;
+  std::string profile_json;  // the profile object, serialized
   std::vector<std::string> group_ids;
   Credential credential = Credential::kNone;
-  json::object hash_params;  // hash minus its value
+  std::string hash_json;  // the hash object minus its value, serialized (credential kHash)
   TimePoint visible_at;
   bool deleted = false;
-
-  std::string_view login() const {
-    auto it = profile.find("login");
-    return it != profile.end() && it->value().is_string() ? std::string_view(it->value().get_string())
-                                                          : std::string_view();
-  }
 };
 
 struct Group {
@@ -292,6 +290,13 @@ struct MockTenant::Impl {
   std::vector<Group> groups;
   std::unordered_map<std::string, std::size_t> group_by_id;
 
+  // Request bodies are parsed into this arena, reset per request; nothing parsed outlives
+  // the Handle() call that parsed it.
+  unsigned char parse_buffer[64 * 1024];
+  json::monotonic_resource parse_arena{parse_buffer, sizeof parse_buffer};
+  json::parser parser;
+  json::value body_value;
+
   int64_t in_flight = 0;
   // Statistics.
   std::array<int64_t, kBucketCount> requests{}, rate_limited{};
@@ -302,6 +307,8 @@ struct MockTenant::Impl {
         windows(o.limits, std::chrono::duration<double>(o.window_s)),
         rng(o.seed ? *o.seed : std::random_device{}()),
         skew(o.clock_skew_s) {
+    by_id.reserve(1 << 16);
+    by_login.reserve(1 << 16);
     type_id = "oty" + RandomAlnum(17);
     request_id_prefix = RandomAlnum(16);
     for (std::size_t i = 0; i < o.groups.size(); ++i) {
@@ -338,6 +345,7 @@ struct MockTenant::Impl {
 
   MockResponse Json(int status, std::string body) {
     MockResponse r;
+    r.headers.reserve(8);
     r.status = status;
     r.headers.emplace_back("Content-Type", "application/json");
     r.body = std::move(body);
@@ -435,7 +443,7 @@ struct MockTenant::Impl {
     b += ",\"type\":{\"id\":\"";
     b += type_id;
     b += "\"},\"profile\":";
-    b += json::serialize(u.profile);
+    b += u.profile_json;
     b += ",\"credentials\":{";
     if (u.credential == Credential::kPassword || u.credential == Credential::kHash)
       b += "\"password\":{},";
@@ -452,7 +460,7 @@ struct MockTenant::Impl {
 
   MockResponse UserResponse(const User& u) {
     std::string b;
-    b.reserve(512 + u.profile.size() * 32);
+    b.reserve(512 + u.profile_json.size());
     AppendUserJson(b, u);
     return Json(200, std::move(b));
   }
@@ -612,11 +620,16 @@ struct MockTenant::Impl {
     return Credential::kNone;
   }
 
-  std::optional<json::object> ParseBodyObject(std::string_view body) {
+  // Parses `body` into the per-request arena; nullptr unless it is one JSON object.
+  json::object* ParseBodyObject(std::string_view body) {
+    body_value = nullptr;
+    parse_arena.release();
+    parser.reset(json::storage_ptr(&parse_arena));
     boost::system::error_code ec;
-    json::value v = json::parse(body, ec);
-    if (ec || !v.is_object()) return std::nullopt;
-    return std::move(v.get_object());
+    parser.write(body.data(), body.size(), ec);
+    if (ec) return nullptr;
+    body_value = parser.release();
+    return body_value.is_object() ? &body_value.get_object() : nullptr;
   }
 
   MockResponse Malformed() {
@@ -624,17 +637,19 @@ struct MockTenant::Impl {
   }
 
   MockResponse CreateUser(const Query& q, std::string_view body, TimePoint now) {
-    auto parsed = ParseBodyObject(body);
+    json::object* parsed = ParseBodyObject(body);
     if (!parsed) return Malformed();
     json::object& req = *parsed;
     bool activate = true;
     if (const std::string* a = q.Get("activate")) activate = (*a != "false");
 
-    json::object profile;
+    static const json::object kNoProfile;
+    const json::object* profile_ptr = &kNoProfile;
     if (auto it = req.find("profile"); it != req.end()) {
-      if (it->value().is_object()) profile = std::move(it->value().get_object());
+      if (it->value().is_object()) profile_ptr = &it->value().get_object();
       else if (!it->value().is_null()) return Malformed();
     }
+    const json::object& profile = *profile_ptr;
     std::vector<std::string> group_ids;
     if (auto it = req.find("groupIds"); it != req.end() && !it->value().is_null()) {
       if (!it->value().is_array()) return Malformed();
@@ -653,16 +668,19 @@ struct MockTenant::Impl {
     if (!causes.empty()) return ValidationError(causes);
     for (const std::string& g : group_ids)
       if (!group_by_id.count(g)) return NotFound(g, "UserGroup");
-    std::string folded = FoldLogin(profile.at("login").get_string());
-    if (by_login.count(folded))
+    const std::size_t idx = users.size();
+    std::string_view login = profile.at("login").get_string();
+    auto [login_it, login_is_new] = by_login.try_emplace(FoldLogin(login), idx);
+    if (!login_is_new)
       return ValidationError(
           {{"login", "An object with this field already exists in the current organization"}});
-
+    // Nothing can fail from here on.
     User u;
     do {
       u.id = "00u" + RandomAlnum(17);
-    } while (by_id.count(u.id));
-    u.folded_login = std::move(folded);
+    } while (!by_id.try_emplace(u.id, idx).second);
+    u.login = login;
+    u.folded_login = login_it->first;
     u.created = u.last_updated = u.status_changed = now;
     u.credential = cred;
     if (!activate) {
@@ -675,16 +693,13 @@ struct MockTenant::Impl {
       u.activated = now;
     }
     if (cred == Credential::kPassword || cred == Credential::kHash) u.password_changed = now;
-    u.profile = std::move(profile);
-    u.hash_params = std::move(hash_params);
+    u.profile_json = json::serialize(profile);
+    if (cred == Credential::kHash) u.hash_json = json::serialize(hash_params);
     for (std::string& g : group_ids)
       if (std::find(u.group_ids.begin(), u.group_ids.end(), g) == u.group_ids.end())
         u.group_ids.push_back(std::move(g));
     u.visible_at = now + duration_cast<Clock::duration>(
                              std::chrono::duration<double, std::milli>(opt.eventual_ms));
-    std::size_t idx = users.size();
-    by_id.emplace(u.id, idx);
-    by_login.emplace(u.folded_login, idx);
     users.push_back(std::move(u));
     ++users_created;
     return UserResponse(users.back());
@@ -692,10 +707,11 @@ struct MockTenant::Impl {
 
   // POST (partial=true) or PUT (partial=false) /api/v1/users/{id}.
   MockResponse UpdateUser(User& u, std::string_view body, bool partial, TimePoint now) {
-    auto parsed = ParseBodyObject(body);
+    json::object* parsed = ParseBodyObject(body);
     if (!parsed) return Malformed();
     json::object& req = *parsed;
-    json::object profile = partial ? u.profile : json::object();
+    json::object stored = json::parse(u.profile_json).as_object();
+    json::object profile = partial ? stored : json::object();
     if (auto it = req.find("profile"); it != req.end()) {
       if (!it->value().is_object()) return Malformed();
       for (auto& kv : it->value().get_object()) {
@@ -703,7 +719,7 @@ struct MockTenant::Impl {
         else profile[kv.key()] = kv.value();
       }
     } else if (!partial) {
-      profile = u.profile;  // PUT without a profile leaves it alone
+      profile = stored;  // PUT without a profile leaves it alone
     }
     std::vector<Cause> causes;
     ValidateProfile(profile, causes);
@@ -721,10 +737,11 @@ struct MockTenant::Impl {
       by_login.emplace(folded, by_id.at(u.id));
       u.folded_login = std::move(folded);
     }
-    u.profile = std::move(profile);
+    u.login = profile.at("login").get_string();
+    u.profile_json = json::serialize(profile);
     if (cred != Credential::kNone) {
       u.credential = cred;
-      u.hash_params = std::move(hash_params);
+      u.hash_json = cred == Credential::kHash ? json::serialize(hash_params) : std::string();
       u.password_changed = now;
     }
     u.last_updated = now;
@@ -869,7 +886,9 @@ struct MockTenant::Impl {
     return out;
   }
 
-  std::optional<std::string> Attr(const User& u, std::string_view attr) {
+  // `profile` caches the parsed profile of `u` across the attributes of one expression.
+  std::optional<std::string> Attr(const User& u, std::string_view attr,
+                                  std::optional<json::object>& profile) {
     if (attr == "status") return u.status;
     if (attr == "id") return u.id;
     if (attr == "created") return IsoMillis(u.created);
@@ -878,18 +897,19 @@ struct MockTenant::Impl {
     if (attr == "activated") return u.activated ? std::optional(IsoMillis(*u.activated)) : std::nullopt;
     if (attr == "type.id") return type_id;
     if (attr.starts_with("profile.")) {
-      auto it = u.profile.find(attr.substr(8));
-      if (it == u.profile.end() || it->value().is_null()) return std::nullopt;
+      if (!profile) profile = json::parse(u.profile_json).as_object();
+      auto it = profile->find(attr.substr(8));
+      if (it == profile->end() || it->value().is_null()) return std::nullopt;
       if (it->value().is_string()) return std::string(it->value().get_string());
       return json::serialize(it->value());
     }
     return std::nullopt;
   }
 
-  bool Matches(const Expr& e, const User& u) {
-    if (e.kind == Expr::kAnd) return Matches(*e.lhs, u) && Matches(*e.rhs, u);
-    if (e.kind == Expr::kOr) return Matches(*e.lhs, u) || Matches(*e.rhs, u);
-    auto v = Attr(u, e.attr);
+  bool Matches(const Expr& e, const User& u, std::optional<json::object>& profile) {
+    if (e.kind == Expr::kAnd) return Matches(*e.lhs, u, profile) && Matches(*e.rhs, u, profile);
+    if (e.kind == Expr::kOr) return Matches(*e.lhs, u, profile) || Matches(*e.rhs, u, profile);
+    auto v = Attr(u, e.attr, profile);
     if (e.op == "pr") return v.has_value() && !v->empty();
     if (!v) return false;
     std::string a = Lower(*v), b = Lower(e.value);
@@ -938,7 +958,8 @@ struct MockTenant::Impl {
     for (std::size_t i = start; i < users.size(); ++i) {
       const User& u = users[i];
       if (u.deleted || now < u.visible_at) continue;
-      if (expr ? !Matches(*expr, u) : u.status == "DEPROVISIONED") continue;
+      std::optional<json::object> profile;
+      if (expr ? !Matches(*expr, u, profile) : u.status == "DEPROVISIONED") continue;
       if (n == limit) {
         more = true;
         break;
@@ -1014,13 +1035,13 @@ struct MockTenant::Impl {
       b += "{\"id\":\"";
       b += u.id;
       b += "\",\"login\":";
-      AppendJsonString(b, u.login());
+      AppendJsonString(b, u.login);
       b += ",\"status\":\"";
       b += u.status;
       b += "\",\"created\":\"";
       b += IsoMillis(u.created);
       b += "\",\"profile\":";
-      b += json::serialize(u.profile);
+      b += u.profile_json;
       b += ",\"groupIds\":[";
       for (std::size_t i = 0; i < u.group_ids.size(); ++i) {
         if (i) b.push_back(',');
@@ -1031,7 +1052,7 @@ struct MockTenant::Impl {
       b += "\"";
       if (u.credential == Credential::kHash) {
         b += ",\"hash\":";
-        b += json::serialize(u.hash_params);
+        b += u.hash_json;
       }
       b += "}";
     }
