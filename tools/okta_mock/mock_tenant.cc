@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <deque>
 #include <ctime>
 #include <optional>
 #include <random>
@@ -284,7 +285,8 @@ struct MockTenant::Impl {
   std::string request_id_prefix;
   uint64_t request_seq = 0;
 
-  std::vector<User> users;  // creation order; deleted users stay as tombstones
+  // Creation order; deleted users stay as tombstones. A deque: growing never moves users.
+  std::deque<User> users;
   std::unordered_map<std::string, std::size_t> by_id;
   std::unordered_map<std::string, std::size_t> by_login;  // FoldLogin(login) -> index
   std::vector<Group> groups;
