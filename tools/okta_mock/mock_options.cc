@@ -62,6 +62,9 @@ A local imitation of an Okta org's management API (users, groups, rate limits).
   --eventual-ms M        new users invisible to GET and group PUT for M ms
   --seed N               seed for ids, latency jitter and faults
   --help                 this text
+Test-only endpoints (no auth, no rate limit, no latency):
+  GET /__stats           request counts per bucket, 429s, concurrency rejections, ...
+  GET /__users           every user in creation order (never a plaintext password)
 )";
 }
 
