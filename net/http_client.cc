@@ -98,6 +98,11 @@ TransportError ClassifyTransportError(const error_code& ec) {
   return TransportError::kClosedBeforeResponse;
 }
 
+bool IsCertificateError(const error_code& ec) {
+  return ec.category() == asio::error::get_ssl_category() &&
+         ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_CERTIFICATE_VERIFY_FAILED;
+}
+
 bool OrgUrl::Parse(std::string_view url, OrgUrl* out, std::string* error) {
   OrgUrl r;
   if (url.starts_with("https://")) {

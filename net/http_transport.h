@@ -46,5 +46,8 @@ class HttpTransport {
 
 // Maps an error_code from HttpTransport::Send to the retry policy's kinds of failure.
 TransportError ClassifyTransportError(const boost::system::error_code& ec);
+// True when the TLS handshake failed because the server's certificate could not be verified
+// (unknown CA, wrong host name, expired): every request would fail the same way.
+bool IsCertificateError(const boost::system::error_code& ec);
 
 }  // namespace okta_bulk

@@ -129,8 +129,15 @@ void Dispatcher::Complete(Task* task, Clock::time_point sent_at,
     ++stats_.transport_errors;
     task->OnNoResponse();
     attempt.transport = ClassifyTransportError(result.error());
+    if (IsCertificateError(result.error())) {
+      Abort("the org's TLS certificate could not be verified (" + result.error().message() +
+            "). If the org uses a private CA, pass it with --ca-file PEM.");
+      Drop(task);
+      return;
+    }
   } else {
     response = &result.value();
+    any_response_ = true;
     RateLimitSnapshot snapshot;
     for (const auto& [name, value] : response->headers) snapshot.AddHeader(name, value);
     governor_.OnResponse(bucket, response->status, snapshot, now, sent_at);
@@ -195,6 +202,13 @@ void Dispatcher::Complete(Task* task, Clock::time_point sent_at,
                        "HTTP " + std::to_string(response->status) + " after " +
                            std::to_string(task->failures + 1) + " attempts: " + error.Describe());
       } else {
+        if (!any_response_ && attempt.transport == TransportError::kConnectFailed) {
+          // Not one answer yet and we cannot even connect: every row would end the same.
+          Abort("cannot connect to the org (" + result.error().message() +
+                "); check the org URL and the network.");
+          Drop(task);
+          return;
+        }
         task->OnGiveUp(0, "", std::string(d.reason) + " after " +
                                   std::to_string(task->failures + 1) +
                                   " attempts: " + result.error().message());

@@ -111,6 +111,7 @@ class Dispatcher {
   std::size_t live_ = 0;
   std::size_t next_bucket_ = 0;
   bool source_done_ = false;
+  bool any_response_ = false;  // some request of this run got an HTTP response
   bool intake_stopped_ = false;
   std::string abort_reason_;
   DispatcherStats stats_;

@@ -285,3 +285,67 @@ TEST(ImportEndToEndTest, RateLimitedImportWaitsForResetsAndFailsNoRow) {
 
 }  // namespace
 }  // namespace okta_bulk::testing
+
+namespace okta_bulk::testing {
+namespace {
+
+// A self-signed certificate for 127.0.0.1, made with the openssl command line.
+bool MakeCertificate(const TempDir& dir) {
+  ProcessResult gen = RunProcess(
+      {"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+       "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", dir.File("key.pem"), "-out",
+       dir.File("cert.pem"), "-days", "1", "-subj", "/CN=127.0.0.1", "-addext",
+       "subjectAltName=IP:127.0.0.1"},
+      {}, 60);
+  return gen.exit_code == 0;
+}
+
+TEST(ImportEndToEndTest, ImportsOverTlsWhenTheCaIsGivenAndStopsClearlyWhenItIsNot) {
+  TempDir dir;
+  ASSERT_TRUE(MakeCertificate(dir)) << "needs the openssl command (tools/install-deps.sh)";
+  dir.Write("users.csv",
+            "login,email,firstName,lastName\n"
+            "t1@example.com,t1@example.com,A,B\n"
+            "t2@example.com,t2@example.com,A,B\n");
+  MockProcess mock({"--tls-cert", dir.File("cert.pem"), "--tls-key", dir.File("key.pem")});
+  ASSERT_EQ(mock.base_url().rfind("https://", 0), 0u) << mock.base_url();
+
+  // Not trusted: the peer is verified by default, so nothing is sent in the clear and the
+  // run stops at once with a message that says what to do.
+  ProcessResult untrusted = RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("a.csv")},
+                                        mock.base_url());
+  EXPECT_EQ(untrusted.exit_code, 3) << untrusted.out << untrusted.err;
+  EXPECT_NE(untrusted.err.find("--ca-file"), std::string::npos) << untrusted.err;
+  EXPECT_TRUE(ReadCsvFile(dir.File("a.csv")).empty());
+
+  ProcessResult trusted = RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("b.csv"),
+                                       "--ca-file", dir.File("cert.pem")},
+                                      mock.base_url());
+  EXPECT_EQ(trusted.exit_code, 0) << trusted.out << trusted.err;
+  auto results = ReadCsvFile(dir.File("b.csv"));
+  ASSERT_EQ(results.size(), 2u);
+  for (const auto& r : results) {
+    EXPECT_EQ(r.at("outcome"), "created");
+    EXPECT_EQ(r.at("userId").rfind("00u", 0), 0u);
+  }
+}
+
+TEST(ImportEndToEndTest, AnOrgThatCannotBeReachedStopsTheRunInsteadOfFailingEveryRow) {
+  TempDir dir;
+  ProcessResult gen = RunProcess({GEN_USERS_PATH, "--count", "200", "-o", dir.File("users.csv")});
+  ASSERT_EQ(gen.exit_code, 0);
+  uint16_t closed_port;
+  {
+    MockProcess mock;  // learn a free loopback port, then stop the server
+    closed_port = mock.port();
+  }
+  ProcessResult run = RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("r.csv"),
+                                   "--max-attempts", "2"},
+                                  "http://127.0.0.1:" + std::to_string(closed_port));
+  EXPECT_EQ(run.exit_code, 3) << run.out << run.err;
+  EXPECT_NE(run.err.find("cannot connect"), std::string::npos) << run.err;
+  EXPECT_LT(ReadCsvFile(dir.File("r.csv")).size(), 200u);
+}
+
+}  // namespace
+}  // namespace okta_bulk::testing
