@@ -64,8 +64,10 @@ def scenarios(quick: bool) -> dict[str, Scenario]:
     q = quick
     s = [
         Scenario("unlimited", "Unlimited mock, no latency, 64 connections (client overhead)",
-                 rows=5000 if q else 20000, concurrency=64, mock_args=[],
-                 clients=["okta-bulk", "node-sdk", "wrk"], wrk_seconds=4 if q else 10),
+                 rows=10000 if q else 50000, concurrency=64, mock_args=[],
+                 clients=["okta-bulk", "node-sdk", "wrk"], wrk_seconds=2 if q else 5,
+                 note="wrk runs about as long as okta-bulk, so that the mock holds a similar "
+                      "number of users (its create path slows as the tenant grows)"),
         Scenario("little", "50 ms latency, mock concurrency 75, --concurrency 64 (Little's law)",
                  rows=2560 if q else 12800, concurrency=64,
                  mock_args=["--latency-ms", "50", "--concurrency", "75"],
@@ -97,6 +99,12 @@ def scenarios(quick: bool) -> dict[str, Scenario]:
                  rows=3000 if q else 10000, concurrency=64,
                  mock_args=["--fault-500", "0.02", "--fault-reset", "0.01", "--seed", "7"],
                  clients=["okta-bulk", "node-sdk"]),
+        Scenario("mem100k", "Memory: okta-bulk peak RSS, unlimited mock (smaller file)",
+                 rows=20000 if q else 100000, concurrency=64, mock_args=[], clients=["okta-bulk"]),
+        Scenario("mem1m", "Memory: okta-bulk peak RSS, unlimited mock (10x the file)",
+                 rows=200000 if q else 1000000, concurrency=64, mock_args=[], clients=["okta-bulk"],
+                 note="peak RSS must stay flat in the file's size (issue 6: <= 64 MiB at "
+                      "1,000,000 rows and within 10% of the peak at 100,000)"),
     ]
     return {x.key: x for x in s}
 
@@ -476,8 +484,17 @@ def run_client(sc: Scenario, client: str, bins: dict, csv_path: Path, pre_path: 
         if client == "wrk" and cr.rows_per_s is None:
             cr.notes.append("wrk output unreadable: " + (wd / "stderr").read_text(errors="replace")[-300:])
 
+        if mock.p.poll() is not None:
+            raise RuntimeError(f"okta-mock exited during the run with status {mock.p.returncode} "
+                               f"(negative = killed by that signal); client exit {rr.rc}; "
+                               f"stderr: {mock.err.read_text(errors='replace')[-300:]!r}")
         after = mock.get_json("/__stats")
         d = stats_delta(after, before)
+        if client == "wrk" and cr.elapsed_s:
+            # rows/s for wrk = successful creates per second (with a concurrency limit most of
+            # its requests are 429s); its raw request rate is kept apart.
+            cr.extra["requests_per_s"] = cr.rows_per_s
+            cr.rows_per_s = d.get("users_created", 0) / cr.elapsed_s
         cr.requests = d.get("requests_total", 0)
         cr.r429_bucket = sum(d.get("rate_limited", {}).values())
         cr.r429_conc = d.get("concurrency_rejected", 0)
@@ -496,6 +513,10 @@ def run_client(sc: Scenario, client: str, bins: dict, csv_path: Path, pre_path: 
             (wd / "stats_timeline.json").write_text(json.dumps(
                 [{"t": round(t - start, 3), **s} for t, s in samp]))
 
+        if sc.rows > 200000:   # the dump would dwarf the run; stats suffice here
+            log(f"  {sc.key:9s} {client:9s} rc={cr.rc} wall={cr.wall_s:.1f}s rows/s="
+                f"{fmt(cr.rows_per_s, 1)} created={cr.users_created} peak RSS {cr.maxrss_mib:.1f} MiB")
+            return cr
         users = mock.get_json("/__users", timeout=120)
         logins = [u.get("login") or u.get("profile", {}).get("login") for u in users]
         cr.duplicates = len(logins) - len({(x or "").lower() for x in logins})
@@ -655,6 +676,14 @@ def targets(scs: dict[str, Scenario], runs: dict[str, dict[str, ClientRun]]) -> 
                   "MET" if ok else "MISSED",
                   f"elapsed {r.elapsed_s:.1f} s vs create bucket alone {ideal:.1f} s "
                   f"({new} new rows at {sc.create_limit}/{sc.window:g} s); outcomes {r.outcomes}"))
+    m1, m2 = get("mem100k", "okta-bulk"), get("mem1m", "okta-bulk")
+    if m1 and m2 and m1.maxrss_mib and m2.maxrss_mib:
+        ratio = m2.maxrss_mib / m1.maxrss_mib
+        ok = m2.maxrss_mib <= 64 and ratio <= 1.10
+        t.append((f"issue 6: peak RSS at {m2.rows:,} rows <= 64 MiB and within 10% of {m1.rows:,} rows",
+                  "MET" if ok else "MISSED",
+                  f"{m2.maxrss_mib:.1f} MiB vs {m1.maxrss_mib:.1f} MiB (x{ratio:.2f}); "
+                  f"{m2.rows_per_s and round(m2.rows_per_s):,} rows/s at {m2.rows:,} rows"))
     r = get("faults", "okta-bulk")
     if r:
         ok = bool(r.rows_once) and r.duplicates == 0
@@ -749,8 +778,12 @@ def machine_info() -> str:
 
 def git_rev() -> str:
     try:
-        return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                              capture_output=True, text=True, timeout=10).stdout.strip()
+        rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                             capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no",
+                                "--", "net", "pipeline", "tools"],
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        return rev + (" (with uncommitted changes in net/, pipeline/ or tools/)" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         return "?"
 
@@ -760,7 +793,8 @@ Method
 - Every client runs against its own fresh okta-mock (same flags), on 127.0.0.1. With pinning
   (default; `--no-pin` to disable) okta-mock runs on core 0 and the client on core 1.
 - rows/s: as the client reports it (okta-bulk's summary line; the Node script times its import
-  loop, excluding node's start-up and module load). wrk: its Requests/sec over a fixed duration.
+  loop, excluding node's start-up and module load). wrk: users the mock created per second of
+  wrk's fixed duration (equal to its Requests/sec when nothing is refused; both are listed).
 - CPU s/1k rows and peak RSS: the client process alone (user+system CPU and max RSS reported by
   GNU time, which forks the client, so the harness's own memory is not inherited into
   ru_maxrss; os.wait4 as the fallback), CPU divided by the rows (wrk: by its requests).
@@ -790,7 +824,7 @@ Method
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="fewer rows and windows (about 6 minutes)")
-    ap.add_argument("--scenarios", default="unlimited,little,a,b,c,d,faults")
+    ap.add_argument("--scenarios", default="unlimited,little,a,b,c,d,faults,mem100k,mem1m")
     ap.add_argument("--clients", default="okta-bulk,node-sdk,wrk")
     ap.add_argument("--build-dir", default=None, help="dir with okta-bulk, okta-mock, gen-users")
     ap.add_argument("--out", default=str(HERE / "out"), help="work dir for generated files and logs")
@@ -924,6 +958,10 @@ def main() -> int:
                             f"{j.get('backoff_sleeps')}, errors {j.get('error_codes')}")
             if c.extra.get("first_create_after_s") is not None:
                 bits.append(f"first create {c.extra['first_create_after_s']:.2f} s after the process started")
+            if c.client == "wrk":
+                bits.append(f"wrk: {c.rows} requests in {fmt(c.elapsed_s, 2)} s = "
+                            f"{fmt(c.extra.get('requests_per_s'), 1)} requests/s, of which "
+                            f"{c.users_created} created users ({fmt(c.rows_per_s, 1)}/s)")
             if c.wall_s is not None:
                 bits.append(f"process wall time {c.wall_s:.2f} s, CPU {c.cpu_s:.2f} s, exit {c.rc}")
             bits += c.notes
