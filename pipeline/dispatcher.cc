@@ -27,6 +27,8 @@ Dispatcher::Dispatcher(asio::any_io_executor executor, HttpTransport& transport,
       rng_(options.seed ? options.seed : std::random_device{}()) {
   if (options_.workers < 1) options_.workers = 1;
   if (options_.max_live_tasks == 0) options_.max_live_tasks = 4 * options_.workers;
+  if (options_.max_live_tasks_blocked < options_.max_live_tasks)
+    options_.max_live_tasks_blocked = std::max<std::size_t>(options_.max_live_tasks, 1024);
   retry_options_.max_attempts = options_.max_attempts;
   retry_options_.backoff_base = options_.backoff_base;
   retry_options_.backoff_cap = options_.backoff_cap;
@@ -50,6 +52,30 @@ void Dispatcher::Enqueue(Task* task) {
   ready_[static_cast<std::size_t>(task->request().bucket)].push_back(task);
 }
 
+bool Dispatcher::OfferAlternatives(std::size_t bucket) {
+  // Offer the tasks first in line for the spent bucket (they would spend it first at its
+  // reset). Stop once the bucket they move to has about one round of workers queued; a
+  // bounded scan per call keeps this cheap however many rows are open.
+  const std::size_t enough = static_cast<std::size_t>(options_.workers);
+  bool moved = false;
+  auto& queue = ready_[bucket];
+  std::size_t scanned = 0;
+  for (auto it = queue.begin(); it != queue.end() && scanned < 64;) {
+    ++scanned;
+    Task* task = *it;
+    if (!task->TryAlternative()) {
+      ++it;
+      continue;
+    }
+    it = queue.erase(it);
+    Enqueue(task);
+    moved = true;
+    const std::size_t target = static_cast<std::size_t>(task->request().bucket);
+    if (ready_[target].size() + first_[target].size() >= enough) break;
+  }
+  return moved;
+}
+
 void Dispatcher::Delay(Task* task, Clock::duration delay) {
   delayed_.push({Clock::now() + delay, delayed_seq_++, task});
 }
@@ -69,7 +95,9 @@ asio::awaitable<Task*> Dispatcher::Acquire(asio::steady_timer& timer) {
       Enqueue(delayed_.top().task);
       delayed_.pop();
     }
-    while (!source_done_ && !intake_stopped_ && live_ < options_.max_live_tasks) {
+    // While some bucket is spent, open more rows so that the others have work (bounded).
+    const std::size_t max_live = blocked_ ? options_.max_live_tasks_blocked : options_.max_live_tasks;
+    while (!source_done_ && !intake_stopped_ && live_ < max_live) {
       std::unique_ptr<Task> task = source_.Next();
       if (!task) {
         source_done_ = true;
@@ -81,18 +109,28 @@ asio::awaitable<Task*> Dispatcher::Acquire(asio::steady_timer& timer) {
     if (live_ == 0 && (source_done_ || intake_stopped_)) co_return nullptr;
 
     Clock::time_point wake_at = delayed_.empty() ? Clock::time_point::max() : delayed_.top().at;
+    bool blocked = false;
     for (std::size_t i = 0; i < kBucketCount; ++i) {
       std::size_t b = (next_bucket_ + i) % kBucketCount;
-      if (ready_[b].empty()) continue;
+      if (ready_[b].empty() && first_[b].empty()) continue;
       auto decision = governor_.TryAcquire(static_cast<Bucket>(b), now);
       if (decision.go) {
-        Task* task = ready_[b].front();
-        ready_[b].pop_front();
+        auto& queue = first_[b].empty() ? ready_[b] : first_[b];
+        Task* task = queue.front();
+        queue.pop_front();
         next_bucket_ = (b + 1) % kBucketCount;  // round-robin between buckets
         co_return task;
       }
       if (decision.retry_at < wake_at) wake_at = decision.retry_at;
+      if (decision.retry_at - now > kBlockedAfter && decision.retry_at != Clock::time_point::max()) {
+        blocked = true;
+        if (OfferAlternatives(static_cast<std::size_t>(b))) {
+          wake_at = now;  // look again at once: the moved tasks may go now
+          break;
+        }
+      }
     }
+    blocked_ = blocked;
     // Each worker sleeps on its own timer: re-arming a shared one would cancel the others'
     // waits and make them wake each other forever.
     timer.expires_at(wake_at);
@@ -230,6 +268,7 @@ void Dispatcher::Complete(Task* task, Clock::time_point sent_at,
   TaskStep step = task->OnResponse(*response, reader_);
   switch (step.kind) {
     case TaskStep::kNext: Enqueue(task); break;
+    case TaskStep::kNextFirst: first_[static_cast<std::size_t>(task->request().bucket)].push_back(task); break;
     case TaskStep::kRetryAfter: Delay(task, step.delay); break;
     case TaskStep::kDone: Finish(task); break;
   }
@@ -259,9 +298,11 @@ asio::awaitable<void> Dispatcher::Run() {
   }
   while (running > 0) co_await all_done.async_wait(asio::as_tuple(asio::use_awaitable));
   // Tasks still queued after an abort are dropped without a result: --resume redoes them.
-  for (auto& q : ready_) {
-    for (Task* t : q) delete t;
-    q.clear();
+  for (auto* queues : {&ready_, &first_}) {
+    for (auto& q : *queues) {
+      for (Task* t : q) delete t;
+      q.clear();
+    }
   }
   while (!delayed_.empty()) {
     delete delayed_.top().task;

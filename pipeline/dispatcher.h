@@ -9,6 +9,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <array>
 #include <chrono>
 #include <deque>
 #include <functional>
@@ -40,6 +41,9 @@ struct DispatcherOptions {
   std::chrono::milliseconds backoff_cap{20000};
   int max_rate_limited = 200;      // 429s one request may meet before its row fails
   std::size_t max_live_tasks = 0;  // rows open at once; 0 = 4 x workers
+  // Rows open at once while a bucket is spent, so that rows needing other buckets (or able
+  // to use one instead, see Task::TryAlternative) keep flowing; 0 = max(1024, the above).
+  std::size_t max_live_tasks_blocked = 0;
   uint64_t seed = 0;               // 0 = random
 };
 
@@ -90,6 +94,10 @@ class Dispatcher {
   void Delay(Task* task, Clock::duration delay);
   void Finish(Task* task);
   void Drop(Task* task);
+  // Lets tasks stuck behind spent `bucket` switch to another bucket; true if any did.
+  bool OfferAlternatives(std::size_t bucket);
+  // A bucket that refuses for longer than this counts as spent.
+  static constexpr std::chrono::milliseconds kBlockedAfter{100};
   void Abort(std::string reason);
   void Notify();
 
@@ -105,13 +113,15 @@ class Dispatcher {
   std::vector<boost::asio::steady_timer*> waiting_;  // timers of workers waiting for work
   std::mt19937_64 rng_;
 
-  std::deque<Task*> ready_[kBucketCount];
+  std::array<std::deque<Task*>, kBucketCount> ready_;
+  std::array<std::deque<Task*>, kBucketCount> first_;  // served before ready_ (kNextFirst)
   std::priority_queue<Delayed, std::vector<Delayed>, std::greater<>> delayed_;
   uint64_t delayed_seq_ = 0;
   std::size_t live_ = 0;
   std::size_t next_bucket_ = 0;
   bool source_done_ = false;
-  bool any_response_ = false;  // some request of this run got an HTTP response
+  bool any_response_ = false;
+  bool blocked_ = false;       // some bucket with waiting tasks is spent  // some request of this run got an HTTP response
   bool intake_stopped_ = false;
   std::string abort_reason_;
   DispatcherStats stats_;

@@ -18,7 +18,7 @@ namespace {
 class ImportSource final : public TaskSource {
  public:
   ImportSource(CsvReader& reader, RowBuilder& builder, ResultsSink* sink, const RowSet* done,
-               const ImportTaskOptions& task_options, const RunContext& run)
+               const ImportTaskOptions& task_options, RunContext& run)
       : reader_(reader), builder_(builder), sink_(sink), done_(done),
         task_options_(task_options), run_(run) {}
 
@@ -72,7 +72,7 @@ class ImportSource final : public TaskSource {
   ResultsSink* sink_;
   const RowSet* done_;
   const ImportTaskOptions& task_options_;
-  const RunContext& run_;
+  RunContext& run_;
   CsvRecord record_;
   SeenLogins seen_;
   uint64_t row_ = 0;
@@ -116,6 +116,10 @@ std::string JobSummary::Describe() const {
                 static_cast<unsigned long long>(stats.concurrency_limited),
                 static_cast<unsigned long long>(stats.retried));
   s += buf;
+  if (prechecks)
+    s += " While creates waited for a rate-limit reset, " + std::to_string(prechecks) +
+         " logins were looked up first; " + std::to_string(precheck_hits) +
+         " already existed and cost no create.";
   if (resumed_rows)
     s += " " + std::to_string(resumed_rows) + " of these rows were already done in the results file.";
   if (!abort_reason.empty()) s += " Stopped early: " + abort_reason;
@@ -208,6 +212,8 @@ bool RunImport(boost::asio::io_context& io, HttpTransport& transport, const Impo
   summary->counts = sink.counts();
   for (std::size_t i = 0; i < kOutcomeCount; ++i) summary->counts[i] += journal.counts[i];
   summary->resumed_rows = journal.done.size();
+  summary->prechecks = run.prechecks;
+  summary->precheck_hits = run.precheck_hits;
   summary->rows = sink.total() + journal.done.size();
   summary->stats = dispatcher.stats();
   summary->abort_reason = dispatcher.abort_reason();

@@ -32,7 +32,8 @@ struct JobSummary {
   DispatcherStats stats;
   std::string abort_reason;  // non-empty: the run stopped early
   bool interrupted = false;
-  uint64_t resumed_rows = 0;  // rows found finished in the results file (included in counts)
+  uint64_t resumed_rows = 0;
+  uint64_t prechecks = 0, precheck_hits = 0;  // lookups made while creates waited  // rows found finished in the results file (included in counts)
   bool dry_run = false;
   uint64_t would_send = 0, with_password = 0, with_groups = 0;  // dry run
   // The one-paragraph summary printed at the end.

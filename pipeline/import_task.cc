@@ -28,7 +28,7 @@ int64_t ParseOktaTimestamp(std::string_view s) {
   return DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
 }
 
-ImportTask::ImportTask(PreparedRow row, const ImportTaskOptions& options, const RunContext& run)
+ImportTask::ImportTask(PreparedRow row, const ImportTaskOptions& options, RunContext& run)
     : row_(std::move(row)), options_(options), run_(run) {
   result_.row = row_.row;
   result_.login = row_.login;
@@ -42,7 +42,8 @@ void ImportTask::PrepareCreate() {
   request_.http.method = "POST";
   request_.http.target = options_.activate ? "/api/v1/users?activate=true"
                                            : "/api/v1/users?activate=false";
-  request_.http.body = row_.create_body;  // kept in row_ for a retry after an ambiguous send
+  // The body stays in request_ for retries; a look-before-create moves it back to row_.
+  request_.http.body = std::move(row_.create_body);
 }
 
 void ImportTask::PrepareLookup() {
@@ -51,8 +52,10 @@ void ImportTask::PrepareLookup() {
   request_.http.method = "GET";
   request_.http.target = "/api/v1/users/" + UrlEncodePathSegment(row_.login);
   request_.http.body.clear();
-  row_.create_body.clear();  // the password is not needed any more
-  row_.create_body.shrink_to_fit();
+  if (!precheck_) {
+    row_.create_body.clear();  // the password is not needed any more
+    row_.create_body.shrink_to_fit();
+  }
 }
 
 void ImportTask::PrepareAssign() {
@@ -62,6 +65,27 @@ void ImportTask::PrepareAssign() {
   request_.http.target = "/api/v1/groups/" + UrlEncodePathSegment(row_.group_ids[group_index_]) +
                          "/users/" + UrlEncodePathSegment(result_.user_id);
   request_.http.body.clear();
+}
+
+bool ImportTask::TryAlternative() {
+  if (phase_ != Phase::kCreate || prechecked_ || precheck_ || create_ambiguous_ ||
+      !options_.precheck_when_blocked)
+    return false;
+  // Worth it while lookups find existing users: a batch of 200 lookups of which fewer than
+  // 1 in 20 found one pauses them for the next 2,000 rows (existing users often come in runs).
+  if (row_.row < run_.prechecks_paused_before_row) return false;
+  if (run_.batch_prechecks >= 200) {
+    if (run_.batch_hits * 20 < run_.batch_prechecks) run_.prechecks_paused_before_row = row_.row + 2000;
+    run_.batch_prechecks = run_.batch_hits = 0;
+    if (row_.row < run_.prechecks_paused_before_row) return false;
+  }
+  ++run_.prechecks;
+  ++run_.batch_prechecks;
+  precheck_ = true;
+  std::string body = std::move(request_.http.body);  // keep the create body for later
+  PrepareLookup();
+  row_.create_body = std::move(body);
+  return true;
 }
 
 void ImportTask::OnNoResponse() {
@@ -120,6 +144,18 @@ TaskStep ImportTask::OnResponse(HttpResponse& response, ResponseReader& reader) 
       return Fail(response, reader, "");
     }
     case Phase::kLookup: {
+      if (precheck_) {
+        precheck_ = false;
+        if (status == 404) {  // a new login: create it, ahead of rows not looked up yet
+          prechecked_ = true;
+          PrepareCreate();
+          return TaskStep::NextFirst();
+        }
+        if (status == 200) {
+          ++run_.precheck_hits;
+          ++run_.batch_hits;
+        }
+      }
       if (status == 200) {
         UserSummary user;
         std::string error;

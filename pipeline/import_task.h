@@ -18,6 +18,9 @@ struct ImportTaskOptions {
   // 404s tolerated on lookups and group assignments right after a create, while Okta's
   // reads catch up with its writes (eventual consistency), and the pause between them.
   int not_found_retries = 5;
+  // While the create bucket is spent, look rows up first (their own bucket): an existing
+  // login then costs no create at all. Stops by itself when lookups rarely find anyone.
+  bool precheck_when_blocked = true;
   std::chrono::milliseconds not_found_delay{400};
   // A resumed job: any row not finished may have been created by the interrupted run (its
   // create was in flight when the process died), so an "already exists" is judged by the
@@ -27,12 +30,13 @@ struct ImportTaskOptions {
 
 class ImportTask final : public Task {
  public:
-  ImportTask(PreparedRow row, const ImportTaskOptions& options, const RunContext& run);
+  ImportTask(PreparedRow row, const ImportTaskOptions& options, RunContext& run);
 
   const TaskRequest& request() const override { return request_; }
   TaskStep OnResponse(HttpResponse& response, ResponseReader& reader) override;
   void OnGiveUp(int http_status, std::string error_code, std::string error) override;
   void OnNoResponse() override;
+  bool TryAlternative() override;
 
  private:
   enum class Phase : unsigned char { kCreate, kLookup, kAssign };
@@ -44,12 +48,14 @@ class ImportTask final : public Task {
 
   PreparedRow row_;
   const ImportTaskOptions& options_;
-  const RunContext& run_;
+  RunContext& run_;
   TaskRequest request_;
   Phase phase_ = Phase::kCreate;
   std::size_t group_index_ = 0;
   int not_found_ = 0;
   bool create_ambiguous_ = false;  // a create was sent and its response lost
+  bool precheck_ = false;          // the current lookup is a look-before-create
+  bool prechecked_ = false;        // looked up already: the login did not exist
 };
 
 // Parses Okta's "YYYY-MM-DDTHH:mm:ss.SSSZ" into epoch seconds; -1 when malformed.

@@ -23,9 +23,12 @@ struct TaskRequest {
 
 // What a task does after a response.
 struct TaskStep {
-  enum Kind : unsigned char { kNext, kRetryAfter, kDone } kind = kDone;
+  // kNextFirst: like kNext, but ahead of the tasks in its bucket's queue that were not
+  // given priority (a row a lookup proved new spends a create better than an unknown row).
+  enum Kind : unsigned char { kNext, kNextFirst, kRetryAfter, kDone } kind = kDone;
   std::chrono::milliseconds delay{0};  // for kRetryAfter: send request() again after this
   static TaskStep Next() { return {kNext, {}}; }
+  static TaskStep NextFirst() { return {kNextFirst, {}}; }
   static TaskStep Done() { return {kDone, {}}; }
   static TaskStep RetryAfter(std::chrono::milliseconds d) { return {kRetryAfter, d}; }
 };
@@ -38,6 +41,11 @@ struct RunContext {
   int64_t run_start_server_epoch = 0;
   // Called once, when the dispatcher learns run_start_server_epoch.
   std::function<void(int64_t)> on_run_start;
+  // Lookups made instead of waiting for a spent bucket, and how many found the user.
+  uint64_t prechecks = 0;
+  uint64_t precheck_hits = 0;
+  // Lookups are judged per batch: a batch that rarely finds anyone pauses them for a while.
+  uint64_t batch_prechecks = 0, batch_hits = 0, prechecks_paused_before_row = 0;
 };
 
 class Task {
@@ -52,6 +60,10 @@ class Task {
   virtual void OnGiveUp(int http_status, std::string error_code, std::string error) = 0;
   // Called when request() was sent but no response came back (the server may have acted).
   virtual void OnNoResponse() {}
+  // The task's bucket is spent for a while. A task that can make progress through another
+  // bucket meanwhile switches request() and returns true (an import row looks its login up
+  // before spending a create on it).
+  virtual bool TryAlternative() { return false; }
 
   RowResult& result() { return result_; }
   int attempts = 0;   // requests sent for this row, all phases (429 waits included)

@@ -191,7 +191,9 @@ TEST(DispatcherTest, BucketRateLimitsAreWaitedOutAndNeverCountAsTheRowsFailure) 
   Harness h;
   h.AddRows(3);
   int calls = 0;
-  h.transport.handler = [&](const HttpRequest&) -> Result {
+  h.transport.handler = [&](const HttpRequest& r) -> Result {
+    if (r.method == "GET")  // looked up while creates wait: nobody there yet
+      return Response(404, R"j({"errorCode":"E0000007","errorSummary":"Not found: Resource not found: x (User)"})j");
     if (++calls == 1) {
       auto now = std::time(nullptr);
       return Response(429, R"({"errorCode":"E0000047","errorSummary":"API call exceeded rate limit due to too many requests."})",
@@ -306,6 +308,48 @@ TEST(DispatcherTest, ADuplicateCreatedBeforeTheRunIsExistedEvenAfterALostRespons
   h.Run();
   ASSERT_EQ(h.results.size(), 1u);
   EXPECT_EQ(h.results[0].outcome, Outcome::kExisted);
+}
+
+TEST(DispatcherTest, WhileCreatesWaitForTheResetExistingLoginsAreFoundWithoutSpendingACreate) {
+  Harness h;
+  h.AddRows(40);
+  int created = 0;
+  // A create bucket that allows one request, then nothing until its window resets 1 s later,
+  // then plenty.
+  int64_t remaining = 1, limit = 1;
+  std::time_t reset = std::time(nullptr) + 1;
+  h.transport.handler = [&](const HttpRequest& r) -> Result {
+    if (r.method == "GET") {
+      // Even rows exist already.
+      int n = std::stoi(r.target.substr(r.target.rfind("/u") + 2));
+      if (n % 2 == 0) return UserJson("00uOLD" + std::to_string(n), std::time(nullptr) - 86400);
+      return Response(404, R"j({"errorCode":"E0000007","errorSummary":"Not found: x (User)"})j");
+    }
+    std::time_t now = std::time(nullptr);
+    if (remaining == 0 && now >= reset) {
+      limit = remaining = 1000;
+      reset = now + 60;
+    }
+    auto headers = [&] {
+      return std::vector<std::pair<std::string, std::string>>{
+          {"x-rate-limit-limit", std::to_string(limit)},
+          {"x-rate-limit-remaining", std::to_string(remaining)},
+          {"x-rate-limit-reset", std::to_string(reset)}};
+    };
+    if (remaining == 0) return Response(429, R"({"errorCode":"E0000047","errorSummary":"rate"})", headers());
+    --remaining;
+    ++created;
+    return Response(200, R"({"id":"00uNEW","status":"ACTIVE","created":"2026-01-01T00:00:00.000Z"})",
+                    headers());
+  };
+  h.Run();
+  ASSERT_EQ(h.results.size(), 40u);
+  int existed = 0;
+  for (const auto& r : h.results) existed += r.outcome == Outcome::kExisted;
+  // Every existing row that waited for the reset was found by a lookup, not by a create.
+  EXPECT_GE(existed, 19);
+  EXPECT_EQ(created + existed, 40);
+  EXPECT_LE(created, 21) << "existing rows should not have spent creates";
 }
 
 TEST(ImportTaskTest, ParsesOktaTimestamps) {
