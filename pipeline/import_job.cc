@@ -1,233 +1,57 @@
 #include "pipeline/import_job.h"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <cstdio>
+#include <optional>
 
-#include "pipeline/csv_reader.h"
-#include "pipeline/resume_journal.h"
-#include "pipeline/row_sets.h"
 #include "pipeline/user_row.h"
 
 namespace okta_bulk {
 namespace {
 
-// Reads records, validates them, writes invalid rows straight to the results, and hands
-// valid rows out as ImportTasks. Rows the journal says are done are read (their logins still
-// count for duplicate detection) but not sent again.
-class ImportSource final : public TaskSource {
+// Import rows: the RowBuilder's columns and checks, one ImportTask per valid row.
+class ImportRows final : public RowHandler {
  public:
-  ImportSource(CsvReader& reader, RowBuilder& builder, ResultsSink* sink, const RowSet* done,
-               const ImportTaskOptions& task_options, RunContext& run)
-      : reader_(reader), builder_(builder), sink_(sink), done_(done),
-        task_options_(task_options), run_(run) {}
+  explicit ImportRows(const ImportOptions& options) : options_(options), task_options_(options.task) {}
 
-  std::unique_ptr<Task> Next() override {
-    PreparedRow row;
-    while (NextValid(&row)) {
-      return std::make_unique<ImportTask>(std::move(row), task_options_, run_);
-    }
-    return nullptr;
+  bool Start(const std::vector<std::string>& header, std::string* error) override {
+    ColumnMap columns;
+    if (!ColumnMap::FromHeader(header, &columns, error)) return false;
+    RowBuilderOptions builder_options{options_.extra_group_ids};
+    builder_options.build_update_body = options_.task.existing == ExistingPolicy::kUpdate;
+    builder_.emplace(std::move(columns), std::move(builder_options));
+    return true;
   }
 
-  // The next valid row to send; invalid rows are reported on the way.
-  bool NextValid(PreparedRow* row) {
-    while (reader_.Next(&record_)) {
-      ++row_;
-      const bool done = done_ && done_->Contains(row_);
-      std::string error;
-      if (builder_.Build(record_, row_, row, &error)) {
-        uint64_t first = seen_.Insert(row->login, row_);
-        if (first == 0) {
-          if (done) continue;
-          return true;
-        }
-        error = "row " + std::to_string(row_) + ", field 'login': '" + row->login +
-                "' is the same login as row " + std::to_string(first) +
-                " (Okta compares logins ignoring case and diacritics); not sent";
-      }
-      if (done) continue;
-      RowResult r;
-      r.row = row_;
-      r.login = std::string(builder_.LoginOf(record_));
-      r.outcome = Outcome::kInvalid;
-      r.error = std::move(error);
-      ++invalid_;
-      if (on_invalid) on_invalid(r);
-      if (sink_ && !sink_->Write(r)) write_failed_ = true;
-    }
-    if (reader_.error()) read_error_ = reader_.error().message();
-    return false;
+  void SetResumed() override { task_options_.resumed = true; }
+
+  bool Build(const CsvRecord& record, uint64_t row, RunContext& run, BuiltRow* out,
+             std::string* error) override {
+    PreparedRow prepared;
+    if (!builder_->Build(record, row, &prepared, error)) return false;
+    out->key = prepared.login;
+    out->key_field = "login";
+    out->with_password = prepared.create_body.find("\"credentials\"") != std::string::npos;
+    out->with_groups = !prepared.group_ids.empty();
+    out->task = std::make_unique<ImportTask>(std::move(prepared), task_options_, run);
+    return true;
   }
 
-  std::function<void(const RowResult&)> on_invalid;
-  bool write_failed() const { return write_failed_; }
-  const std::string& read_error() const { return read_error_; }
-  uint64_t rows() const { return row_; }
-  uint64_t invalid() const { return invalid_; }
+  std::string LoginOf(const CsvRecord& record) const override {
+    return std::string(builder_->LoginOf(record));
+  }
 
  private:
-  CsvReader& reader_;
-  RowBuilder& builder_;
-  ResultsSink* sink_;
-  const RowSet* done_;
-  const ImportTaskOptions& task_options_;
-  RunContext& run_;
-  CsvRecord record_;
-  SeenLogins seen_;
-  uint64_t row_ = 0;
-  uint64_t invalid_ = 0;
-  bool write_failed_ = false;
-  std::string read_error_;
+  const ImportOptions& options_;
+  ImportTaskOptions task_options_;
+  std::optional<RowBuilder> builder_;
 };
 
 }  // namespace
 
-std::string JobSummary::Describe() const {
-  std::string s;
-  char buf[256];
-  if (dry_run) {
-    std::snprintf(buf, sizeof buf,
-                  "Dry run: %llu rows read; %llu would be sent as one POST /api/v1/users each "
-                  "(%llu with a password, %llu with groups), %llu invalid. Nothing was sent.",
-                  static_cast<unsigned long long>(rows), static_cast<unsigned long long>(would_send),
-                  static_cast<unsigned long long>(with_password),
-                  static_cast<unsigned long long>(with_groups),
-                  static_cast<unsigned long long>(counts[static_cast<std::size_t>(Outcome::kInvalid)]));
-    return buf;
-  }
-  std::snprintf(buf, sizeof buf, "%llu rows in %.1f s (%.1f rows/s): ",
-                static_cast<unsigned long long>(rows), elapsed_s,
-                elapsed_s > 0 ? static_cast<double>(rows) / elapsed_s : 0.0);
-  s += buf;
-  bool first = true;
-  for (std::size_t i = 0; i < kOutcomeCount; ++i) {
-    if (counts[i] == 0 && i > static_cast<std::size_t>(Outcome::kExisted) &&
-        static_cast<Outcome>(i) != Outcome::kInvalid && static_cast<Outcome>(i) != Outcome::kFailed)
-      continue;
-    s += first ? "" : ", ";
-    first = false;
-    s += std::to_string(counts[i]) + " " + std::string(OutcomeName(static_cast<Outcome>(i)));
-  }
-  std::snprintf(buf, sizeof buf,
-                ". %llu requests, %llu rate-limited (429), %llu concurrency-limited, %llu retried.",
-                static_cast<unsigned long long>(stats.requests),
-                static_cast<unsigned long long>(stats.rate_limited),
-                static_cast<unsigned long long>(stats.concurrency_limited),
-                static_cast<unsigned long long>(stats.retried));
-  s += buf;
-  if (prechecks)
-    s += " While creates waited for a rate-limit reset, " + std::to_string(prechecks) +
-         " logins were looked up first; " + std::to_string(precheck_hits) +
-         " already existed and cost no create.";
-  if (resumed_rows)
-    s += " " + std::to_string(resumed_rows) + " of these rows were already done in the results file.";
-  if (!abort_reason.empty()) s += " Stopped early: " + abort_reason;
-  return s;
-}
-
-int JobSummary::ExitCode() const {
-  if (interrupted) return 130;
-  if (!abort_reason.empty()) return 3;
-  if (counts[static_cast<std::size_t>(Outcome::kInvalid)] ||
-      counts[static_cast<std::size_t>(Outcome::kFailed)])
-    return 1;
-  return 0;
-}
-
 bool RunImport(boost::asio::io_context& io, HttpTransport& transport, const ImportOptions& options,
                JobSummary* summary, std::string* error,
                const std::function<void(Dispatcher&)>& on_dispatcher) {
-  auto started = std::chrono::steady_clock::now();
-  auto opened = CsvReader::Open(options.input_path);
-  if (!opened) {
-    *error = "cannot read '" + options.input_path + "': " + opened.error().message();
-    return false;
-  }
-  CsvReader& reader = **opened;
-  CsvRecord header;
-  if (!reader.Next(&header)) {
-    *error = reader.error() ? "cannot read '" + options.input_path + "': " + reader.error().message()
-                            : "'" + options.input_path + "' is empty: expected a header line";
-    return false;
-  }
-  if (header.problem != CsvProblem::kNone) {
-    *error = "header: " + std::string(CsvProblemMessage(header.problem));
-    return false;
-  }
-  ColumnMap columns;
-  if (!ColumnMap::FromHeader(header.fields, &columns, error)) return false;
-  RowBuilder builder(std::move(columns), RowBuilderOptions{options.extra_group_ids});
-
-  RunContext run;
-  if (options.dry_run) {
-    ImportSource source(reader, builder, nullptr, nullptr, options.task, run);
-    source.on_invalid = [](const RowResult& r) { std::printf("%s\n", r.error.c_str()); };
-    PreparedRow row;
-    summary->dry_run = true;
-    while (source.NextValid(&row)) {
-      ++summary->would_send;
-      if (row.create_body.find("\"credentials\"") != std::string::npos) ++summary->with_password;
-      if (!row.group_ids.empty()) ++summary->with_groups;
-    }
-    summary->rows = source.rows();
-    summary->counts[static_cast<std::size_t>(Outcome::kInvalid)] = source.invalid();
-    if (!source.read_error().empty()) summary->abort_reason = "reading the input failed: " + source.read_error();
-    summary->elapsed_s =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    return true;
-  }
-
-  Journal journal;
-  if (options.resume &&
-      !LoadAndCompactJournal(options.results_path, options.retry_failed, &journal, error))
-    return false;
-  ResultsSink sink;
-  if (!sink.Open(options.results_path, /*append=*/options.resume, error)) return false;
-  ImportTaskOptions task_options = options.task;
-  int64_t job_start = options.resume ? ReadJobStart(options.results_path) : 0;
-  if (job_start > 0) {
-    run.run_start_server_epoch = job_start;  // the first run's start, not this one's
-    task_options.resumed = true;
-  } else if (options.results_path != "-") {
-    run.on_run_start = [path = options.results_path](int64_t epoch) { WriteJobStart(path, epoch); };
-  }
-
-  RateGovernor governor(options.governor);
-  ImportSource source(reader, builder, &sink, options.resume ? &journal.done : nullptr,
-                      task_options, run);
-  Dispatcher dispatcher(io.get_executor(), transport, governor, run, source, options.dispatch,
-                        [&sink](Task& task) { return sink.Write(task.result()); });
-  if (on_dispatcher) on_dispatcher(dispatcher);
-
-  std::exception_ptr failure;
-  // Stop the loop when the job ends, even though the caller's signal handler still waits.
-  boost::asio::co_spawn(io, dispatcher.Run(), [&](std::exception_ptr e) {
-    failure = e;
-    io.stop();
-  });
-  io.run();
-  if (failure) std::rethrow_exception(failure);
-
-  summary->counts = sink.counts();
-  for (std::size_t i = 0; i < kOutcomeCount; ++i) summary->counts[i] += journal.counts[i];
-  summary->resumed_rows = journal.done.size();
-  summary->prechecks = run.prechecks;
-  summary->precheck_hits = run.precheck_hits;
-  summary->rows = sink.total() + journal.done.size();
-  summary->stats = dispatcher.stats();
-  summary->abort_reason = dispatcher.abort_reason();
-  if (source.write_failed() && summary->abort_reason.empty())
-    summary->abort_reason = "cannot write the results file: " + sink.last_error();
-  if (!source.read_error().empty() && summary->abort_reason.empty())
-    summary->abort_reason = "reading the input failed: " + source.read_error();
-  summary->interrupted = dispatcher.intake_stopped() && summary->abort_reason.empty();
-  std::string close_error;
-  if (!sink.Close(&close_error) && summary->abort_reason.empty())
-    summary->abort_reason = close_error;
-  summary->elapsed_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  return true;
+  ImportRows rows(options);
+  return RunJob(io, transport, options, rows, summary, error, on_dispatcher);
 }
 
 }  // namespace okta_bulk

@@ -67,6 +67,14 @@ void ImportTask::PrepareAssign() {
   request_.http.body.clear();
 }
 
+void ImportTask::PrepareUpdate() {
+  phase_ = Phase::kUpdate;
+  request_.bucket = Bucket::kUserWrite;
+  request_.http.method = "POST";  // a partial update; PUT would wipe what the row leaves out
+  request_.http.target = "/api/v1/users/" + UrlEncodePathSegment(result_.user_id);
+  request_.http.body = std::move(row_.update_body);
+}
+
 bool ImportTask::TryAlternative() {
   if (phase_ != Phase::kCreate || prechecked_ || precheck_ || create_ambiguous_ ||
       !options_.precheck_when_blocked)
@@ -104,7 +112,18 @@ TaskStep ImportTask::Fail(const HttpResponse& response, ResponseReader& reader,
 }
 
 TaskStep ImportTask::AfterUserKnown() {
-  if (result_.outcome == Outcome::kExisted && options_.existing == ExistingPolicy::kAssign &&
+  // An update with no attribute to set changes nothing: the row stays `existed`.
+  if (result_.outcome == Outcome::kExisted && options_.existing == ExistingPolicy::kUpdate &&
+      row_.update_body.size() > std::string_view("{\"profile\":{}}").size()) {
+    PrepareUpdate();
+    return TaskStep::Next();
+  }
+  return AssignGroups();
+}
+
+TaskStep ImportTask::AssignGroups() {
+  if ((result_.outcome == Outcome::kExisted || result_.outcome == Outcome::kUpdated) &&
+      options_.existing != ExistingPolicy::kSkip &&
       !row_.group_ids.empty()) {
     group_index_ = 0;
     not_found_ = 0;
@@ -137,6 +156,16 @@ TaskStep ImportTask::OnResponse(HttpResponse& response, ResponseReader& reader) 
         std::string body = response.body;
         OktaError e = reader.ReadError(body);
         if (e.LoginAlreadyExists()) {
+          PrepareLookup();
+          return TaskStep::Next();
+        }
+        // An update row need not be a valid create (firstName, lastName, email may be left
+        // out): when the create is refused, the login may still exist. Look it up; keep the
+        // create's error for a login that does not.
+        if (options_.existing == ExistingPolicy::kUpdate && e.code == "E0000001" &&
+            !prechecked_) {
+          create_error_ = std::move(e);
+          create_error_status_ = status;
           PrepareLookup();
           return TaskStep::Next();
         }
@@ -175,11 +204,34 @@ TaskStep ImportTask::OnResponse(HttpResponse& response, ResponseReader& reader) 
         if (ours) return TaskStep::Done();  // groupIds went with the create
         return AfterUserKnown();
       }
+      if (status == 404 && create_error_status_ != 0) {  // a new login: the create's error
+        result_.outcome = Outcome::kFailed;
+        result_.http_status = create_error_status_;
+        result_.error_code = create_error_.code;
+        result_.error = create_error_.Describe();
+        return TaskStep::Done();
+      }
       if (status == 404 && not_found_ < options_.not_found_retries) {
         ++not_found_;
         return TaskStep::RetryAfter(options_.not_found_delay);
       }
       return Fail(response, reader, "the login exists but looking it up failed: ");
+    }
+    case Phase::kUpdate: {
+      if (status == 200) {
+        UserSummary user;
+        std::string error;
+        if (!reader.ReadUser(response.body, &user, &error)) {
+          result_.outcome = Outcome::kFailed;
+          result_.error = "user exists (" + result_.user_id + "); updating its profile: " + error;
+          return TaskStep::Done();
+        }
+        result_.outcome = Outcome::kUpdated;
+        result_.user_status = std::move(user.status);
+        return AssignGroups();
+      }
+      return Fail(response, reader,
+                  "user exists (" + result_.user_id + ") but updating its profile failed: ");
     }
     case Phase::kAssign: {
       if (status == 204 || status == 200) {
@@ -209,6 +261,9 @@ void ImportTask::OnGiveUp(int http_status, std::string error_code, std::string e
   switch (phase_) {
     case Phase::kCreate: result_.error = std::move(error); break;
     case Phase::kLookup: result_.error = "the login exists but looking it up failed: " + error; break;
+    case Phase::kUpdate:
+      result_.error = "user exists (" + result_.user_id + ") but updating its profile failed: " + error;
+      break;
     case Phase::kAssign:
       result_.error = "user exists (" + result_.user_id + ") but adding it to group " +
                       row_.group_ids[group_index_] + " failed: " + error;

@@ -1,16 +1,21 @@
 // ImportTask: one row of `okta-bulk import` as a state machine:
 //   create (POST /api/v1/users, with groupIds) -> done: `created`
 //   create says the login exists -> look it up (GET /api/v1/users/{login}) -> `existed`
+//     -> with --existing update, update its profile (POST /api/v1/users/{id}): `updated`
 //     -> unless --existing skip, add it to the row's groups (PUT /groups/{gid}/users/{uid}).
 #pragma once
 #include <memory>
 
+#include "pipeline/okta_json.h"
 #include "pipeline/task.h"
 #include "pipeline/user_row.h"
 
 namespace okta_bulk {
 
-enum class ExistingPolicy : unsigned char { kAssign, kSkip };
+// What to do with a login that already exists: add it to the row's groups (kAssign), leave
+// it alone (kSkip), or update its profile with the row's non-empty cells, then add it to the
+// row's groups (kUpdate; needs RowBuilderOptions::build_update_body).
+enum class ExistingPolicy : unsigned char { kAssign, kSkip, kUpdate };
 
 struct ImportTaskOptions {
   bool activate = true;
@@ -39,12 +44,14 @@ class ImportTask final : public Task {
   bool TryAlternative() override;
 
  private:
-  enum class Phase : unsigned char { kCreate, kLookup, kAssign };
+  enum class Phase : unsigned char { kCreate, kLookup, kUpdate, kAssign };
   void PrepareCreate();
   void PrepareLookup();
   void PrepareAssign();
+  void PrepareUpdate();
   TaskStep Fail(const HttpResponse& response, ResponseReader& reader, std::string_view context);
   TaskStep AfterUserKnown();
+  TaskStep AssignGroups();
 
   PreparedRow row_;
   const ImportTaskOptions& options_;
@@ -56,6 +63,9 @@ class ImportTask final : public Task {
   bool create_ambiguous_ = false;  // a create was sent and its response lost
   bool precheck_ = false;          // the current lookup is a look-before-create
   bool prechecked_ = false;        // looked up already: the login did not exist
+  // --existing update: the create was refused as invalid; looking up whether the login exists.
+  OktaError create_error_;
+  int create_error_status_ = 0;
 };
 
 // Parses Okta's "YYYY-MM-DDTHH:mm:ss.SSSZ" into epoch seconds; -1 when malformed.

@@ -21,23 +21,7 @@ constexpr std::size_t kPasswordMax = 72;
 constexpr std::size_t kMaxGroupIds = 20;  // more gives E0000093 (contract §2)
 
 std::string Where(uint64_t row, const CsvRecord& record, std::string_view field) {
-  std::string s = "row " + std::to_string(row);
-  if (record.first_line != row + 1) s += " (line " + std::to_string(record.first_line) + ")";
-  if (!field.empty()) {
-    s += ", field '";
-    s += field;
-    s += "'";
-  }
-  s += ": ";
-  return s;
-}
-
-bool ValidGroupId(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
-  });
+  return RowWhere(row, record, field);
 }
 
 void AddField(std::string* body, bool* first, std::string_view name, std::string_view value) {
@@ -49,6 +33,26 @@ void AddField(std::string* body, bool* first, std::string_view name, std::string
 }
 
 }  // namespace
+
+std::string RowWhere(uint64_t row, const CsvRecord& record, std::string_view field) {
+  std::string s = "row " + std::to_string(row);
+  if (record.first_line != row + 1) s += " (line " + std::to_string(record.first_line) + ")";
+  if (!field.empty()) {
+    s += ", field '";
+    s += field;
+    s += "'";
+  }
+  s += ": ";
+  return s;
+}
+
+bool ValidOktaId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '-';
+  });
+}
 
 std::string_view TrimSpaces(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -162,13 +166,13 @@ std::string_view RowBuilder::LoginOf(const CsvRecord& record) const {
   return TrimSpaces(record.fields[columns_.login]);
 }
 
-bool RowBuilder::Build(const CsvRecord& record, uint64_t row, PreparedRow* out,
-                       std::string* error) {
+bool CheckRecordShape(const CsvRecord& record, uint64_t row, const std::vector<std::string>& names,
+                      std::string* error) {
   if (record.problem != CsvProblem::kNone) {
     *error = Where(row, record, "") + std::string(CsvProblemMessage(record.problem));
     return false;
   }
-  const std::size_t want = columns_.size();
+  const std::size_t want = names.size();
   if (record.fields.size() != want) {
     *error = Where(row, record, "") + "has " + std::to_string(record.fields.size()) +
              " fields but the header has " + std::to_string(want) +
@@ -180,10 +184,16 @@ bool RowBuilder::Build(const CsvRecord& record, uint64_t row, PreparedRow* out,
   for (std::size_t i = 0; i < want; ++i) {
     std::string_view problem = Utf8Problem(record.fields[i]);
     if (!problem.empty()) {
-      *error = Where(row, record, columns_.names[i]) + std::string(problem);
+      *error = Where(row, record, names[i]) + std::string(problem);
       return false;
     }
   }
+  return true;
+}
+
+bool RowBuilder::Build(const CsvRecord& record, uint64_t row, PreparedRow* out,
+                       std::string* error) {
+  if (!CheckRecordShape(record, row, columns_.names, error)) return false;
   auto cell = [&](int idx) -> std::string_view {
     return idx < 0 ? std::string_view{} : std::string_view(record.fields[idx]);
   };
@@ -236,7 +246,7 @@ bool RowBuilder::Build(const CsvRecord& record, uint64_t row, PreparedRow* out,
     std::string_view id = TrimSpaces(groups.substr(0, semi));
     groups = semi == std::string_view::npos ? std::string_view{} : groups.substr(semi + 1);
     if (id.empty()) continue;
-    if (!ValidGroupId(id)) {
+    if (!ValidOktaId(id)) {
       *error = Where(row, record, columns_.names[columns_.group_id]) + "'" + std::string(id) +
                "' is not a group id (ids are letters and digits, like 00g1abcd2EFGH3ijk4x5; "
                "separate several with ';')";
@@ -282,6 +292,21 @@ bool RowBuilder::Build(const CsvRecord& record, uint64_t row, PreparedRow* out,
     body.push_back(']');
   }
   body.push_back('}');
+
+  out->update_body.clear();
+  if (options_.build_update_body) {
+    std::string& update = out->update_body;
+    update.append("{\"profile\":{");
+    first = true;
+    if (!email.empty()) AddField(&update, &first, "email", email);
+    if (columns_.first_name >= 0 && !cell(columns_.first_name).empty())
+      AddField(&update, &first, "firstName", cell(columns_.first_name));
+    if (columns_.last_name >= 0 && !cell(columns_.last_name).empty())
+      AddField(&update, &first, "lastName", cell(columns_.last_name));
+    for (const auto& c : columns_.custom)
+      if (!record.fields[c.index].empty()) AddField(&update, &first, c.name, record.fields[c.index]);
+    update.append("}}");
+  }
   return true;
 }
 

@@ -35,10 +35,14 @@ struct PreparedRow {
   std::string login;
   std::string create_body;        // JSON body of POST /api/v1/users
   std::vector<std::string> group_ids;  // the row's groups plus every --group, no duplicates
+  // With RowBuilderOptions::build_update_body: {"profile":{...}} of the row's non-empty
+  // columns except login, password and groupId (a partial update of an existing user).
+  std::string update_body;
 };
 
 struct RowBuilderOptions {
   std::vector<std::string> extra_group_ids;  // --group, for every row
+  bool build_update_body = false;            // import --existing update
 };
 
 // Validates records against the header and builds PreparedRows. Single-threaded.
@@ -67,5 +71,13 @@ bool LooksLikeEmail(std::string_view s);
 // 4-byte character such as an emoji, which Okta does not support: contract §6).
 std::string_view Utf8Problem(std::string_view s);
 std::string_view TrimSpaces(std::string_view s);
+// Okta ids (users, groups): 1-64 ASCII letters, digits, '_' or '-'.
+bool ValidOktaId(std::string_view id);
+// "row 12 (line 13), field 'login': " (the line only when it differs from row + 1).
+std::string RowWhere(uint64_t row, const CsvRecord& record, std::string_view field);
+// The checks every row of every job passes: a well-formed record with as many fields as
+// the header (`names`), every cell valid UTF-8 Okta accepts. False with `error` otherwise.
+bool CheckRecordShape(const CsvRecord& record, uint64_t row, const std::vector<std::string>& names,
+                      std::string* error);
 
 }  // namespace okta_bulk

@@ -1,5 +1,7 @@
 #include "tools/okta_bulk/cli.h"
 
+#include "pipeline/user_row.h"
+
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -41,7 +43,12 @@ std::string MainHelp() {
          "Usage: okta-bulk <command> [flags]\n"
          "\n"
          "Commands:\n"
-         "  import USERS.csv   create users (and add them to groups); see okta-bulk import --help\n"
+         "  import USERS.csv      create users (and add them to groups)\n"
+         "  update USERS.csv      change attributes of existing users (partial update)\n"
+         "  assign MEMBERS.csv    add existing users to groups\n"
+         "  deactivate USERS.csv  deactivate users (status DEPROVISIONED)\n"
+         "  delete USERS.csv      delete users (deactivating them first)\n"
+         "Each command has its flags and an example under okta-bulk <command> --help.\n"
          "\n"
          "The org and the credentials come from the environment (or files), never from flags:\n"
          "  OKTA_CLIENT_ORGURL=https://acme.okta.com   (or --org-url)\n"
@@ -69,8 +76,12 @@ std::string ImportHelp() {
          "  --concurrency N          requests in flight at most (default 8; 1-512)\n"
          "  --group ID               add every user to this group too (repeatable)\n"
          "  --no-activate            create users STAGED (activate=false) instead of activating\n"
-         "  --existing assign|skip   a login that already exists: add it to the row's groups\n"
-         "                           (assign, default) or leave it alone (skip); outcome 'existed'\n"
+         "  --existing assign|skip|update\n"
+         "                           a login that already exists: add it to the row's groups\n"
+         "                           (assign, default; outcome 'existed'), leave it alone (skip;\n"
+         "                           'existed'), or set its profile to the row's non-empty cells\n"
+         "                           (a partial update, password and login left alone) and add\n"
+         "                           it to the row's groups (update; outcome 'updated')\n"
          "  --max-attempts N         tries per request on 5xx/network errors (default 5)\n"
          "  --request-timeout SEC    bound on each phase of a request (default 30)\n"
          "  --max-share F            use at most this share of each rate-limit bucket (0<F<=1,\n"
@@ -93,6 +104,134 @@ std::string ImportHelp() {
          "    okta-bulk import users.csv -o results.csv --concurrency 8 --group 00g1abc\n";
 }
 
+namespace {
+
+const char kCommonFlags[] =
+    "  -o, --output PATH        results file (default results.csv; '-' = stdout)\n"
+    "  --org-url URL            the org, e.g. https://acme.okta.com (default $OKTA_CLIENT_ORGURL)\n"
+    "  --token-file PATH        file holding the API token (default: $OKTA_CLIENT_TOKEN)\n"
+    "  --concurrency N          requests in flight at most (default 8; 1-512)\n"
+    "  --max-attempts N         tries per request on 5xx/network errors (default 5)\n"
+    "  --request-timeout SEC    bound on each phase of a request (default 30)\n"
+    "  --max-share F            use at most this share of each rate-limit bucket (0<F<=1,\n"
+    "                           default 1)\n"
+    "  --ca-file PEM            also trust this CA (TLS peer verification stays on)\n"
+    "  --allow-insecure-http    allow http:// to a non-loopback host (never for a real org)\n"
+    "  --resume                 continue an interrupted run: rows already in the results\n"
+    "                           file are skipped, the rest are appended to it\n"
+    "  --retry-failed           with --resume: send the rows that failed again too\n"
+    "  --dry-run                validate the whole file and say what would be sent; sends\n"
+    "                           nothing, needs no token (exit 1 if any row is invalid)\n"
+    "  --quiet                  print nothing but errors\n"
+    "\n"
+    "Exit status: 0 every row succeeded; 1 some rows invalid or failed; 2 bad usage or\n"
+    "configuration (nothing sent); 3 aborted (e.g. the token was refused); 130 interrupted.\n"
+    "The results file has one row per input row: row, login, outcome, userId, userStatus,\n"
+    "httpStatus, errorCode, error, attempts.\n";
+
+const char kWhoColumns[] =
+    "  login or id              which user; a row may give either (id wins when both are\n"
+    "                           given; a login costs one lookup where an id is needed)\n";
+
+std::string UpdateHelp() {
+  return std::string(
+             "Usage: okta-bulk update USERS.csv [flags]\n"
+             "\n"
+             "Changes attributes of existing users: one partial update per row\n"
+             "(POST /api/v1/users/{id or login}, never PUT, so attributes the file does not\n"
+             "name are kept). Outcome 'updated'; a login that does not exist fails its row.\n"
+             "\n"
+             "CSV columns (header first, any order, names case-insensitive):\n") +
+         kWhoColumns +
+         "  groupId                  optional: also add the user to these groups (';'-separated)\n"
+         "  any other column         a profile attribute to set, sent as a string (email,\n"
+         "                           firstName, lastName or a custom one; with an id column,\n"
+         "                           login too, which renames the user). No password column.\n"
+         "\n"
+         "Flags:\n"
+         "  --empty-cells keep|clear an empty cell leaves the attribute as it is (keep, default)\n"
+         "                           or removes it (clear: sent as null)\n"
+         "  --group ID               also add every user to this group (repeatable)\n" +
+         kCommonFlags +
+         "\n"
+         "Example:\n"
+         "  printf 'login,department,costCenter\\njane@example.com,Sales,CC-17\\n' > changes.csv\n"
+         "  okta-bulk update changes.csv -o update-results.csv\n";
+}
+
+std::string AssignHelp() {
+  return std::string(
+             "Usage: okta-bulk assign MEMBERS.csv [flags]\n"
+             "\n"
+             "Adds existing users to groups: for a login, one lookup (GET /api/v1/users/{login})\n"
+             "for its id, then PUT /api/v1/groups/{groupId}/users/{userId} per group. Adding a\n"
+             "member again is harmless. Outcome 'assigned'; a missing user or group fails the row\n"
+             "and the error names it.\n"
+             "\n"
+             "CSV columns (header first, any order, names case-insensitive; others are ignored):\n") +
+         kWhoColumns +
+         "  groupId                  one group id or several separated by ';' (may be left out\n"
+         "                           when --group is given)\n"
+         "\n"
+         "Flags:\n"
+         "  --group ID               add every user to this group too (repeatable)\n" +
+         kCommonFlags +
+         "\n"
+         "Example:\n"
+         "  okta-bulk assign users.csv --group 00g1abcd2EFGH3ijk4x5 -o assign-results.csv\n";
+}
+
+std::string DeactivateHelp() {
+  return std::string(
+             "Usage: okta-bulk deactivate USERS.csv [flags]\n"
+             "\n"
+             "Deactivates users (POST /api/v1/users/{id}/lifecycle/deactivate; status becomes\n"
+             "DEPROVISIONED). A user already DEPROVISIONED is not sent again. Outcome\n"
+             "'deactivated'; a login that does not exist fails its row.\n"
+             "\n"
+             "CSV columns (header first, any order, names case-insensitive; others are ignored):\n") +
+         kWhoColumns +
+         "\n"
+         "Flags:\n" +
+         kCommonFlags +
+         "\n"
+         "Example (clean up after a trial import, same file):\n"
+         "  okta-bulk deactivate users.csv -o deactivate-results.csv\n";
+}
+
+std::string DeleteHelp() {
+  return std::string(
+             "Usage: okta-bulk delete USERS.csv [flags]\n"
+             "\n"
+             "Deletes users for good: looks each one up, deactivates it unless it is DEPROVISIONED\n"
+             "already (Okta deletes only deactivated users), then DELETE /api/v1/users/{id}.\n"
+             "Outcome 'deleted'. There is no undo.\n"
+             "\n"
+             "CSV columns (header first, any order, names case-insensitive; others are ignored):\n") +
+         kWhoColumns +
+         "\n"
+         "Flags:\n"
+         "  --missing-ok             a user that does not exist counts as 'deleted' (default:\n"
+         "                           the row fails with \"no user with login ...\"), so a\n"
+         "                           cleanup can be run again\n" +
+         kCommonFlags +
+         "\n"
+         "Example (remove a trial import, same file; try --dry-run first):\n"
+         "  okta-bulk delete users.csv --dry-run\n"
+         "  okta-bulk delete users.csv -o delete-results.csv --missing-ok\n";
+}
+
+}  // namespace
+
+std::string CommandHelp(std::string_view command) {
+  if (command == "import") return ImportHelp();
+  if (command == "update") return UpdateHelp();
+  if (command == "assign") return AssignHelp();
+  if (command == "deactivate") return DeactivateHelp();
+  if (command == "delete") return DeleteHelp();
+  return {};
+}
+
 bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
@@ -110,10 +249,20 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
     return true;
   }
   c->command = args[0];
-  if (c->command != "import") {
-    *error = "unknown command '" + c->command + "'. Try: okta-bulk import users.csv (okta-bulk --help lists the commands)";
+  const std::string& cmd = c->command;
+  if (CommandHelp(cmd).empty()) {
+    *error = "unknown command '" + cmd +
+             "'. The commands are: import, update, assign, deactivate, delete "
+             "(okta-bulk --help describes them)";
     return false;
   }
+  const bool is_import = cmd == "import";
+  if (cmd == "update") c->op.task.op = UserOp::kUpdate;
+  if (cmd == "assign") c->op.task.op = UserOp::kAssign;
+  if (cmd == "deactivate") c->op.task.op = UserOp::kDeactivate;
+  if (cmd == "delete") c->op.task.op = UserOp::kDelete;
+  JobOptions& job = c->job();
+  std::string empty_cells = "keep";
 
   std::string org_url, token_file, existing = "assign";
   bool allow_insecure = false;
@@ -135,7 +284,7 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
         return true;
       }
       if (i + 1 >= args.size()) {
-        *error = name + " needs a value (okta-bulk import --help)";
+        *error = name + " needs a value (okta-bulk " + cmd + " --help)";
         return false;
       }
       *out = args[++i];
@@ -144,10 +293,10 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
     std::string v;
     if (name == "--help" || name == "-h") {
       c->help = true;
-      c->help_text = ImportHelp();
+      c->help_text = CommandHelp(cmd);
       return true;
     } else if (name == "-o" || name == "--output") {
-      if (!need(&c->import.results_path)) return false;
+      if (!need(&job.results_path)) return false;
     } else if (name == "--org-url") {
       if (!need(&org_url)) return false;
     } else if (name == "--token-file") {
@@ -158,24 +307,37 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
       return false;
     } else if (name == "--concurrency") {
       if (!need(&v)) return false;
-      if (!ParseInt(v, 1, 512, &c->import.dispatch.workers)) {
+      if (!ParseInt(v, 1, 512, &job.dispatch.workers)) {
         *error = "--concurrency takes a whole number from 1 to 512, e.g. --concurrency 8";
         return false;
       }
-    } else if (name == "--group") {
+    } else if (name == "--group" && (is_import || cmd == "update" || cmd == "assign")) {
       if (!need(&v)) return false;
-      c->import.extra_group_ids.push_back(v);
-    } else if (name == "--no-activate") {
-      c->import.task.activate = false;
-    } else if (name == "--existing") {
-      if (!need(&existing)) return false;
-      if (existing != "assign" && existing != "skip") {
-        *error = "--existing takes 'assign' or 'skip' (got '" + existing + "')";
+      if (!ValidOktaId(v)) {
+        *error = "--group takes a group id, like --group 00g1abcd2EFGH3ijk4x5 (got '" + v + "')";
         return false;
       }
+      (is_import ? c->import.extra_group_ids : c->op.extra_group_ids).push_back(v);
+    } else if (name == "--no-activate" && is_import) {
+      c->import.task.activate = false;
+    } else if (name == "--existing" && is_import) {
+      if (!need(&existing)) return false;
+      if (existing != "assign" && existing != "skip" && existing != "update") {
+        *error = "--existing takes 'assign', 'skip' or 'update' (got '" + existing + "')";
+        return false;
+      }
+    } else if (name == "--empty-cells" && cmd == "update") {
+      if (!need(&empty_cells)) return false;
+      if (empty_cells != "keep" && empty_cells != "clear") {
+        *error = "--empty-cells takes 'keep' or 'clear' (got '" + empty_cells + "')";
+        return false;
+      }
+      c->op.clear_empty = empty_cells == "clear";
+    } else if (name == "--missing-ok" && cmd == "delete") {
+      c->op.task.missing_ok = true;
     } else if (name == "--max-attempts") {
       if (!need(&v)) return false;
-      if (!ParseInt(v, 1, 100, &c->import.dispatch.max_attempts)) {
+      if (!ParseInt(v, 1, 100, &job.dispatch.max_attempts)) {
         *error = "--max-attempts takes a whole number from 1 to 100";
         return false;
       }
@@ -196,36 +358,38 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
     } else if (name == "--allow-insecure-http") {
       allow_insecure = true;
     } else if (name == "--resume") {
-      c->import.resume = true;
+      job.resume = true;
     } else if (name == "--retry-failed") {
-      c->import.retry_failed = true;
+      job.retry_failed = true;
     } else if (name == "--dry-run") {
-      c->import.dry_run = true;
+      job.dry_run = true;
     } else if (name == "--quiet" || name == "-q") {
       c->quiet = true;
     } else if (a.starts_with("-") && a != "-") {
-      *error = "unknown flag '" + a + "' for import (okta-bulk import --help lists them)";
+      *error = "unknown flag '" + a + "' for " + cmd + " (okta-bulk " + cmd + " --help lists them)";
       return false;
     } else {
       positional.push_back(a);
     }
   }
   if (positional.size() != 1) {
-    *error = positional.empty() ? "import needs the CSV file: okta-bulk import users.csv -o results.csv"
-                                : "import takes one CSV file, got " + std::to_string(positional.size()) +
-                                      " (flags go before or after it: okta-bulk import users.csv --concurrency 8)";
+    *error = positional.empty() ? cmd + " needs the CSV file: okta-bulk " + cmd + " users.csv -o results.csv"
+                                : cmd + " takes one CSV file, got " + std::to_string(positional.size()) +
+                                      " (flags go before or after it: okta-bulk " + cmd + " users.csv --concurrency 8)";
     return false;
   }
-  c->import.input_path = positional[0];
-  c->import.task.existing = existing == "skip" ? ExistingPolicy::kSkip : ExistingPolicy::kAssign;
-  c->import.governor.max_in_flight = c->import.dispatch.workers;
-  c->import.governor.max_share = max_share;
+  job.input_path = positional[0];
+  c->import.task.existing = existing == "skip"     ? ExistingPolicy::kSkip
+                            : existing == "update" ? ExistingPolicy::kUpdate
+                                                   : ExistingPolicy::kAssign;
+  job.governor.max_in_flight = job.dispatch.workers;
+  job.governor.max_share = max_share;
 
-  if (c->import.retry_failed && !c->import.resume) {
-    *error = "--retry-failed goes with --resume: okta-bulk import users.csv -o results.csv --resume --retry-failed";
+  if (job.retry_failed && !job.resume) {
+    *error = "--retry-failed goes with --resume: okta-bulk " + cmd + " users.csv -o results.csv --resume --retry-failed";
     return false;
   }
-  if (c->import.dry_run) return true;  // no request is sent: no org or token needed
+  if (job.dry_run) return true;  // no request is sent: no org or token needed
 
   if (org_url.empty()) {
     const char* env = std::getenv("OKTA_CLIENT_ORGURL");

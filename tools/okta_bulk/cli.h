@@ -1,16 +1,20 @@
-// Command-line parsing for okta-bulk: flags to ImportOptions and connection settings.
+// Command-line parsing for okta-bulk: flags to job options and connection settings.
 #pragma once
 #include <string>
 #include <vector>
 
 #include "net/http_client.h"
 #include "pipeline/import_job.h"
+#include "pipeline/user_op_job.h"
 
 namespace okta_bulk {
 
 struct CliConfig {
-  std::string command;  // "import"
-  ImportOptions import;
+  std::string command;  // "import", "update", "assign", "deactivate", "delete"
+  ImportOptions import;  // import
+  UserOpJobOptions op;   // update, assign, deactivate, delete
+  // The options of `command`, shared by every job.
+  JobOptions& job() { return command == "import" ? static_cast<JobOptions&>(import) : op; }
   HttpClientOptions http;
   bool quiet = false;
   bool help = false;
@@ -23,5 +27,7 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* config, std::string* err
 
 std::string MainHelp();
 std::string ImportHelp();
+// Help for `command` (any of CliConfig::command), "" for an unknown one.
+std::string CommandHelp(std::string_view command);
 
 }  // namespace okta_bulk

@@ -10,6 +10,7 @@
 
 #include "net/http_client.h"
 #include "pipeline/import_job.h"
+#include "pipeline/user_op_job.h"
 #include "tools/okta_bulk/cli.h"
 
 namespace asio = boost::asio;
@@ -55,7 +56,7 @@ int main(int argc, char** argv) {
     asio::io_context io;
     NoTransport no_transport;
     std::unique_ptr<HttpClient> client;
-    if (!config.import.dry_run) client = std::make_unique<HttpClient>(io.get_executor(), config.http);
+    if (!config.job().dry_run) client = std::make_unique<HttpClient>(io.get_executor(), config.http);
     HttpTransport& transport = client ? static_cast<HttpTransport&>(*client) : no_transport;
 
     asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -77,9 +78,10 @@ int main(int argc, char** argv) {
     signals.async_wait(on_signal);
 
     JobSummary summary;
-    bool ok = RunImport(io, transport, config.import, &summary, &error, [&](Dispatcher& d) {
-      dispatcher = &d;
-    });
+    auto on_dispatcher = [&](Dispatcher& d) { dispatcher = &d; };
+    bool ok = config.command == "import"
+                  ? RunImport(io, transport, config.import, &summary, &error, on_dispatcher)
+                  : RunUserOp(io, transport, config.op, &summary, &error, on_dispatcher);
     if (!ok) {
       std::fprintf(stderr, "okta-bulk: %s\n", error.c_str());
       return 2;
@@ -90,7 +92,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr,
                    "okta-bulk: rows missing from %s were not sent or did not finish. "
                    "To complete them:\n  %s\n",
-                   config.import.results_path.c_str(), ResumeCommand(argc, argv).c_str());
+                   config.job().results_path.c_str(), ResumeCommand(argc, argv).c_str());
     return summary.ExitCode();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "okta-bulk: %s\n", e.what());
