@@ -68,7 +68,7 @@ def scenarios(quick: bool) -> dict[str, Scenario]:
                  clients=["okta-bulk", "node-sdk", "wrk"], wrk_seconds=2 if q else 5,
                  note="wrk runs for a fixed duration of the order of okta-bulk's run"),
         Scenario("little", "50 ms latency, mock concurrency 75, --concurrency 64 (Little's law)",
-                 rows=2560 if q else 12800, concurrency=64,
+                 rows=6400 if q else 12800, concurrency=64,
                  mock_args=["--latency-ms", "50", "--concurrency", "75"],
                  clients=["okta-bulk", "node-sdk", "wrk"], wrk_seconds=4 if q else 10,
                  little_max=64 / 0.050),
