@@ -263,6 +263,10 @@ TEST(UserOpsEndToEndTest, EveryCommandHasHelpAndAnUnknownCommandListsThem) {
     EXPECT_NE(help.out.find("Example"), std::string::npos) << help.out;
     EXPECT_NE(help.out.find("--resume"), std::string::npos) << help.out;
   }
+  ProcessResult export_help = RunProcess({OKTA_BULK_PATH, "export", "--help"});
+  EXPECT_EQ(export_help.exit_code, 0);
+  for (std::string flag : {"--filter", "--search", "--columns", "Example"})
+    EXPECT_NE(export_help.out.find(flag), std::string::npos) << flag;
   EXPECT_NE(RunProcess({OKTA_BULK_PATH, "update", "--help"}).out.find("--empty-cells"), std::string::npos);
   EXPECT_NE(RunProcess({OKTA_BULK_PATH, "delete", "--help"}).out.find("--missing-ok"), std::string::npos);
   ProcessResult unknown = RunProcess({OKTA_BULK_PATH, "purge", "users.csv"});

@@ -2,6 +2,7 @@
 
 #include "pipeline/user_row.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -48,6 +49,7 @@ std::string MainHelp() {
          "  assign MEMBERS.csv    add existing users to groups\n"
          "  deactivate USERS.csv  deactivate users (status DEPROVISIONED)\n"
          "  delete USERS.csv      delete users (deactivating them first)\n"
+         "  export -o USERS.csv   write the org's users to a CSV (re-importable)\n"
          "Each command has its flags and an example under okta-bulk <command> --help.\n"
          "\n"
          "The org and the credentials come from the environment (or files), never from flags:\n"
@@ -221,6 +223,43 @@ std::string DeleteHelp() {
          "  okta-bulk delete users.csv -o delete-results.csv --missing-ok\n";
 }
 
+std::string ExportHelp() {
+  return "Usage: okta-bulk export -o USERS.csv [flags]\n"
+         "\n"
+         "Writes the org's users to a CSV that import and update read back as it is. Pages of\n"
+         "GET /api/v1/users?limit=200 are followed through their Link rel=\"next\" headers and\n"
+         "written as they arrive (memory stays flat). Listing spends the same rate-limit\n"
+         "bucket as creating users. Without --filter or --search Okta leaves DEPROVISIONED\n"
+         "users out.\n"
+         "\n"
+         "Flags:\n"
+         "  -o, --output PATH        the CSV to write (required; '-' = stdout)\n"
+         "  --filter EXPR            Okta filter, e.g. 'status eq \"ACTIVE\"' or\n"
+         "                           'lastUpdated gt \"2026-01-01T00:00:00.000Z\"'\n"
+         "  --search EXPR            Okta search, e.g. 'profile.department eq \"Sales\"'\n"
+         "                           (one of --filter and --search)\n"
+         "  --columns A,B,...        the columns, in order: 'id' and 'status' are the user's own\n"
+         "                           fields, any other name a profile attribute (default: login,\n"
+         "                           email, firstName, lastName, then every other attribute of\n"
+         "                           the first page; the summary names any that appear later)\n"
+         "  --org-url URL            the org (default $OKTA_CLIENT_ORGURL)\n"
+         "  --token-file PATH        file holding the API token (default: $OKTA_CLIENT_TOKEN)\n"
+         "  --max-attempts N         tries per request on 5xx/network errors (default 5)\n"
+         "  --request-timeout SEC    bound on each phase of a request (default 30)\n"
+         "  --max-share F            use at most this share of each rate-limit bucket (default 1)\n"
+         "  --ca-file PEM            also trust this CA (TLS peer verification stays on)\n"
+         "  --allow-insecure-http    allow http:// to a non-loopback host (never for a real org)\n"
+         "  --quiet                  print nothing but errors\n"
+         "\n"
+         "Exit status: 0 every page written; 1 the listing failed part way (the file holds the\n"
+         "pages before it); 2 bad usage; 3 aborted (e.g. the token was refused); 130 interrupted.\n"
+         "\n"
+         "Example (a round trip: export, edit, update):\n"
+         "  okta-bulk export -o users.csv --search 'profile.department eq \"Sales\"' \\\n"
+         "    --columns id,login,email,firstName,lastName,department\n"
+         "  okta-bulk update users.csv -o update-results.csv\n";
+}
+
 }  // namespace
 
 std::string CommandHelp(std::string_view command) {
@@ -229,6 +268,7 @@ std::string CommandHelp(std::string_view command) {
   if (command == "assign") return AssignHelp();
   if (command == "deactivate") return DeactivateHelp();
   if (command == "delete") return DeleteHelp();
+  if (command == "export") return ExportHelp();
   return {};
 }
 
@@ -252,11 +292,12 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
   const std::string& cmd = c->command;
   if (CommandHelp(cmd).empty()) {
     *error = "unknown command '" + cmd +
-             "'. The commands are: import, update, assign, deactivate, delete "
+             "'. The commands are: import, update, assign, deactivate, delete, export "
              "(okta-bulk --help describes them)";
     return false;
   }
   const bool is_import = cmd == "import";
+  const bool is_export = cmd == "export";
   if (cmd == "update") c->op.task.op = UserOp::kUpdate;
   if (cmd == "assign") c->op.task.op = UserOp::kAssign;
   if (cmd == "deactivate") c->op.task.op = UserOp::kDeactivate;
@@ -269,6 +310,7 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
   double max_share = 1.0;
   int timeout_s = 30;
   std::vector<std::string> positional;
+  bool output_given = false;
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
     std::string name = a, value;
@@ -291,12 +333,17 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
       return true;
     };
     std::string v;
-    if (name == "--help" || name == "-h") {
+    if (is_export && (name == "--concurrency" || name == "--resume" || name == "--retry-failed" ||
+                      name == "--dry-run")) {
+      *error = name + " does not apply to export (okta-bulk export --help lists its flags)";
+      return false;
+    } else if (name == "--help" || name == "-h") {
       c->help = true;
       c->help_text = CommandHelp(cmd);
       return true;
     } else if (name == "-o" || name == "--output") {
       if (!need(&job.results_path)) return false;
+      output_given = true;
     } else if (name == "--org-url") {
       if (!need(&org_url)) return false;
     } else if (name == "--token-file") {
@@ -335,6 +382,27 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
       c->op.clear_empty = empty_cells == "clear";
     } else if (name == "--missing-ok" && cmd == "delete") {
       c->op.task.missing_ok = true;
+    } else if (name == "--filter" && is_export) {
+      if (!need(&c->export_options.filter)) return false;
+    } else if (name == "--search" && is_export) {
+      if (!need(&c->export_options.search)) return false;
+    } else if (name == "--columns" && is_export) {
+      if (!need(&v)) return false;
+      c->export_options.columns.clear();
+      std::string_view rest = v;
+      while (!rest.empty()) {
+        std::size_t comma = rest.find(',');
+        std::string col(TrimSpaces(rest.substr(0, comma)));
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        if (col.empty()) continue;
+        if (std::find(c->export_options.columns.begin(), c->export_options.columns.end(), col) ==
+            c->export_options.columns.end())
+          c->export_options.columns.push_back(col);
+      }
+      if (c->export_options.columns.empty()) {
+        *error = "--columns takes column names separated by ',', e.g. --columns login,email,department";
+        return false;
+      }
     } else if (name == "--max-attempts") {
       if (!need(&v)) return false;
       if (!ParseInt(v, 1, 100, &job.dispatch.max_attempts)) {
@@ -372,6 +440,18 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
       positional.push_back(a);
     }
   }
+  if (is_export) {
+    if (!positional.empty()) {
+      *error = "export reads no file; it writes one: okta-bulk export -o users.csv";
+      return false;
+    }
+    if (job.results_path == JobOptions().results_path && !output_given) {
+      *error = "export needs the file to write: okta-bulk export -o users.csv ('-o -' for stdout)";
+      return false;
+    }
+    c->export_options.output_path = job.results_path;
+    positional.push_back("-");  // no input; keeps the shared checks below simple
+  }
   if (positional.size() != 1) {
     *error = positional.empty() ? cmd + " needs the CSV file: okta-bulk " + cmd + " users.csv -o results.csv"
                                 : cmd + " takes one CSV file, got " + std::to_string(positional.size()) +
@@ -384,6 +464,10 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
                                                    : ExistingPolicy::kAssign;
   job.governor.max_in_flight = job.dispatch.workers;
   job.governor.max_share = max_share;
+  if (is_export) {
+    c->export_options.dispatch = job.dispatch;
+    c->export_options.governor = job.governor;
+  }
 
   if (job.retry_failed && !job.resume) {
     *error = "--retry-failed goes with --resume: okta-bulk " + cmd + " users.csv -o results.csv --resume --retry-failed";

@@ -4,16 +4,19 @@
 #include <vector>
 
 #include "net/http_client.h"
+#include "pipeline/export_job.h"
 #include "pipeline/import_job.h"
 #include "pipeline/user_op_job.h"
 
 namespace okta_bulk {
 
 struct CliConfig {
-  std::string command;  // "import", "update", "assign", "deactivate", "delete"
+  std::string command;  // "import", "update", "assign", "deactivate", "delete", "export"
   ImportOptions import;  // import
   UserOpJobOptions op;   // update, assign, deactivate, delete
-  // The options of `command`, shared by every job.
+  ExportOptions export_options;  // export
+  // The options of `command`, shared by every job (export parses its shared flags here
+  // and copies them to export_options).
   JobOptions& job() { return command == "import" ? static_cast<JobOptions&>(import) : op; }
   HttpClientOptions http;
   bool quiet = false;

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "net/http_client.h"
+#include "pipeline/export_job.h"
 #include "pipeline/import_job.h"
 #include "pipeline/user_op_job.h"
 #include "tools/okta_bulk/cli.h"
@@ -70,6 +71,10 @@ int main(int argc, char** argv) {
                    stderr);
         ::_exit(130);
       }
+      if (config.command == "export") {  // pages are written whole: the file ends on a row
+        std::fputs("\nokta-bulk: interrupted; the file holds the pages written so far\n", stderr);
+        ::_exit(130);
+      }
       std::fputs("\nokta-bulk: interrupted: finishing the requests in flight "
                  "(press Ctrl-C again to exit at once)\n", stderr);
       if (dispatcher) dispatcher->StopIntake();
@@ -77,8 +82,20 @@ int main(int argc, char** argv) {
     };
     signals.async_wait(on_signal);
 
-    JobSummary summary;
     auto on_dispatcher = [&](Dispatcher& d) { dispatcher = &d; };
+    if (config.command == "export") {
+      ExportSummary exported;
+      if (!RunExport(io, transport, config.export_options, &exported, &error, on_dispatcher)) {
+        std::fprintf(stderr, "okta-bulk: %s\n", error.c_str());
+        return 2;
+      }
+      // With -o - the CSV owns stdout: the summary goes to stderr.
+      const bool to_stderr = exported.ExitCode() != 0 || config.export_options.output_path == "-";
+      if (!config.quiet || exported.ExitCode() != 0)
+        std::fprintf(to_stderr ? stderr : stdout, "%s\n", exported.Describe().c_str());
+      return exported.ExitCode();
+    }
+    JobSummary summary;
     bool ok = config.command == "import"
                   ? RunImport(io, transport, config.import, &summary, &error, on_dispatcher)
                   : RunUserOp(io, transport, config.op, &summary, &error, on_dispatcher);
