@@ -47,7 +47,10 @@ class UserOpRows final : public RowHandler {
       if (lower == "login") login_ = idx;
       else if (lower == "id") id_ = idx;
       else if (lower == "groupid" || lower == "groupids") group_ = idx;
-      else if (op == UserOp::kUpdate && lower == "password") {
+      else if (lower == "status") {
+        // The lifecycle status (an export's `status` column), not a profile attribute:
+        // ignored, so an export with --columns id,status,... feeds update as it is.
+      } else if (op == UserOp::kUpdate && lower == "password") {
         *error = "header: update does not set passwords; remove the '" + std::string(name) +
                  "' column";
         return false;

@@ -4,6 +4,7 @@
 // Columns (names case-insensitive):
 //   login or id   which user (id wins when a row has both; an id costs no lookup)
 //   groupId       assign (and update): one group id, or several separated by ';'
+//   status        ignored (the lifecycle status an export may carry; see deactivate)
 //   any other     update only: a profile attribute to set. With `id`, `login` is one too
 //                 (renaming). An empty cell leaves the attribute alone, or with
 //                 --empty-cells clear sets it to null (removes it).

@@ -74,10 +74,11 @@ TEST(ExportEndToEndTest, SearchAndColumnsSelectTheUsersAndTheColumnsAndFeedUpdat
     EXPECT_EQ(r.at("status"), "PROVISIONED");
   }
 
-  // Edit the export and feed it to update, which addresses users by id. `status` is not an
-  // attribute update could set, so the edited file leaves that column out.
-  std::string edited = "id,login,department\n";
-  for (const auto& r : rows) edited += r.at("id") + "," + r.at("login") + ",Marketing\n";
+  // Edit the export's department and feed it to update as it is: users are addressed by id,
+  // the status column is ignored.
+  std::string edited = "id,status,login,department\n";
+  for (const auto& r : rows)
+    edited += r.at("id") + "," + r.at("status") + "," + r.at("login") + ",Marketing\n";
   dir.Write("edited.csv", edited);
   ProcessResult update = RunOktaBulk({"update", dir.File("edited.csv"), "-o", dir.File("u.csv")}, mock.base_url());
   ASSERT_EQ(update.exit_code, 0) << update.out << update.err;
