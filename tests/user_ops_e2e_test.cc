@@ -255,6 +255,32 @@ TEST(UserOpsEndToEndTest, KillNineThenResumeFinishesAnUpdateWithEveryRowOnce) {
     EXPECT_EQ(Profile(user, "department"), "Moved-" + login.substr(0, 6)) << login;
 }
 
+TEST(UserOpsEndToEndTest, RateLimitedDeleteWaitsForResetsInEveryBucketAndFailsNoRow) {
+  TempDir dir;
+  ProcessResult gen = RunProcess({GEN_USERS_PATH, "--count", "150", "-o", dir.File("users.csv")});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  // delete spends three buckets per active user: get (lookup), create (lifecycle calls
+  // count there) and update (DELETE); each allows 60 a second here.
+  MockProcess mock({"--groups-count", "1", "--limits", "create=60,get=60,update=60", "--window", "1"});
+  ProcessResult seed = RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("seed.csv"),
+                                    "--concurrency", "16"},
+                                   mock.base_url());
+  ASSERT_EQ(seed.exit_code, 0) << seed.out << seed.err;
+  ProcessResult run = RunOktaBulk({"delete", dir.File("users.csv"), "-o", dir.File("r.csv"),
+                                   "--concurrency", "16"},
+                                  mock.base_url());
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  auto results = ReadCsvFile(dir.File("r.csv"));
+  ASSERT_EQ(results.size(), 150u);
+  for (const auto& r : results) EXPECT_EQ(r.at("outcome"), "deleted") << r.at("error");
+  EXPECT_TRUE(MockUsers(mock).empty());
+  // The governor paces every bucket from the headers: a few 429s, not a storm.
+  auto limited = MockStats(mock).at("rate_limited").as_object();
+  for (const char* bucket : {"get", "update"})
+    EXPECT_LE(limited.at(bucket).as_int64(), 6) << bucket;
+  EXPECT_LE(limited.at("create").as_int64(), 12);  // the seed import spent it too
+}
+
 TEST(UserOpsEndToEndTest, EveryCommandHasHelpAndAnUnknownCommandListsThem) {
   for (std::string cmd : {"import", "update", "assign", "deactivate", "delete"}) {
     ProcessResult help = RunProcess({OKTA_BULK_PATH, cmd, "--help"});
