@@ -418,10 +418,12 @@ TEST(UserOpTaskTest, ImportWithExistingUpdateUpdatesTheExistingProfileThenAddsTh
   h.Run();
   ASSERT_EQ(h.results.size(), 1u);
   EXPECT_EQ(h.results[0].outcome, Outcome::kUpdated) << h.results[0].error;
-  EXPECT_EQ(h.org.log, (std::vector<std::string>{"POST /api/v1/users",
-                                                 "GET /api/v1/users/a%40example.com",
-                                                 "POST /api/v1/users/00u1",
-                                                 "PUT /api/v1/groups/00g1/users/00u1"}));
+  // However the import finds the login exists (a refused create, or a lookup first), it
+  // ends with the partial update, then the group.
+  ASSERT_GE(h.org.log.size(), 3u);
+  EXPECT_EQ(std::count(h.org.log.begin(), h.org.log.end(), "GET /api/v1/users/a%40example.com"), 1);
+  EXPECT_EQ(std::vector<std::string>(h.org.log.end() - 2, h.org.log.end()),
+            (std::vector<std::string>{"POST /api/v1/users/00u1", "PUT /api/v1/groups/00g1/users/00u1"}));
   EXPECT_EQ(h.org.users["00u1"].last_update_body, R"({"profile":{"department":"Sales"}})");
 }
 
