@@ -135,8 +135,9 @@ bool OrgUrl::Parse(std::string_view url, OrgUrl* out, std::string* error) {
   if (colon != std::string_view::npos) {
     r.port = std::string(url.substr(colon + 1));
     if (r.port.empty() || r.port.size() > 5 ||
-        r.port.find_first_not_of("0123456789") != std::string::npos) {
-      *error = "bad port in org URL";
+        r.port.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoul(r.port) == 0 || std::stoul(r.port) > 65535) {
+      *error = "bad port in org URL (1 to 65535)";
       return false;
     }
   } else {

@@ -28,12 +28,44 @@ int64_t ParseOktaTimestamp(std::string_view s) {
   return DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
 }
 
+void RunContext::ObserveExistence(bool existed) {
+  // Judged every 20 answers: nothing is spent to find out, and a file whose rows mostly
+  // exist (a re-run, a half-done import) switches within the first few dozen rows.
+  constexpr uint64_t kBatch = 20;
+  ++batch_seen;
+  batch_existing += existed;
+  if (batch_seen < kBatch) return;
+  if (batch_existing * 5 >= batch_seen) look_up = LookUp::kEveryRow;          // >= 1 in 5
+  else if (batch_existing * 20 >= batch_seen) look_up = LookUp::kWhileWaiting;  // >= 1 in 20
+  else look_up = LookUp::kNever;
+  batch_seen = batch_existing = 0;
+}
+
+namespace {
+
+// Whether a row about to be created should first look its login up (a GET in its own
+// bucket, larger than the create bucket on Okta), so that an existing login costs no
+// create. Decided from what the run has seen so far, so a fresh import into an empty org
+// never sends one extra request. `waiting`: the create bucket is spent for a while.
+bool LookUpFirst(const RunContext& run, bool waiting) {
+  switch (run.look_up) {
+    case RunContext::LookUp::kEveryRow: return true;
+    case RunContext::LookUp::kWhileWaiting: return waiting;
+    case RunContext::LookUp::kNever: return false;
+  }
+  return false;
+}
+
+}  // namespace
+
 ImportTask::ImportTask(PreparedRow row, const ImportTaskOptions& options, RunContext& run)
     : row_(std::move(row)), options_(options), run_(run) {
   result_.row = row_.row;
   result_.login = row_.login;
   create_ambiguous_ = options.resumed;
   PrepareCreate();
+  if (options_.precheck_when_blocked && LookUpFirst(run_, /*waiting=*/false))
+    StartLookup();
 }
 
 void ImportTask::PrepareCreate() {
@@ -75,25 +107,20 @@ void ImportTask::PrepareUpdate() {
   request_.http.body = std::move(row_.update_body);
 }
 
-bool ImportTask::TryAlternative() {
-  if (phase_ != Phase::kCreate || prechecked_ || precheck_ || create_ambiguous_ ||
-      !options_.precheck_when_blocked)
-    return false;
-  // Worth it while lookups find existing users: a batch of 200 lookups of which fewer than
-  // 1 in 20 found one pauses them for the next 2,000 rows (existing users often come in runs).
-  if (row_.row < run_.prechecks_paused_before_row) return false;
-  if (run_.batch_prechecks >= 200) {
-    if (run_.batch_hits * 20 < run_.batch_prechecks) run_.prechecks_paused_before_row = row_.row + 2000;
-    run_.batch_prechecks = run_.batch_hits = 0;
-    if (row_.row < run_.prechecks_paused_before_row) return false;
-  }
+bool ImportTask::StartLookup() {
   ++run_.prechecks;
-  ++run_.batch_prechecks;
   precheck_ = true;
   std::string body = std::move(request_.http.body);  // keep the create body for later
   PrepareLookup();
   row_.create_body = std::move(body);
   return true;
+}
+
+bool ImportTask::TryAlternative() {
+  if (phase_ != Phase::kCreate || prechecked_ || precheck_ || !options_.precheck_when_blocked)
+    return false;
+  if (!LookUpFirst(run_, /*waiting=*/true)) return false;
+  return StartLookup();
 }
 
 void ImportTask::OnNoResponse() {
@@ -148,6 +175,7 @@ TaskStep ImportTask::OnResponse(HttpResponse& response, ResponseReader& reader) 
           return TaskStep::Next();
         }
         result_.outcome = Outcome::kCreated;
+        if (!prechecked_) run_.ObserveExistence(false);  // a looked-up row counted already
         result_.user_id = std::move(user.id);
         result_.user_status = std::move(user.status);
         return TaskStep::Done();
@@ -156,6 +184,7 @@ TaskStep ImportTask::OnResponse(HttpResponse& response, ResponseReader& reader) 
         std::string body = response.body;
         OktaError e = reader.ReadError(body);
         if (e.LoginAlreadyExists()) {
+          run_.ObserveExistence(true);
           PrepareLookup();
           return TaskStep::Next();
         }
@@ -176,13 +205,14 @@ TaskStep ImportTask::OnResponse(HttpResponse& response, ResponseReader& reader) 
       if (precheck_) {
         precheck_ = false;
         if (status == 404) {  // a new login: create it, ahead of rows not looked up yet
+          run_.ObserveExistence(false);
           prechecked_ = true;
           PrepareCreate();
           return TaskStep::NextFirst();
         }
         if (status == 200) {
           ++run_.precheck_hits;
-          ++run_.batch_hits;
+          run_.ObserveExistence(true);
         }
       }
       if (status == 200) {

@@ -23,8 +23,9 @@ struct ImportTaskOptions {
   // 404s tolerated on lookups and group assignments right after a create, while Okta's
   // reads catch up with its writes (eventual consistency), and the pause between them.
   int not_found_retries = 5;
-  // While the create bucket is spent, look rows up first (their own bucket): an existing
-  // login then costs no create at all. Stops by itself when lookups rarely find anyone.
+  // Look rows up before creating them (their own bucket) when that saves creates: always
+  // for the first 50 rows and whenever lookups often find an existing user, otherwise while
+  // the create bucket is spent. An existing login then costs no create at all.
   bool precheck_when_blocked = true;
   std::chrono::milliseconds not_found_delay{400};
   // A resumed job: any row not finished may have been created by the interrupted run (its
@@ -46,6 +47,7 @@ class ImportTask final : public Task {
  private:
   enum class Phase : unsigned char { kCreate, kLookup, kUpdate, kAssign };
   void PrepareCreate();
+  bool StartLookup();  // look the login up before creating it
   void PrepareLookup();
   void PrepareAssign();
   void PrepareUpdate();

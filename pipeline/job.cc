@@ -124,8 +124,9 @@ std::string JobSummary::Describe() const {
                 static_cast<unsigned long long>(stats.retried));
   s += buf;
   if (prechecks)
-    s += " While creates waited for a rate-limit reset, " + std::to_string(prechecks) +
-         " logins were looked up first; " + std::to_string(precheck_hits) +
+    s += " " + std::to_string(prechecks) +
+         " logins were looked up before a create (existing ones showed up); " +
+         std::to_string(precheck_hits) +
          " already existed and cost no create.";
   if (resumed_rows)
     s += " " + std::to_string(resumed_rows) + " of these rows were already done in the results file.";

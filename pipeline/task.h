@@ -41,11 +41,16 @@ struct RunContext {
   int64_t run_start_server_epoch = 0;
   // Called once, when the dispatcher learns run_start_server_epoch.
   std::function<void(int64_t)> on_run_start;
-  // Lookups made instead of waiting for a spent bucket, and how many found the user.
+  // Lookups made before creates, and how many found the user.
   uint64_t prechecks = 0;
   uint64_t precheck_hits = 0;
-  // Lookups are judged per batch: a batch that rarely finds anyone pauses them for a while.
-  uint64_t batch_prechecks = 0, batch_hits = 0, prechecks_paused_before_row = 0;
+  // How often rows turn out to exist already, judged per batch of answers (a create that
+  // met "already exists" or a lookup that found the user, against all create and lookup
+  // answers); see LookUpFirst in import_task.cc.
+  uint64_t batch_seen = 0, batch_existing = 0;
+  enum class LookUp : unsigned char { kNever, kWhileWaiting, kEveryRow } look_up = LookUp::kNever;
+  // Records one answer about a row's existence and re-judges at the end of a batch.
+  void ObserveExistence(bool existed);
 };
 
 class Task {

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <deque>
 #include <functional>
+#include <set>
 
 #include "pipeline/import_task.h"
 
@@ -63,14 +64,15 @@ class FakeTransport final : public HttpTransport {
   }
 };
 
+// Makes each task when the dispatcher asks for it, as the real sources do.
 class VectorSource final : public TaskSource {
  public:
-  std::deque<std::unique_ptr<Task>> tasks;
+  std::deque<std::function<std::unique_ptr<Task>()>> tasks;
   std::unique_ptr<Task> Next() override {
     if (tasks.empty()) return nullptr;
-    auto t = std::move(tasks.front());
+    auto make = std::move(tasks.front());
     tasks.pop_front();
-    return t;
+    return make();
   }
 };
 
@@ -91,7 +93,9 @@ struct Harness {
       row.login = "u" + std::to_string(row.row) + "@example.com";
       row.create_body = R"({"profile":{"login":")" + row.login + R"("}})";
       row.group_ids = groups;
-      source.tasks.push_back(std::make_unique<ImportTask>(std::move(row), task_options, run));
+      source.tasks.push_back([this, row = std::move(row)]() mutable {
+        return std::make_unique<ImportTask>(std::move(row), task_options, run);
+      });
     }
   }
 
@@ -310,46 +314,65 @@ TEST(DispatcherTest, ADuplicateCreatedBeforeTheRunIsExistedEvenAfterALostRespons
   EXPECT_EQ(h.results[0].outcome, Outcome::kExisted);
 }
 
-TEST(DispatcherTest, WhileCreatesWaitForTheResetExistingLoginsAreFoundWithoutSpendingACreate) {
+TEST(DispatcherTest, OnceExistingLoginsShowUpTheyAreLookedUpFirstAndSpendNoCreate) {
   Harness h;
-  h.AddRows(40);
-  int created = 0;
-  // A create bucket that allows one request, then nothing until its window resets 1 s later,
-  // then plenty.
-  int64_t remaining = 1, limit = 1;
-  std::time_t reset = std::time(nullptr) + 1;
+  h.AddRows(120);
+  std::set<int> posted;
+  // Rows that are multiples of 3 exist already (a third of the file).
+  auto exists = [](int n) { return n % 3 == 0; };
+  auto row_of = [](const std::string& s) { return std::stoi(s.substr(s.find("\"u") + 2)); };
   h.transport.handler = [&](const HttpRequest& r) -> Result {
     if (r.method == "GET") {
-      // Even rows exist already.
       int n = std::stoi(r.target.substr(r.target.rfind("/u") + 2));
-      if (n % 2 == 0) return UserJson("00uOLD" + std::to_string(n), std::time(nullptr) - 86400);
+      if (exists(n)) return UserJson("00uOLD" + std::to_string(n), std::time(nullptr) - 86400);
       return Response(404, R"j({"errorCode":"E0000007","errorSummary":"Not found: x (User)"})j");
     }
+    int n = row_of(r.body);
+    posted.insert(n);
+    if (exists(n)) return Duplicate();
+    return UserJson("00uNEW" + std::to_string(n));
+  };
+  DispatcherOptions o;
+  o.workers = 1;  // one row at a time, so the switch point is exact
+  h.Run(o);
+  ASSERT_EQ(h.results.size(), 120u);
+  int existed = 0;
+  for (const auto& r : h.results) {
+    EXPECT_EQ(r.outcome, exists(static_cast<int>(r.row)) ? Outcome::kExisted : Outcome::kCreated) << r.row;
+    existed += r.outcome == Outcome::kExisted;
+  }
+  EXPECT_EQ(existed, 40);
+  // After the first batch of answers showed existing logins, they cost no create.
+  int late_existing_posted = 0;
+  for (int n : posted) late_existing_posted += n > 40 && exists(n);
+  EXPECT_EQ(late_existing_posted, 0);
+}
+
+TEST(DispatcherTest, AFreshImportSendsExactlyOneRequestPerUserEvenWhenRateLimited) {
+  Harness h;
+  h.AddRows(30);
+  int64_t remaining = 5;
+  std::time_t reset = std::time(nullptr) + 1;
+  int requests = 0;
+  h.transport.handler = [&](const HttpRequest& r) -> Result {
+    EXPECT_EQ(r.method, "POST") << "no lookups when no login exists";
     std::time_t now = std::time(nullptr);
     if (remaining == 0 && now >= reset) {
-      limit = remaining = 1000;
+      remaining = 1000;
       reset = now + 60;
     }
-    auto headers = [&] {
-      return std::vector<std::pair<std::string, std::string>>{
-          {"x-rate-limit-limit", std::to_string(limit)},
-          {"x-rate-limit-remaining", std::to_string(remaining)},
-          {"x-rate-limit-reset", std::to_string(reset)}};
-    };
-    if (remaining == 0) return Response(429, R"({"errorCode":"E0000047","errorSummary":"rate"})", headers());
+    std::vector<std::pair<std::string, std::string>> rl = {
+        {"x-rate-limit-limit", remaining > 5 ? "1000" : "5"},
+        {"x-rate-limit-remaining", std::to_string(remaining > 0 ? remaining - 1 : 0)},
+        {"x-rate-limit-reset", std::to_string(reset)}};
+    if (remaining == 0) return Response(429, R"({"errorCode":"E0000047","errorSummary":"rate"})", rl);
     --remaining;
-    ++created;
-    return Response(200, R"({"id":"00uNEW","status":"ACTIVE","created":"2026-01-01T00:00:00.000Z"})",
-                    headers());
+    ++requests;
+    return Response(200, R"({"id":"00uNEW","status":"ACTIVE"})", rl);
   };
   h.Run();
-  ASSERT_EQ(h.results.size(), 40u);
-  int existed = 0;
-  for (const auto& r : h.results) existed += r.outcome == Outcome::kExisted;
-  // Every existing row that waited for the reset was found by a lookup, not by a create.
-  EXPECT_GE(existed, 19);
-  EXPECT_EQ(created + existed, 40);
-  EXPECT_LE(created, 21) << "existing rows should not have spent creates";
+  ASSERT_EQ(h.results.size(), 30u);
+  EXPECT_EQ(requests, 30);
 }
 
 TEST(ImportTaskTest, ParsesOktaTimestamps) {
