@@ -192,7 +192,7 @@ std::optional<int64_t> ParseHttpDate(std::string_view text) {
 
 std::optional<int64_t> ParseNonNegativeInt(std::string_view text) {
   text = Trim(text);
-  if (text.empty() || text.size() > 19) return std::nullopt;  // 19 digits may still fit
+  if (text.empty()) return std::nullopt;  // leading zeros are fine: overflow is checked below
   int64_t v = 0;
   for (char ch : text) {
     if (ch < '0' || ch > '9') return std::nullopt;

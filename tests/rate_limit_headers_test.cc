@@ -187,5 +187,14 @@ TEST(RateLimitSnapshotTest, RandomBytesNeverCrash) {
   }
 }
 
+TEST(RateLimitHeadersTest, ZeroPaddedNumbersThatFitAreAccepted) {
+  EXPECT_EQ(ParseNonNegativeInt("000000000001643219858"), 1643219858);
+  EXPECT_EQ(ParseNonNegativeInt("0000000000000000000000000007"), 7);
+  EXPECT_EQ(ParseNonNegativeInt("99999999999999999999"), std::nullopt);  // overflows int64
+  RateLimitSnapshot s;
+  s.AddHeader("X-Rate-Limit-Reset", "000000000001643219858");
+  EXPECT_EQ(s.reset_epoch_s, 1643219858);
+}
+
 }  // namespace
 }  // namespace okta_bulk
