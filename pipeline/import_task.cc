@@ -4,6 +4,7 @@
 
 #include "net/rate_limit_headers.h"
 #include "pipeline/okta_json.h"
+#include "pipeline/okta_requests.h"
 
 namespace okta_bulk {
 namespace {
@@ -70,20 +71,13 @@ ImportTask::ImportTask(PreparedRow row, const ImportTaskOptions& options, RunCon
 
 void ImportTask::PrepareCreate() {
   phase_ = Phase::kCreate;
-  request_.bucket = Bucket::kUsers;
-  request_.http.method = "POST";
-  request_.http.target = options_.activate ? "/api/v1/users?activate=true"
-                                           : "/api/v1/users?activate=false";
   // The body stays in request_ for retries; a look-before-create moves it back to row_.
-  request_.http.body = std::move(row_.create_body);
+  request_ = CreateUserRequest(options_.activate, std::move(row_.create_body));
 }
 
 void ImportTask::PrepareLookup() {
   phase_ = Phase::kLookup;
-  request_.bucket = Bucket::kUserGet;
-  request_.http.method = "GET";
-  request_.http.target = "/api/v1/users/" + UrlEncodePathSegment(row_.login);
-  request_.http.body.clear();
+  request_ = GetUserRequest(row_.login);
   if (!precheck_) {
     row_.create_body.clear();  // the password is not needed any more
     row_.create_body.shrink_to_fit();
@@ -92,19 +86,12 @@ void ImportTask::PrepareLookup() {
 
 void ImportTask::PrepareAssign() {
   phase_ = Phase::kAssign;
-  request_.bucket = Bucket::kGroups;
-  request_.http.method = "PUT";
-  request_.http.target = "/api/v1/groups/" + UrlEncodePathSegment(row_.group_ids[group_index_]) +
-                         "/users/" + UrlEncodePathSegment(result_.user_id);
-  request_.http.body.clear();
+  request_ = AddToGroupRequest(row_.group_ids[group_index_], result_.user_id);
 }
 
 void ImportTask::PrepareUpdate() {
   phase_ = Phase::kUpdate;
-  request_.bucket = Bucket::kUserWrite;
-  request_.http.method = "POST";  // a partial update; PUT would wipe what the row leaves out
-  request_.http.target = "/api/v1/users/" + UrlEncodePathSegment(result_.user_id);
-  request_.http.body = std::move(row_.update_body);
+  request_ = PartialUpdateRequest(result_.user_id, std::move(row_.update_body));
 }
 
 bool ImportTask::StartLookup() {

@@ -24,25 +24,11 @@ class UserOpRows final : public RowHandler {
 
   bool Start(const std::vector<std::string>& header, std::string* error) override {
     const UserOp op = options_.task.op;
-    std::vector<std::string> seen;
-    for (std::size_t i = 0; i < header.size(); ++i) {
-      std::string_view name = TrimSpaces(header[i]);
-      if (name.empty()) {
-        if (header.size() == 1) break;
-        *error = "header: column " + std::to_string(i + 1) + " has no name";
-        return false;
-      }
-      if (!Utf8Problem(name).empty()) {
-        *error = "header: column " + std::to_string(i + 1) + " name " + std::string(Utf8Problem(name));
-        return false;
-      }
-      std::string lower = LowerAscii(name);
-      if (std::find(seen.begin(), seen.end(), lower) != seen.end()) {
-        *error = "header: column '" + std::string(name) + "' appears twice";
-        return false;
-      }
-      seen.push_back(lower);
-      names_.emplace_back(name);
+    std::vector<std::string> lowered;
+    if (!ReadHeaderNames(header, &names_, &lowered, error)) return false;
+    for (std::size_t i = 0; i < lowered.size(); ++i) {
+      const std::string& lower = lowered[i];
+      const std::string& name = names_[i];
       const int idx = static_cast<int>(i);
       if (lower == "login") login_ = idx;
       else if (lower == "id") id_ = idx;

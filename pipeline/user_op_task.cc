@@ -1,6 +1,7 @@
 #include "pipeline/user_op_task.h"
 
 #include "pipeline/okta_json.h"
+#include "pipeline/okta_requests.h"
 
 namespace okta_bulk {
 
@@ -27,51 +28,34 @@ std::string UserOpTask::Who() const {
   return row_.login.empty() || !row_.id.empty() ? "id " + row_.id : "login " + row_.login;
 }
 
-// The path segment that names the user: its id when known, else the URL-encoded login.
-static std::string UserPath(const std::string& id, const std::string& login) {
-  return "/api/v1/users/" + UrlEncodePathSegment(id.empty() ? login : id);
+// The user's id when known, else its login.
+static std::string_view IdOrLogin(const std::string& id, const std::string& login) {
+  return id.empty() ? std::string_view(login) : std::string_view(id);
 }
 
 void UserOpTask::PrepareLookup() {
   phase_ = Phase::kLookup;
-  request_.bucket = Bucket::kUserGet;
-  request_.http.method = "GET";
-  request_.http.target = UserPath(result_.user_id, row_.login);
-  request_.http.body.clear();
+  request_ = GetUserRequest(IdOrLogin(result_.user_id, row_.login));
 }
 
 void UserOpTask::PrepareUpdate() {
   phase_ = Phase::kUpdate;
-  request_.bucket = Bucket::kUserWrite;
-  request_.http.method = "POST";  // a partial update; PUT would wipe what the row leaves out
-  request_.http.target = UserPath(result_.user_id, row_.login);
-  request_.http.body = std::move(row_.update_body);
+  request_ = PartialUpdateRequest(IdOrLogin(result_.user_id, row_.login), std::move(row_.update_body));
 }
 
 void UserOpTask::PrepareAssign() {
   phase_ = Phase::kAssign;
-  request_.bucket = Bucket::kGroups;
-  request_.http.method = "PUT";
-  request_.http.target = "/api/v1/groups/" + UrlEncodePathSegment(row_.group_ids[group_index_]) +
-                         "/users/" + UrlEncodePathSegment(result_.user_id);
-  request_.http.body.clear();
+  request_ = AddToGroupRequest(row_.group_ids[group_index_], result_.user_id);
 }
 
 void UserOpTask::PrepareDeactivate() {
   phase_ = Phase::kDeactivate;
-  request_.bucket = Bucket::kUsers;
-  request_.http.method = "POST";
-  request_.http.target =
-      "/api/v1/users/" + UrlEncodePathSegment(result_.user_id) + "/lifecycle/deactivate";
-  request_.http.body.clear();
+  request_ = DeactivateRequest(result_.user_id);
 }
 
 void UserOpTask::PrepareDelete() {
   phase_ = Phase::kDelete;
-  request_.bucket = Bucket::kUserWrite;
-  request_.http.method = "DELETE";
-  request_.http.target = "/api/v1/users/" + UrlEncodePathSegment(result_.user_id);
-  request_.http.body.clear();
+  request_ = DeleteUserRequest(result_.user_id);
 }
 
 void UserOpTask::OnNoResponse() { ambiguous_ = true; }

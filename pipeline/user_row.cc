@@ -115,14 +115,14 @@ std::string_view Utf8Problem(std::string_view s) {
   return {};
 }
 
-bool ColumnMap::FromHeader(const std::vector<std::string>& header, ColumnMap* out,
-                           std::string* error) {
-  ColumnMap m;
-  std::vector<std::string> seen;
+bool ReadHeaderNames(const std::vector<std::string>& header, std::vector<std::string>* names,
+                     std::vector<std::string>* lowered, std::string* error) {
+  names->clear();
+  lowered->clear();
   for (std::size_t i = 0; i < header.size(); ++i) {
     std::string_view name = TrimSpaces(header[i]);
     if (name.empty()) {
-      if (header.size() == 1) break;
+      if (header.size() == 1) break;  // an empty line: no columns at all
       *error = "header: column " + std::to_string(i + 1) + " has no name";
       return false;
     }
@@ -131,11 +131,23 @@ bool ColumnMap::FromHeader(const std::vector<std::string>& header, ColumnMap* ou
       return false;
     }
     std::string lower = LowerAscii(name);
-    if (std::find(seen.begin(), seen.end(), lower) != seen.end()) {
+    if (std::find(lowered->begin(), lowered->end(), lower) != lowered->end()) {
       *error = "header: column '" + std::string(name) + "' appears twice";
       return false;
     }
-    seen.push_back(lower);
+    lowered->push_back(std::move(lower));
+    names->emplace_back(name);
+  }
+  return true;
+}
+
+bool ColumnMap::FromHeader(const std::vector<std::string>& header, ColumnMap* out,
+                           std::string* error) {
+  ColumnMap m;
+  std::vector<std::string> lowered;
+  if (!ReadHeaderNames(header, &m.names, &lowered, error)) return false;
+  for (std::size_t i = 0; i < lowered.size(); ++i) {
+    const std::string& lower = lowered[i];
     int idx = static_cast<int>(i);
     if (lower == "login") m.login = idx;
     else if (lower == "email") m.email = idx;
@@ -143,8 +155,7 @@ bool ColumnMap::FromHeader(const std::vector<std::string>& header, ColumnMap* ou
     else if (lower == "lastname") m.last_name = idx;
     else if (lower == "password") m.password = idx;
     else if (lower == "groupid" || lower == "groupids") m.group_id = idx;
-    else m.custom.push_back({idx, std::string(name)});
-    m.names.emplace_back(name);
+    else m.custom.push_back({idx, m.names[i]});
   }
   if (m.login < 0) {
     std::string cols;

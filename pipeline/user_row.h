@@ -65,6 +65,12 @@ class RowBuilder {
   RowBuilderOptions options_;
 };
 
+// Reads a header's column names: trimmed, none empty, valid UTF-8, unique ignoring case.
+// `names` gets them as written, `lowered` ASCII-lowercased, both in column order. A header
+// that is one empty field has no columns. Returns false with `error` naming the column.
+bool ReadHeaderNames(const std::vector<std::string>& header, std::vector<std::string>* names,
+                     std::vector<std::string>* lowered, std::string* error);
+
 // Checks shared with other jobs.
 bool LooksLikeEmail(std::string_view s);
 // Returns "" when `s` is valid UTF-8 Okta accepts, else a reason (invalid UTF-8, or a
