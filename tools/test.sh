@@ -9,9 +9,10 @@ build="${BUILD_DIR:-$root/build-test}"
 # The benchmarks are built by bench/run.sh, not here.
 BUILD_DIR="$build" "$root/tools/build.sh" -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DOKTA_BULK_SANITIZE=ON -DOKTA_BULK_BENCH=OFF
-export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
-export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-(cd "$build" && ctest --output-on-failure -j "$(nproc)" --timeout 900)
 # A short libFuzzer run of the CSV reader, the response reader and the rate-limit headers
 # (clang, ASan+UBSan); tools/fuzz.sh 600 for a longer one.
 "$root/tools/fuzz.sh" "${FUZZ_SECONDS:-15}"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+cd "$build"
+ctest --output-on-failure -j "$(nproc)" --timeout 900
