@@ -19,7 +19,8 @@ url="$(head -1 "$work/mock.out" | grep -o 'http://[0-9.:]*')"
 echo "okta-mock: $url (a local imitation of an Okta org; token test-token)"
 
 "$bin/gen-users" --count "$n" --groups 00gmock0000000000001,00gmock0000000000002 -o "$work/users.csv"
-echo "sample: $n users in $work/users.csv"; head -3 "$work/users.csv"; echo "..."
+echo "sample: $n users in $work/users.csv (password column not shown):"
+head -3 "$work/users.csv" | cut -d, -f1-4,6-; echo "..."
 set +e
 OKTA_CLIENT_ORGURL="$url" OKTA_CLIENT_TOKEN=test-token \
   "$bin/okta-bulk" import "$work/users.csv" -o "$root/demo-results.csv" --concurrency 16 \
