@@ -279,6 +279,16 @@ void Dispatcher::Drop(Task* task) {
   --live_;
 }
 
+void Dispatcher::RunToCompletion(asio::io_context& io) {
+  std::exception_ptr failure;
+  asio::co_spawn(io, Run(), [&](std::exception_ptr e) {
+    failure = e;
+    io.stop();
+  });
+  io.run();
+  if (failure) std::rethrow_exception(failure);
+}
+
 asio::awaitable<void> Dispatcher::Run() {
   int running = options_.workers;
   asio::steady_timer all_done(executor_, Clock::time_point::max());

@@ -8,6 +8,7 @@
 #pragma once
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <array>
 #include <chrono>
@@ -65,6 +66,10 @@ class Dispatcher {
 
   // Runs until every task is done, or the run is aborted. Errors: none thrown for I/O.
   boost::asio::awaitable<void> Run();
+  // Runs Run() on `io` (which must drive this dispatcher's executor) until it ends, then
+  // stops `io`, even though other work (a signal handler) still waits on it. Rethrows what
+  // Run() threw.
+  void RunToCompletion(boost::asio::io_context& io);
 
   // Stop taking new rows; tasks already open still finish (graceful stop on SIGINT).
   void StopIntake();

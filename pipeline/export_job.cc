@@ -323,13 +323,7 @@ bool RunExport(boost::asio::io_context& io, HttpTransport& transport, const Expo
                           return true;
                         });
   if (on_dispatcher) on_dispatcher(dispatcher);
-  std::exception_ptr failure;
-  boost::asio::co_spawn(io, dispatcher.Run(), [&](std::exception_ptr e) {
-    failure = e;
-    io.stop();
-  });
-  io.run();
-  if (failure) std::rethrow_exception(failure);
+  dispatcher.RunToCompletion(io);
 
   summary->users = writer.users();
   summary->left_out = writer.left_out();

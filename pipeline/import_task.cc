@@ -114,17 +114,6 @@ void ImportTask::OnNoResponse() {
   if (phase_ == Phase::kCreate) create_ambiguous_ = true;
 }
 
-TaskStep ImportTask::Fail(const HttpResponse& response, ResponseReader& reader,
-                          std::string_view context) {
-  std::string body = response.body;
-  OktaError e = reader.ReadError(body);
-  result_.outcome = Outcome::kFailed;
-  result_.http_status = response.status;
-  result_.error_code = e.code;
-  result_.error = std::string(context) + e.Describe();
-  return TaskStep::Done();
-}
-
 TaskStep ImportTask::AfterUserKnown() {
   // An update with no attribute to set changes nothing: the row stays `existed`.
   if (result_.outcome == Outcome::kExisted && options_.existing == ExistingPolicy::kUpdate &&

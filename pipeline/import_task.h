@@ -51,7 +51,6 @@ class ImportTask final : public Task {
   void PrepareLookup();
   void PrepareAssign();
   void PrepareUpdate();
-  TaskStep Fail(const HttpResponse& response, ResponseReader& reader, std::string_view context);
   TaskStep AfterUserKnown();
   TaskStep AssignGroups();
 

@@ -204,14 +204,7 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
                         [&sink](Task& task) { return sink.Write(task.result()); });
   if (on_dispatcher) on_dispatcher(dispatcher);
 
-  std::exception_ptr failure;
-  // Stop the loop when the job ends, even though the caller's signal handler still waits.
-  boost::asio::co_spawn(io, dispatcher.Run(), [&](std::exception_ptr e) {
-    failure = e;
-    io.stop();
-  });
-  io.run();
-  if (failure) std::rethrow_exception(failure);
+  dispatcher.RunToCompletion(io);
 
   summary->counts = sink.counts();
   for (std::size_t i = 0; i < kOutcomeCount; ++i) summary->counts[i] += journal.counts[i];

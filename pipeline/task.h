@@ -76,6 +76,10 @@ class Task {
   int rate_limited = 0;  // consecutive bucket 429s of the current request
 
  protected:
+  // Ends the row as `failed` with Okta's errorCode and error from `response`, prefixed by
+  // `context` (what the row was doing).
+  TaskStep Fail(const HttpResponse& response, ResponseReader& reader, std::string_view context);
+
   RowResult result_;
 };
 

@@ -103,20 +103,10 @@ class UserOpRows final : public RowHandler {
     r.login.assign(login);
 
     if (op == UserOp::kAssign || op == UserOp::kUpdate) {
-      std::string_view groups = cell(group_);
-      while (!groups.empty()) {
-        std::size_t semi = groups.find(';');
-        std::string_view g = TrimSpaces(groups.substr(0, semi));
-        groups = semi == std::string_view::npos ? std::string_view{} : groups.substr(semi + 1);
-        if (g.empty()) continue;
-        if (!ValidOktaId(g)) {
-          *error = RowWhere(row, record, names_[group_]) + "'" + std::string(g) +
-                   "' is not a group id (ids are letters and digits, like 00g1abcd2EFGH3ijk4x5; "
-                   "separate several with ';')";
-          return false;
-        }
-        if (std::find(r.group_ids.begin(), r.group_ids.end(), g) == r.group_ids.end())
-          r.group_ids.emplace_back(g);
+      std::string bad;
+      if (!AppendGroupIds(cell(group_), &r.group_ids, &bad)) {
+        *error = RowWhere(row, record, names_[group_]) + BadGroupIdMessage(bad);
+        return false;
       }
       for (const auto& g : options_.extra_group_ids)
         if (std::find(r.group_ids.begin(), r.group_ids.end(), g) == r.group_ids.end())

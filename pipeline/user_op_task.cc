@@ -78,17 +78,6 @@ std::string UserOpTask::Context() const {
   return {};
 }
 
-TaskStep UserOpTask::Fail(const HttpResponse& response, ResponseReader& reader,
-                          std::string_view context) {
-  std::string body = response.body;
-  OktaError e = reader.ReadError(body);
-  result_.outcome = Outcome::kFailed;
-  result_.http_status = response.status;
-  result_.error_code = e.code;
-  result_.error = std::string(context) + e.Describe();
-  return TaskStep::Done();
-}
-
 // A 404 for the user itself.
 TaskStep UserOpTask::Missing(const HttpResponse& response, ResponseReader& reader) {
   if (options_.op == UserOp::kDelete && options_.missing_ok) {

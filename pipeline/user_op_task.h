@@ -53,7 +53,6 @@ class UserOpTask final : public Task {
   TaskStep AfterLookup();
   TaskStep Done(Outcome outcome);
   TaskStep Missing(const HttpResponse& response, ResponseReader& reader);
-  TaskStep Fail(const HttpResponse& response, ResponseReader& reader, std::string_view context);
   std::string Context() const;  // what failed, for messages: "adding it to group 00g1 failed: "
   std::string Who() const;      // "login a@x.com" or "id 00u1"
 

@@ -20,10 +20,6 @@ constexpr std::size_t kLoginMin = 5, kLoginMax = 100, kEmailMax = 100, kNameMax 
 constexpr std::size_t kPasswordMax = 72;
 constexpr std::size_t kMaxGroupIds = 20;  // more gives E0000093 (contract §2)
 
-std::string Where(uint64_t row, const CsvRecord& record, std::string_view field) {
-  return RowWhere(row, record, field);
-}
-
 void AddField(std::string* body, bool* first, std::string_view name, std::string_view value) {
   if (!*first) body->push_back(',');
   *first = false;
@@ -141,6 +137,27 @@ bool ReadHeaderNames(const std::vector<std::string>& header, std::vector<std::st
   return true;
 }
 
+bool AppendGroupIds(std::string_view cell, std::vector<std::string>* ids, std::string* bad) {
+  while (!cell.empty()) {
+    std::size_t semi = cell.find(';');
+    std::string_view id = TrimSpaces(cell.substr(0, semi));
+    cell = semi == std::string_view::npos ? std::string_view{} : cell.substr(semi + 1);
+    if (id.empty()) continue;
+    if (!ValidOktaId(id)) {
+      bad->assign(id);
+      return false;
+    }
+    if (std::find(ids->begin(), ids->end(), id) == ids->end()) ids->emplace_back(id);
+  }
+  return true;
+}
+
+std::string BadGroupIdMessage(std::string_view bad) {
+  return "'" + std::string(bad) +
+         "' is not a group id (ids are letters and digits, like 00g1abcd2EFGH3ijk4x5; "
+         "separate several with ';')";
+}
+
 bool ColumnMap::FromHeader(const std::vector<std::string>& header, ColumnMap* out,
                            std::string* error) {
   ColumnMap m;
@@ -180,12 +197,12 @@ std::string_view RowBuilder::LoginOf(const CsvRecord& record) const {
 bool CheckRecordShape(const CsvRecord& record, uint64_t row, const std::vector<std::string>& names,
                       std::string* error) {
   if (record.problem != CsvProblem::kNone) {
-    *error = Where(row, record, "") + std::string(CsvProblemMessage(record.problem));
+    *error = RowWhere(row, record, "") + std::string(CsvProblemMessage(record.problem));
     return false;
   }
   const std::size_t want = names.size();
   if (record.fields.size() != want) {
-    *error = Where(row, record, "") + "has " + std::to_string(record.fields.size()) +
+    *error = RowWhere(row, record, "") + "has " + std::to_string(record.fields.size()) +
              " fields but the header has " + std::to_string(want) +
              (record.fields.size() > want ? " (too many fields: an unquoted comma?)"
                                           : " (too few fields)");
@@ -195,7 +212,7 @@ bool CheckRecordShape(const CsvRecord& record, uint64_t row, const std::vector<s
   for (std::size_t i = 0; i < want; ++i) {
     std::string_view problem = Utf8Problem(record.fields[i]);
     if (!problem.empty()) {
-      *error = Where(row, record, names[i]) + std::string(problem);
+      *error = RowWhere(row, record, names[i]) + std::string(problem);
       return false;
     }
   }
@@ -211,39 +228,39 @@ bool RowBuilder::Build(const CsvRecord& record, uint64_t row, PreparedRow* out,
   std::string_view login = TrimSpaces(cell(columns_.login));
   const std::string& login_name = columns_.names[columns_.login];
   if (login.empty()) {
-    *error = Where(row, record, login_name) + "is empty; every row needs a login";
+    *error = RowWhere(row, record, login_name) + "is empty; every row needs a login";
     return false;
   }
   if (login.size() < kLoginMin || login.size() > kLoginMax) {
-    *error = Where(row, record, login_name) + "must be 5 to 100 characters long (has " +
+    *error = RowWhere(row, record, login_name) + "must be 5 to 100 characters long (has " +
              std::to_string(login.size()) + ")";
     return false;
   }
   if (!LooksLikeEmail(login)) {
-    *error = Where(row, record, login_name) + "must be an email address, like jane@example.com";
+    *error = RowWhere(row, record, login_name) + "must be an email address, like jane@example.com";
     return false;
   }
   std::string_view email = TrimSpaces(cell(columns_.email));
   if (!email.empty()) {
     if (email.size() > kEmailMax || email.size() < kLoginMin) {
-      *error = Where(row, record, columns_.names[columns_.email]) +
+      *error = RowWhere(row, record, columns_.names[columns_.email]) +
                "must be 5 to 100 characters long";
       return false;
     }
     if (!LooksLikeEmail(email)) {
-      *error = Where(row, record, columns_.names[columns_.email]) + "is not an email address";
+      *error = RowWhere(row, record, columns_.names[columns_.email]) + "is not an email address";
       return false;
     }
   }
   for (int idx : {columns_.first_name, columns_.last_name}) {
     if (idx >= 0 && cell(idx).size() > kNameMax) {
-      *error = Where(row, record, columns_.names[idx]) + "is longer than Okta's 50 characters";
+      *error = RowWhere(row, record, columns_.names[idx]) + "is longer than Okta's 50 characters";
       return false;
     }
   }
   std::string_view password = cell(columns_.password);
   if (password.size() > kPasswordMax) {
-    *error = Where(row, record, columns_.names[columns_.password]) +
+    *error = RowWhere(row, record, columns_.names[columns_.password]) +
              "is longer than Okta's 72 characters";
     return false;
   }
@@ -251,26 +268,16 @@ bool RowBuilder::Build(const CsvRecord& record, uint64_t row, PreparedRow* out,
   out->row = row;
   out->login.assign(login);
   out->group_ids.clear();
-  std::string_view groups = cell(columns_.group_id);
-  while (!groups.empty()) {
-    std::size_t semi = groups.find(';');
-    std::string_view id = TrimSpaces(groups.substr(0, semi));
-    groups = semi == std::string_view::npos ? std::string_view{} : groups.substr(semi + 1);
-    if (id.empty()) continue;
-    if (!ValidOktaId(id)) {
-      *error = Where(row, record, columns_.names[columns_.group_id]) + "'" + std::string(id) +
-               "' is not a group id (ids are letters and digits, like 00g1abcd2EFGH3ijk4x5; "
-               "separate several with ';')";
-      return false;
-    }
-    if (std::find(out->group_ids.begin(), out->group_ids.end(), id) == out->group_ids.end())
-      out->group_ids.emplace_back(id);
+  std::string bad;
+  if (!AppendGroupIds(cell(columns_.group_id), &out->group_ids, &bad)) {
+    *error = RowWhere(row, record, columns_.names[columns_.group_id]) + BadGroupIdMessage(bad);
+    return false;
   }
   for (const auto& g : options_.extra_group_ids)
     if (std::find(out->group_ids.begin(), out->group_ids.end(), g) == out->group_ids.end())
       out->group_ids.push_back(g);
   if (out->group_ids.size() > kMaxGroupIds) {
-    *error = Where(row, record, columns_.group_id >= 0 ? columns_.names[columns_.group_id] : "groupId") +
+    *error = RowWhere(row, record, columns_.group_id >= 0 ? columns_.names[columns_.group_id] : "groupId") +
              "names " + std::to_string(out->group_ids.size()) +
              " groups (with --group); Okta accepts at most 20 per user";
     return false;

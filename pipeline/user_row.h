@@ -79,6 +79,11 @@ std::string_view Utf8Problem(std::string_view s);
 std::string_view TrimSpaces(std::string_view s);
 // Okta ids (users, groups): 1-64 ASCII letters, digits, '_' or '-'.
 bool ValidOktaId(std::string_view id);
+// Appends the ids of a groupId cell ("00g1; 00g2") to `ids`, trimmed, without duplicates.
+// Returns false and sets `bad` to the first entry that is not an Okta id.
+bool AppendGroupIds(std::string_view cell, std::vector<std::string>* ids, std::string* bad);
+// The message for a bad groupId entry, after RowWhere(...).
+std::string BadGroupIdMessage(std::string_view bad);
 // "row 12 (line 13), field 'login': " (the line only when it differs from row + 1).
 std::string RowWhere(uint64_t row, const CsvRecord& record, std::string_view field);
 // The checks every row of every job passes: a well-formed record with as many fields as

@@ -60,52 +60,6 @@ std::string MainHelp() {
          "  okta-bulk import users.csv -o results.csv --concurrency 8 --group 00g1abc\n";
 }
 
-std::string ImportHelp() {
-  return "Usage: okta-bulk import USERS.csv [flags]\n"
-         "\n"
-         "Creates one Okta user per CSV row (POST /api/v1/users with its groups in one request)\n"
-         "and writes one result row per input row to the results file as rows finish.\n"
-         "\n"
-         "CSV columns (header first, any order, names case-insensitive):\n"
-         "  login (required), email, firstName, lastName, password (empty = none),\n"
-         "  groupId (one id or several separated by ';'); any other column is a custom\n"
-         "  profile attribute sent as a string (an empty cell leaves it out).\n"
-         "\n"
-         "Flags:\n"
-         "  -o, --output PATH        results file (default results.csv; '-' = stdout)\n"
-         "  --org-url URL            the org, e.g. https://acme.okta.com (default $OKTA_CLIENT_ORGURL)\n"
-         "  --token-file PATH        file holding the API token (default: $OKTA_CLIENT_TOKEN)\n"
-         "  --concurrency N          requests in flight at most (default 8; 1-512)\n"
-         "  --group ID               add every user to this group too (repeatable)\n"
-         "  --no-activate            create users STAGED (activate=false) instead of activating\n"
-         "  --existing assign|skip|update\n"
-         "                           a login that already exists: add it to the row's groups\n"
-         "                           (assign, default; outcome 'existed'), leave it alone (skip;\n"
-         "                           'existed'), or set its profile to the row's non-empty cells\n"
-         "                           (a partial update, password and login left alone) and add\n"
-         "                           it to the row's groups (update; outcome 'updated')\n"
-         "  --max-attempts N         tries per request on 5xx/network errors (default 5)\n"
-         "  --request-timeout SEC    bound on each phase of a request (default 30)\n"
-         "  --max-share F            use at most this share of each rate-limit bucket (0<F<=1,\n"
-         "                           default 1)\n"
-         "  --ca-file PEM            also trust this CA (TLS peer verification stays on)\n"
-         "  --allow-insecure-http    allow http:// to a non-loopback host (never for a real org)\n"
-         "  --resume                 continue an interrupted run: rows already in the results\n"
-         "                           file are skipped, the rest are appended to it\n"
-         "  --retry-failed           with --resume: send the rows that failed again too\n"
-         "  --dry-run                validate the whole file and say what would be sent; sends\n"
-         "                           nothing, needs no token (exit 1 if any row is invalid)\n"
-         "  --quiet                  print nothing but errors\n"
-         "\n"
-         "Exit status: 0 every row created or existed; 1 some rows invalid or failed;\n"
-         "2 bad usage or configuration (nothing sent); 3 aborted (e.g. the token was refused);\n"
-         "130 interrupted.\n"
-         "\n"
-         "Example:\n"
-         "  OKTA_CLIENT_ORGURL=https://acme.okta.com OKTA_CLIENT_TOKEN=$(cat token) \\\n"
-         "    okta-bulk import users.csv -o results.csv --concurrency 8 --group 00g1abc\n";
-}
-
 namespace {
 
 const char kCommonFlags[] =
@@ -262,6 +216,34 @@ std::string ExportHelp() {
 }
 
 }  // namespace
+
+std::string ImportHelp() {
+  return std::string(
+             "Usage: okta-bulk import USERS.csv [flags]\n"
+             "\n"
+             "Creates one Okta user per CSV row (POST /api/v1/users with its groups in one request)\n"
+             "and writes one result row per input row to the results file as rows finish.\n"
+             "\n"
+             "CSV columns (header first, any order, names case-insensitive):\n"
+             "  login (required), email, firstName, lastName, password (empty = none),\n"
+             "  groupId (one id or several separated by ';'); any other column is a custom\n"
+             "  profile attribute sent as a string (an empty cell leaves it out).\n"
+             "\n"
+             "Flags:\n"
+             "  --group ID               add every user to this group too (repeatable)\n"
+             "  --no-activate            create users STAGED (activate=false) instead of activating\n"
+             "  --existing assign|skip|update\n"
+             "                           a login that already exists: add it to the row's groups\n"
+             "                           (assign, default; outcome 'existed'), leave it alone (skip;\n"
+             "                           'existed'), or set its profile to the row's non-empty cells\n"
+             "                           (a partial update, password and login left alone) and add\n"
+             "                           it to the row's groups (update; outcome 'updated')\n") +
+         kCommonFlags +
+         "\n"
+         "Example:\n"
+         "  OKTA_CLIENT_ORGURL=https://acme.okta.com OKTA_CLIENT_TOKEN=$(cat token) \\\n"
+         "    okta-bulk import users.csv -o results.csv --concurrency 8 --group 00g1abc\n";
+}
 
 std::string CommandHelp(std::string_view command) {
   if (command == "import") return ImportHelp();
