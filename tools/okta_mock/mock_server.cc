@@ -1,5 +1,7 @@
 #include "tools/okta_mock/mock_server.h"
 
+#include <array>
+#include <charconv>
 #include <csignal>
 #include <exception>
 #include <iostream>
@@ -14,6 +16,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -55,6 +58,40 @@ class InFlightGuard {
   MockTenant* tenant_;
 };
 
+// Writes the status line and header block of `res` into `out` (cleared first) exactly as
+// Beast's serializer would for http::response<string_body> with the same headers inserted in
+// order, then keep_alive(keep_alive) and prepare_payload(): a Connection header when the
+// version's default differs, then Content-Length (none for 1xx, 204 and 304). Built by hand
+// into a buffer the connection reuses, so a response costs no allocation and one send.
+void AppendResponseHead(std::string& out, const MockResponse& res, unsigned version,
+                        bool keep_alive) {
+  out.clear();
+  out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, res.status);
+  out.append(digits, end);
+  out.push_back(' ');
+  out += http::obsolete_reason(static_cast<http::status>(res.status));
+  out += "\r\n";
+  for (const auto& [name, value] : res.headers) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  if (version < 11 && keep_alive) out += "Connection: keep-alive\r\n";
+  if (version >= 11 && !keep_alive) out += "Connection: close\r\n";
+  const bool no_body = (res.status >= 100 && res.status < 200) || res.status == 204 ||
+                       res.status == 304;
+  if (!no_body) {
+    out += "Content-Length: ";
+    auto [len_end, len_ec] = std::to_chars(digits, digits + sizeof digits, res.body.size());
+    out.append(digits, len_end);
+    out += "\r\n";
+  }
+  out += "\r\n";
+}
+
 auto LogErrors(const char* what) {
   return [what](std::exception_ptr e) {
     if (!e) return;
@@ -71,6 +108,8 @@ auto LogErrors(const char* what) {
 template <class Stream>
 asio::awaitable<void> ServeRequests(Stream& stream, MockTenant& tenant) {
   beast::flat_buffer buffer;
+  std::string head;  // the response's status line and headers, reused
+  head.reserve(512);
   auto& lowest = beast::get_lowest_layer(stream);
   asio::steady_timer timer(co_await asio::this_coro::executor);
   for (;;) {
@@ -108,15 +147,13 @@ asio::awaitable<void> ServeRequests(Stream& stream, MockTenant& tenant) {
       co_return;
     }
 
-    http::response<http::string_body> res{static_cast<http::status>(mres.status), req.version()};
-    for (auto& [name, value] : mres.headers) res.insert(name, value);
-    res.body() = std::move(mres.body);
-    res.keep_alive(req.keep_alive());
-    res.prepare_payload();
+    const bool keep_alive = req.keep_alive();
+    AppendResponseHead(head, mres, req.version(), keep_alive);
+    const std::array<asio::const_buffer, 2> out{asio::buffer(head), asio::buffer(mres.body)};
     lowest.expires_after(kWriteTimeout);
-    auto [write_ec, write_n] = co_await http::async_write(stream, res, kUseTuple);
+    auto [write_ec, write_n] = co_await asio::async_write(stream, out, kUseTuple);
     guard.Release();
-    if (write_ec || !res.keep_alive()) co_return;
+    if (write_ec || !keep_alive) co_return;
   }
 }
 

@@ -213,7 +213,10 @@ std::string HttpDate(TimePoint t) {
   return c.http;
 }
 
-std::string IsoMillis(TimePoint t) {
+namespace {
+
+// Appends IsoMillis(t) to `out` without a temporary string (a create's answer holds four).
+void AppendIsoMillis(std::string& out, TimePoint t) {
   auto ms_total = std::chrono::floor<milliseconds>(t.time_since_epoch()).count();
   int64_t sec = ms_total >= 0 ? ms_total / 1000 : (ms_total - 999) / 1000;
   int ms = static_cast<int>(ms_total - sec * 1000);
@@ -225,9 +228,19 @@ std::string IsoMillis(TimePoint t) {
     std::strftime(c.iso, sizeof c.iso, "%Y-%m-%dT%H:%M:%S", &tm);
     c.iso_sec = sec;
   }
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%s.%03dZ", c.iso, ms);
-  return buf;
+  out += c.iso;
+  const char tail[] = {'.', static_cast<char>('0' + ms / 100), static_cast<char>('0' + ms / 10 % 10),
+                       static_cast<char>('0' + ms % 10), 'Z'};
+  out.append(tail, sizeof tail);
+}
+
+}  // namespace
+
+std::string IsoMillis(TimePoint t) {
+  std::string out;
+  out.reserve(24);
+  AppendIsoMillis(out, t);
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -287,8 +300,10 @@ struct MockTenant::Impl {
 
   // Creation order; deleted users stay as tombstones. A deque: growing never moves users.
   std::deque<User> users;
-  std::unordered_map<std::string, std::size_t> by_id;
-  std::unordered_map<std::string, std::size_t> by_login;  // FoldLogin(login) -> index
+  // Keys view the user's own `id` and `folded_login` (a deque never moves its elements), so
+  // each user costs no extra key strings; a rename re-keys by_login before the old string goes.
+  std::unordered_map<std::string_view, std::size_t> by_id;
+  std::unordered_map<std::string_view, std::size_t> by_login;  // FoldLogin(login) -> index
   std::vector<Group> groups;
   std::unordered_map<std::string, std::size_t> group_by_id;
 
@@ -309,8 +324,8 @@ struct MockTenant::Impl {
         windows(o.limits, std::chrono::duration<double>(o.window_s)),
         rng(o.seed ? *o.seed : std::random_device{}()),
         skew(o.clock_skew_s) {
-    by_id.reserve(1 << 16);
-    by_login.reserve(1 << 16);
+    by_id.reserve(1 << 17);
+    by_login.reserve(1 << 17);
     type_id = "oty" + RandomAlnum(17);
     request_id_prefix = RandomAlnum(16);
     for (std::size_t i = 0; i < o.groups.size(); ++i) {
@@ -422,7 +437,7 @@ struct MockTenant::Impl {
     auto opt_time = [&](const std::optional<TimePoint>& t) {
       if (t) {
         b.push_back('"');
-        b += IsoMillis(*t);
+        AppendIsoMillis(b, *t);
         b.push_back('"');
       } else {
         b += "null";
@@ -433,13 +448,13 @@ struct MockTenant::Impl {
     b += "\",\"status\":\"";
     b += u.status;
     b += "\",\"created\":\"";
-    b += IsoMillis(u.created);
+    AppendIsoMillis(b, u.created);
     b += "\",\"activated\":";
     opt_time(u.activated);
     b += ",\"statusChanged\":";
     opt_time(u.status == "STAGED" ? std::nullopt : std::optional<TimePoint>(u.status_changed));
     b += ",\"lastLogin\":null,\"lastUpdated\":\"";
-    b += IsoMillis(u.last_updated);
+    AppendIsoMillis(b, u.last_updated);
     b += "\",\"passwordChanged\":";
     opt_time(u.password_changed);
     b += ",\"type\":{\"id\":\"";
@@ -462,7 +477,7 @@ struct MockTenant::Impl {
 
   MockResponse UserResponse(const User& u) {
     std::string b;
-    b.reserve(512 + u.profile_json.size());
+    b.reserve(640 + 2 * base_url.size() + u.profile_json.size());
     AppendUserJson(b, u);
     return Json(200, std::move(b));
   }
@@ -672,17 +687,15 @@ struct MockTenant::Impl {
       if (!group_by_id.count(g)) return NotFound(g, "UserGroup");
     const std::size_t idx = users.size();
     std::string_view login = profile.at("login").get_string();
-    auto [login_it, login_is_new] = by_login.try_emplace(FoldLogin(login), idx);
-    if (!login_is_new)
+    std::string folded = FoldLogin(login);
+    if (by_login.count(folded))
       return ValidationError(
           {{"login", "An object with this field already exists in the current organization"}});
     // Nothing can fail from here on.
     User u;
-    do {
-      u.id = "00u" + RandomAlnum(17);
-    } while (!by_id.try_emplace(u.id, idx).second);
+    u.id = "00u" + RandomAlnum(17);
     u.login = login;
-    u.folded_login = login_it->first;
+    u.folded_login = std::move(folded);
     u.created = u.last_updated = u.status_changed = now;
     u.credential = cred;
     if (!activate) {
@@ -703,8 +716,13 @@ struct MockTenant::Impl {
     u.visible_at = now + duration_cast<Clock::duration>(
                              std::chrono::duration<double, std::milli>(opt.eventual_ms));
     users.push_back(std::move(u));
+    User& added = users.back();
+    // A key views the stored id; on the (astronomically rare) clash nothing was inserted, so
+    // the id can be redrawn in place.
+    while (!by_id.try_emplace(added.id, idx).second) added.id = "00u" + RandomAlnum(17);
+    by_login.emplace(added.folded_login, idx);
     ++users_created;
-    return UserResponse(users.back());
+    return UserResponse(added);
   }
 
   // POST (partial=true) or PUT (partial=false) /api/v1/users/{id}.
@@ -735,9 +753,10 @@ struct MockTenant::Impl {
       if (by_login.count(folded))
         return ValidationError(
             {{"login", "An object with this field already exists in the current organization"}});
+      const std::size_t idx = by_id.at(u.id);
       by_login.erase(u.folded_login);
-      by_login.emplace(folded, by_id.at(u.id));
       u.folded_login = std::move(folded);
+      by_login.emplace(u.folded_login, idx);
     }
     u.login = profile.at("login").get_string();
     u.profile_json = json::serialize(profile);

@@ -33,8 +33,8 @@ enum class MockAction : unsigned char {
 struct MockResponse {
   int status = 200;
   // Header lines in order, names exactly as they must be written (lowercase x-* names).
-  // Includes Content-Type when there is a body.
-  std::vector<std::pair<std::string, std::string>> headers;
+  // Includes Content-Type when there is a body. Names are string literals (static storage).
+  std::vector<std::pair<std::string_view, std::string>> headers;
   std::string body;
   MockAction action = MockAction::kRespond;
   std::chrono::microseconds delay{0};  // latency to wait before answering
