@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "pipeline/csv_reader.h"
+#include "pipeline/duplicate_scan.h"
 #include "pipeline/resume_journal.h"
 #include "pipeline/row_sets.h"
 
@@ -33,7 +34,11 @@ class JobSource final : public TaskSource {
       std::string error;
       *row = BuiltRow();
       if (handler_.Build(record_, row_, run_, row, &error)) {
-        uint64_t first = row->key.empty() ? 0 : seen_.Insert(row->key, row_);
+        uint64_t first = 0;
+        if (!row->key.empty()) {
+          const uint64_t hash = LoginHash(row->key);
+          if (repeated_.MayRepeat(hash)) first = seen_.InsertHash(hash, row_);
+        }
         if (first == 0) {
           if (done) continue;
           return true;
@@ -61,6 +66,8 @@ class JobSource final : public TaskSource {
   }
 
   std::function<void(const RowResult&)> on_invalid;
+  // Only the keys that may repeat are remembered (see ScanKeys); by default every key.
+  void set_repeated(RepeatedKeys repeated) { repeated_ = std::move(repeated); }
   bool write_failed() const { return write_failed_; }
   const std::string& read_error() const { return read_error_; }
   uint64_t rows() const { return row_; }
@@ -73,12 +80,27 @@ class JobSource final : public TaskSource {
   const RowSet* done_;
   RunContext& run_;
   CsvRecord record_;
+  RepeatedKeys repeated_;
   SeenLogins seen_;
   uint64_t row_ = 0;
   uint64_t invalid_ = 0;
   bool write_failed_ = false;
   std::string read_error_;
 };
+
+// A first read of the input for the keys (logins, ids) that may repeat in it, so that the
+// duplicate check remembers those only and memory stays flat at millions of rows. The keys
+// come from the handler's own Build, so a row counts exactly as it will in the job.
+RepeatedKeys ScanKeys(const std::string& path, RowHandler& handler) {
+  RunContext scratch;  // tasks built here are dropped at once
+  return ScanForRepeatedKeys(path, [&](const CsvRecord& record, uint64_t row, std::string* key) {
+    BuiltRow built;
+    std::string error;
+    if (!handler.Build(record, row, scratch, &built, &error)) return false;
+    *key = std::move(built.key);
+    return true;
+  });
+}
 
 }  // namespace
 
@@ -166,8 +188,10 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
   if (!handler.Start(header.fields, error)) return false;
 
   RunContext run;
+  RepeatedKeys repeated = ScanKeys(options.input_path, handler);
   if (options.dry_run) {
     JobSource source(reader, handler, nullptr, nullptr, run);
+    source.set_repeated(std::move(repeated));
     source.on_invalid = [](const RowResult& r) { std::printf("%s\n", r.error.c_str()); };
     BuiltRow row;
     summary->dry_run = true;
@@ -200,6 +224,7 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
 
   RateGovernor governor(options.governor);
   JobSource source(reader, handler, &sink, options.resume ? &journal.done : nullptr, run);
+  source.set_repeated(std::move(repeated));
   Dispatcher dispatcher(io.get_executor(), transport, governor, run, source, options.dispatch,
                         [&sink](Task& task) { return sink.Write(task.result()); });
   if (on_dispatcher) on_dispatcher(dispatcher);

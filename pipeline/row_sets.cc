@@ -46,10 +46,12 @@ void SeenLogins::Grow() {
   }
 }
 
-uint64_t SeenLogins::Insert(std::string_view login, uint64_t row) {
+uint64_t LoginHash(std::string_view login) {
+  return Mix(std::hash<std::string_view>{}(FoldLogin(login)));
+}
+
+uint64_t SeenLogins::InsertHash(uint64_t h, uint64_t row) {
   if ((size_ + 1) * 2 > hashes_.size()) Grow();
-  std::string folded = FoldLogin(login);
-  uint64_t h = Mix(std::hash<std::string_view>{}(folded));
   std::size_t mask = hashes_.size() - 1;
   for (std::size_t j = h & mask;; j = (j + 1) & mask) {
     if (hashes_[j] == h) return rows_[j];

@@ -19,14 +19,21 @@ class RowSet {
   uint64_t size_ = 0;
 };
 
+// The 64-bit hash under which SeenLogins and the duplicate scan know a login: of its folded
+// form (Okta's comparison: case and diacritics ignored). Never 0.
+uint64_t LoginHash(std::string_view login);
+
 // Logins seen so far, keyed by their folded form (Okta's comparison: case and diacritics
 // ignored), remembering the first row of each. Open addressing over a 64-bit hash: 12 bytes
-// a slot, at most half full (24 MiB at 1M rows). Two different logins collide with
-// probability ~n^2/2^65 (about 3e-8 at 1M rows). Single-threaded.
+// a slot, at most half full (24 MiB at 1M rows, so a job gives it only the logins its
+// duplicate scan found may repeat). Two different logins collide with probability ~n^2/2^65
+// (about 3e-8 at 1M rows). Single-threaded.
 class SeenLogins {
  public:
   // Records `login` for `row` and returns 0, or returns the earlier row with the same login.
-  uint64_t Insert(std::string_view login, uint64_t row);
+  uint64_t Insert(std::string_view login, uint64_t row) { return InsertHash(LoginHash(login), row); }
+  // The same for a login known by its LoginHash.
+  uint64_t InsertHash(uint64_t hash, uint64_t row);
   uint64_t size() const { return size_; }
 
  private:
