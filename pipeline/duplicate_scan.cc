@@ -75,10 +75,10 @@ RepeatedKeys ScanForRepeatedKeys(const std::string& path, const KeyOfRecord& key
   CsvReader& reader = **opened;
   CsvRecord record;
   if (!reader.Next(&record)) return RepeatedKeys();  // the header (or nothing)
-  // About 16 bits per row for rows of 32 bytes or more, from 512 KiB to 4 MiB: at 1M rows
-  // (4 MiB, 3 probes) about 2e-4 of the rows become false candidates.
-  KeySketch sketch(std::clamp<uint64_t>(static_cast<uint64_t>(st.st_size) / 2, uint64_t{1} << 22,
-                                        uint64_t{1} << 25));
+  // One size for every file, so that memory does not depend on the file's size: 4 MiB, with
+  // 3 probes about 180 false candidates at 1M rows (~n^4 * 27 / (4 m^3)), a few thousand at
+  // 2M; past ~5M rows they grow quickly (as would a filter sized from the file).
+  KeySketch sketch(kScanSketchBits);
   RepeatedKeys out;
   out.TrackNone();
   std::string key;

@@ -18,6 +18,8 @@ namespace okta_bulk {
 
 struct CsvRecord;
 
+constexpr uint64_t kScanSketchBits = uint64_t{1} << 25;
+
 // A Bloom filter over 64-bit hashes, of a size fixed at construction (three probes per hash).
 class KeySketch {
  public:
@@ -59,8 +61,7 @@ using KeyOfRecord = std::function<bool(const CsvRecord& record, uint64_t row, st
 // Scans `path` (a regular file; the header line is skipped) and returns the keys that may
 // repeat. When `path` is not a regular file (a pipe cannot be read twice) or cannot be read,
 // returns RepeatedKeys() (track everything): the job then reads it and reports as before.
-// The filter is sized from the file's size: 512 KiB up to 4 MiB (files of 8 MB and more);
-// at 1M rows about 200 keys become false candidates.
+// The filter has one size, kScanSketchBits (4 MiB), for every file.
 RepeatedKeys ScanForRepeatedKeys(const std::string& path, const KeyOfRecord& key_of);
 
 }  // namespace okta_bulk

@@ -66,7 +66,7 @@ TEST(DuplicateScanTest, LoginsThatRepeatIgnoringCaseAndDiacriticsAreCandidates) 
   EXPECT_TRUE(keys.MayRepeat(LoginHash("user17@example.com")));
   EXPECT_TRUE(keys.MayRepeat(LoginHash("jose@example.com")));
   EXPECT_FALSE(keys.MayRepeat(LoginHash("user18@example.com")));
-  // 5,000 distinct logins in a 512 KiB filter: no false candidate.
+  // 5,000 distinct logins in the 4 MiB filter: no false candidate.
   EXPECT_EQ(keys.candidates(), 2u);
 }
 
