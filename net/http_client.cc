@@ -43,6 +43,10 @@ struct Connection {
   std::unique_ptr<beast::tcp_stream> plain;
   std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
   beast::flat_buffer buffer;
+  // The request, reused: its constant headers are set once (Prepare), so a request costs
+  // allocations for its target and Content-Length only, and the body reuses its capacity.
+  http::request<http::string_body> req;
+  bool prepared = false;
   std::chrono::steady_clock::time_point idle_since;
 
   beast::tcp_stream& Layer() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
@@ -233,16 +237,6 @@ std::size_t HttpClient::connections_opened() const { return impl_->opened; }
 
 asio::awaitable<boost::system::result<HttpResponse>> HttpClient::Send(const HttpRequest& request) {
   Impl& d = *impl_;
-  http::request<http::string_body> req{http::string_to_verb(request.method), request.target, 11};
-  req.set(http::field::host, d.host_header);
-  req.set(http::field::authorization, d.options.authorization);
-  req.set(http::field::accept, "application/json");
-  req.set(http::field::content_type, "application/json");
-  req.set(http::field::user_agent, d.options.user_agent);
-  req.keep_alive(true);
-  req.body() = request.body;
-  req.prepare_payload();  // Content-Length, also 0 for a bodiless PUT/POST (contract §3: 411)
-
   std::unique_ptr<Connection> conn;
   while (!d.idle.empty()) {
     conn = std::move(d.idle.back());
@@ -255,6 +249,21 @@ asio::awaitable<boost::system::result<HttpResponse>> HttpClient::Send(const Http
     error_code ec = co_await d.Open(*conn);
     if (ec) co_return ec;
   }
+  http::request<http::string_body>& req = conn->req;
+  if (!conn->prepared) {
+    req.version(11);
+    req.set(http::field::host, d.host_header);
+    req.set(http::field::authorization, d.options.authorization);
+    req.set(http::field::accept, "application/json");
+    req.set(http::field::content_type, "application/json");
+    req.set(http::field::user_agent, d.options.user_agent);
+    req.keep_alive(true);
+    conn->prepared = true;
+  }
+  req.method(http::string_to_verb(request.method));
+  req.target(request.target);
+  req.body().assign(request.body);
+  req.prepare_payload();  // Content-Length, also 0 for a bodiless PUT/POST (contract §3: 411)
 
   http::response_parser<http::string_body> parser;
   parser.header_limit(64 * 1024);
@@ -268,6 +277,7 @@ asio::awaitable<boost::system::result<HttpResponse>> HttpClient::Send(const Http
 
   auto& msg = parser.get();
   HttpResponse response;
+  response.headers.reserve(8);  // date, request id, three x-rate-limit-*, a link or two
   response.status = static_cast<int>(msg.result_int());
   for (const auto& field : msg) {
     std::string name = Lower(field.name_string());
