@@ -285,6 +285,10 @@ bool RowBuilder::Build(const CsvRecord& record, uint64_t row, PreparedRow* out,
 
   std::string& body = out->create_body;
   body.clear();
+  // One allocation for the body instead of one per doubling: every cell, its name and quotes.
+  std::size_t body_size = 96;
+  for (const auto& f : record.fields) body_size += f.size() + 24;
+  body.reserve(body_size);
   body.append("{\"profile\":{");
   bool first = true;
   AddField(&body, &first, "login", login);
