@@ -608,6 +608,48 @@ TEST_F(MockTenantTest, LifecycleAndDeleteFollowOkta) {
   EXPECT_EQ(Create("ada@example.com").status, 200);
 }
 
+// Enough users to grow the tenant's indexes, then deletes and renames among them: every user
+// is still found by id and by login, and only by its current login.
+TEST_F(MockTenantTest, ManyUsersStayFoundByIdAndLoginThroughDeletesAndRenames) {
+  constexpr int kUsers = 70000;
+  std::vector<std::string> ids;
+  for (int i = 0; i < kUsers; ++i) {
+    MockResponse r = Create("u" + std::to_string(i) + "@example.com");
+    ASSERT_EQ(r.status, 200) << r.body;
+    ids.emplace_back(Body(r).at("id").as_string());
+  }
+  for (int i = 0; i < kUsers; i += 3) {  // deleted: deactivate, then delete
+    ASSERT_EQ(Call("DELETE", "/api/v1/users/" + ids[i]).status, 204);
+    ASSERT_EQ(Call("DELETE", "/api/v1/users/" + ids[i]).status, 204);
+  }
+  for (int i = 1; i < kUsers; i += 30) {  // renamed
+    MockResponse r = Call("POST", "/api/v1/users/" + ids[i],
+                          R"({"profile":{"login":"renamed)" + std::to_string(i) + R"(@example.com"}})");
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+  for (int i = 0; i < kUsers; ++i) {
+    const std::string login = "u" + std::to_string(i) + "@example.com";
+    if (i % 3 == 0) {
+      EXPECT_EQ(Call("GET", "/api/v1/users/" + login).status, 404) << login;
+      continue;
+    }
+    EXPECT_EQ(Call("GET", "/api/v1/users/" + ids[i]).status, 200) << ids[i];
+    if (i % 30 == 1) {
+      EXPECT_EQ(Call("GET", "/api/v1/users/" + login).status, 404) << login;
+      MockResponse r = Call("GET", "/api/v1/users/renamed" + std::to_string(i) + "@example.com");
+      EXPECT_EQ(Body(r).at("id").as_string(), ids[i]);
+    } else {
+      MockResponse r = Call("GET", "/api/v1/users/" + login);
+      ASSERT_EQ(r.status, 200) << login;
+      EXPECT_EQ(Body(r).at("id").as_string(), ids[i]);
+    }
+  }
+  // A deleted login is free again; a renamed one's old login too; a live one is not.
+  EXPECT_EQ(Create("U0@example.com").status, 200);
+  EXPECT_EQ(Create("u1@example.com").status, 200);
+  EXPECT_EQ(Create("u2@example.com").status, 400);
+}
+
 TEST_F(MockTenantTest, TestEndpointsNeedNoAuthAndAreNotCounted) {
   MockOptions o;
   o.limits.fill(1);
