@@ -26,6 +26,7 @@
 #include "pipeline/okta_json.h"
 #include "pipeline/row_sets.h"
 #include "pipeline/user_row.h"
+#include "bench/alloc_count.h"
 
 // ---- Allocation counting -------------------------------------------------------------------
 // Every form of operator new/delete is replaced, so whatever allocates, frees with the matching
@@ -89,6 +90,18 @@ void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept 
 void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
 
 namespace okta_bulk {
+
+namespace bench {
+uint64_t StartCountingAllocs() {
+  g_counting.store(true, std::memory_order_relaxed);
+  return g_allocs.load(std::memory_order_relaxed);
+}
+uint64_t AllocsSince(uint64_t start) {
+  g_counting.store(false, std::memory_order_relaxed);
+  return g_allocs.load(std::memory_order_relaxed) - start;
+}
+}  // namespace bench
+
 namespace {
 
 namespace asio = boost::asio;
