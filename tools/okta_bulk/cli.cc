@@ -227,11 +227,25 @@ std::string ImportHelp() {
              "CSV columns (header first, any order, names case-insensitive):\n"
              "  login (required), email, firstName, lastName, password (empty = none),\n"
              "  groupId (one id or several separated by ';'); any other column is a custom\n"
-             "  profile attribute sent as a string (an empty cell leaves it out).\n"
+             "  profile attribute sent as a string (an empty cell leaves it out), or typed\n"
+             "  when the header says name:type with type string, integer, number, boolean,\n"
+             "  string[], integer[] or number[] (array elements separated by ';').\n"
+             "  Hashed passwords: passwordHash, hashAlgorithm (BCRYPT, SHA-512, SHA-256, SHA-1,\n"
+             "  MD5, PBKDF2), passwordSalt, saltOrder (PREFIX|POSTFIX), workFactor (bcrypt),\n"
+             "  iterationCount, keySize, digestAlgorithm (PBKDF2). A whole bcrypt string\n"
+             "  ($2a$10$...) in passwordHash needs no other column. A row has a password or a\n"
+             "  hash, not both.\n"
              "\n"
              "Flags:\n"
              "  --group ID               add every user to this group too (repeatable)\n"
-             "  --no-activate            create users STAGED (activate=false) instead of activating\n"
+             "  --no-activate            create users STAGED (activate=false) instead of activating\n"             "  --password-hook          rows with neither password nor passwordHash are created\n"
+             "                           with credentials.password.hook {\"type\":\"default\"}: Okta\n"
+             "                           asks your password inline hook at first sign-in (a row's\n"
+             "                           own password or hash wins)\n"
+             "  --next-login change-password\n"
+             "                           users must change their password at first sign-in\n"
+             "                           (nextLogin=changePassword); every row needs a password or\n"
+             "                           hash, and --no-activate cannot be used\n"
              "  --existing assign|skip|update\n"
              "                           a login that already exists: add it to the row's groups\n"
              "                           (assign, default; outcome 'existed'), leave it alone (skip;\n"
@@ -350,6 +364,15 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
       (is_import ? c->import.extra_group_ids : c->op.extra_group_ids).push_back(v);
     } else if (name == "--no-activate" && is_import) {
       c->import.task.activate = false;
+    } else if (name == "--password-hook" && is_import) {
+      c->import.password_hook = true;
+    } else if (name == "--next-login" && is_import) {
+      if (!need(&v)) return false;
+      if (v != "change-password") {
+        *error = "--next-login takes 'change-password' (got '" + v + "')";
+        return false;
+      }
+      c->import.task.change_password_next_login = true;
     } else if (name == "--existing" && is_import) {
       if (!need(&existing)) return false;
       if (existing != "assign" && existing != "skip" && existing != "update") {
@@ -452,6 +475,16 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
     c->export_options.governor = job.governor;
   }
 
+  if (is_import && c->import.task.change_password_next_login && !c->import.task.activate) {
+    *error = "--next-login change-password needs activated users (Okta refuses it with "
+             "activate=false: E0000125); drop --no-activate or --next-login";
+    return false;
+  }
+  if (is_import && c->import.task.change_password_next_login && c->import.password_hook) {
+    *error = "--next-login change-password and --password-hook cannot be combined: a hook user "
+             "has no password to expire (Okta refuses it: E0000124)";
+    return false;
+  }
   if (job.retry_failed && !job.resume) {
     *error = "--retry-failed goes with --resume: okta-bulk " + cmd + " users.csv -o results.csv --resume --retry-failed";
     return false;
