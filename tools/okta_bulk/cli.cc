@@ -181,7 +181,10 @@ std::string DeleteHelp() {
 std::string ExportHelp() {
   return "Usage: okta-bulk export -o USERS.csv [flags]\n"
          "\n"
-         "Writes the org's users to a CSV that import and update read back as it is. Pages of\n"
+         "Writes the org's users to a CSV that import and update read back as it is. Attributes\n"
+         "whose values are numbers, booleans or arrays get a typed header (age:number,\n"
+         "vip:boolean, tags:string[]) so that import sends them back as the same type.\n"
+         "Passwords and hashes are never exported (Okta never returns them). Pages of\n"
          "GET /api/v1/users?limit=200 are followed through their Link rel=\"next\" headers and\n"
          "written as they arrive (memory stays flat). Listing spends the same rate-limit\n"
          "bucket as creating users. Without --filter or --search Okta leaves DEPROVISIONED\n"
@@ -194,9 +197,17 @@ std::string ExportHelp() {
          "  --search EXPR            Okta search, e.g. 'profile.department eq \"Sales\"'\n"
          "                           (one of --filter and --search)\n"
          "  --columns A,B,...        the columns, in order: 'id' and 'status' are the user's own\n"
-         "                           fields, any other name a profile attribute (default: login,\n"
+         "                           fields, 'groupId' its groups, any other name a profile\n"
+         "                           attribute, optionally typed (age:number) (default: login,\n"
          "                           email, firstName, lastName, then every other attribute of\n"
          "                           the first page; the summary names any that appear later)\n"
+         "  --groups                 add a groupId column: each user's OKTA_GROUP groups, ';'-\n"
+         "                           separated (reads GET /api/v1/groups and each group's\n"
+         "                           members first, 1 request per 1,000 members, in the groups\n"
+         "                           bucket; about 32 bytes of memory per membership)\n"
+         "  --resume                 continue an interrupted export (kill -9, Ctrl-C, a failed\n"
+         "                           page) from the state file USERS.csv.export beside it\n"
+         "  --page-size N            users per page (1-200, default 200)\n"
          "  --org-url URL            the org (default $OKTA_CLIENT_ORGURL)\n"
          "  --token-file PATH        file holding the API token (default: $OKTA_CLIENT_TOKEN)\n"
          "  --max-attempts N         tries per request on 5xx/network errors (default 5)\n"
@@ -330,8 +341,7 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
       return true;
     };
     std::string v;
-    if (is_export && (name == "--concurrency" || name == "--resume" || name == "--retry-failed" ||
-                      name == "--dry-run")) {
+    if (is_export && (name == "--concurrency" || name == "--retry-failed" || name == "--dry-run")) {
       *error = name + " does not apply to export (okta-bulk export --help lists its flags)";
       return false;
     } else if (name == "--help" || name == "-h") {
@@ -392,6 +402,14 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
       if (!need(&c->export_options.filter)) return false;
     } else if (name == "--search" && is_export) {
       if (!need(&c->export_options.search)) return false;
+    } else if (name == "--groups" && is_export) {
+      c->export_options.groups = true;
+    } else if (name == "--page-size" && is_export) {
+      if (!need(&v)) return false;
+      if (!ParseInt(v, 1, 200, &c->export_options.page_size)) {
+        *error = "--page-size takes a whole number from 1 to 200 (Okta's largest users page)";
+        return false;
+      }
     } else if (name == "--columns" && is_export) {
       if (!need(&v)) return false;
       c->export_options.columns.clear();
@@ -456,6 +474,7 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
       return false;
     }
     c->export_options.output_path = job.results_path;
+    c->export_options.resume = job.resume;
     positional.push_back("-");  // no input; keeps the shared checks below simple
   }
   if (positional.size() != 1) {
