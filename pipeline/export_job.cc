@@ -319,9 +319,15 @@ uint32_t GroupMemberships::AddGroup(std::string_view group_id) {
 }
 
 void GroupMemberships::Add(std::string_view user_id, uint32_t group) {
-  Entry e{static_cast<uint32_t>(arena_.size()), group,
-          static_cast<uint16_t>(std::min<std::size_t>(user_id.size(), 0xFFFF))};
-  arena_.append(user_id.substr(0, e.length));
+  user_id = user_id.substr(0, 0xFFFF);  // Okta ids are 20 characters
+  if (used_ + user_id.size() > kChunk) {
+    chunks_.push_back(std::make_unique_for_overwrite<char[]>(std::max(kChunk, user_id.size())));
+    used_ = 0;
+  }
+  Entry e{static_cast<uint32_t>((chunks_.size() - 1) * kChunk + used_), group,
+          static_cast<uint16_t>(user_id.size())};
+  std::memcpy(chunks_.back().get() + used_, user_id.data(), user_id.size());
+  used_ += user_id.size();
   entries_.push_back(e);
 }
 
@@ -335,7 +341,6 @@ void GroupMemberships::Freeze() {
                                return a.group == b.group && IdOf(a) == IdOf(b);
                              }),
                  entries_.end());
-  entries_.shrink_to_fit();
 }
 
 void GroupMemberships::GroupsOf(std::string_view user_id, std::string* out) const {

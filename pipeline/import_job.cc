@@ -36,7 +36,9 @@ class ImportRows final : public RowHandler {
     if (!builder_->Build(record, row, &prepared, error)) return false;
     out->key = prepared.login;
     out->key_field = "login";
-    out->with_password = prepared.create_body.find("\"credentials\"") != std::string::npos;
+    // A password or a hash (not the hook: the user has no password until it signs in).
+    out->with_password = prepared.credential == PreparedRow::Credential::kPassword ||
+                         prepared.credential == PreparedRow::Credential::kHash;
     out->with_groups = !prepared.group_ids.empty();
     out->task = std::make_unique<ImportTask>(std::move(prepared), task_options_, run);
     return true;

@@ -383,6 +383,10 @@ bool RowBuilder::Build(const CsvRecord& record, uint64_t row, PreparedRow* out,
     }
   }
   body.push_back('}');
+  out->credential = !password.empty() ? PreparedRow::Credential::kPassword
+                    : has_hash          ? PreparedRow::Credential::kHash
+                    : options_.password_hook ? PreparedRow::Credential::kHook
+                                             : PreparedRow::Credential::kNone;
   if (!password.empty()) {
     body.append(",\"credentials\":{\"password\":{\"value\":");
     AppendJsonString(&body, password);

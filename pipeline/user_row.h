@@ -45,6 +45,9 @@ struct PreparedRow {
   std::string login;
   std::string create_body;        // JSON body of POST /api/v1/users
   std::vector<std::string> group_ids;  // the row's groups plus every --group, no duplicates
+  // What credentials.password holds in create_body.
+  enum class Credential : unsigned char { kNone, kPassword, kHash, kHook };
+  Credential credential = Credential::kNone;
   // With RowBuilderOptions::build_update_body: {"profile":{...}} of the row's non-empty
   // columns except login, password and groupId (a partial update of an existing user).
   std::string update_body;

@@ -164,8 +164,10 @@ TEST(RowBuilderTest, PasswordHookAppliesOnlyToRowsWithoutTheirOwnPasswordOrHash)
   std::string error;
   ASSERT_TRUE(b.Build(Record({"a@b.co", ""}, 2), 1, &row, &error)) << error;
   EXPECT_EQ(row.create_body, R"({"profile":{"login":"a@b.co"},"credentials":{"password":{"hook":{"type":"default"}}}})");
+  EXPECT_EQ(row.credential, PreparedRow::Credential::kHook);
   ASSERT_TRUE(b.Build(Record({"c@b.co", "S3cret!x"}, 3), 2, &row, &error)) << error;
   EXPECT_EQ(row.create_body, R"({"profile":{"login":"c@b.co"},"credentials":{"password":{"value":"S3cret!x"}}})");
+  EXPECT_EQ(row.credential, PreparedRow::Credential::kPassword);
 }
 
 TEST(RowBuilderTest, RequiredPasswordMakesARowWithoutOneInvalidNamingThePasswordColumn) {
