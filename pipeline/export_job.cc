@@ -429,8 +429,11 @@ ExportWriter::ExportWriter(std::FILE* out, std::vector<std::string> columns,
     AttributeType type = AttributeType::kString;
     std::string why;
     if (!SplitTypedName(c, &column.name, &type, &why)) column.name = c;
-    // An explicit type is kept; an untyped name is decided on the first page.
-    column.kind = c.find(':') != std::string::npos && column.name != c ? KindOf(type) : Kind::kUnknown;
+    // An explicit type is kept as written; an untyped name is decided on the first page.
+    if (column.name != c) {
+      column.kind = KindOf(type);
+      column.typed = c;
+    }
     columns_.push_back(std::move(column));
   }
 }
@@ -446,6 +449,7 @@ bool ExportWriter::RestoreHeader(const std::vector<std::string>& columns, uint64
       return false;
     }
     column.kind = KindOf(type);
+    if (column.name != c) column.typed = c;
     columns_.push_back(std::move(column));
   }
   header_written_ = true;
@@ -454,6 +458,7 @@ bool ExportWriter::RestoreHeader(const std::vector<std::string>& columns, uint64
 }
 
 std::string ExportWriter::TypedName(const Column& c) const {
+  if (!c.typed.empty()) return c.typed;
   if (c.name == "id" || c.name == "status" || IsGroupIdColumn(c.name) || c.name == "login" ||
       c.name == "email" || c.name == "firstName" || c.name == "lastName")
     return c.name;
@@ -709,7 +714,15 @@ bool RunExport(boost::asio::io_context& io, HttpTransport& transport, const Expo
       *error = "cannot resume '" + options.output_path + "': " + std::strerror(errno);
       return false;
     }
-    // Drop whatever followed the last whole page (a page cut short by the crash).
+    // The file must hold at least what the state says was written; then drop whatever
+    // followed the last whole page (a page cut short by the crash).
+    if (std::fseek(out, 0, SEEK_END) != 0 || std::ftell(out) < static_cast<long>(state.bytes)) {
+      *error = "cannot resume '" + options.output_path + "': it is shorter than the " +
+               std::to_string(state.bytes) + " bytes already exported (was it edited?); run " +
+               "without --resume to export again";
+      std::fclose(out);
+      return false;
+    }
     if (::ftruncate(::fileno(out), static_cast<off_t>(state.bytes)) != 0 ||
         std::fseek(out, 0, SEEK_END) != 0) {
       *error = "cannot resume '" + options.output_path + "': " + std::strerror(errno);

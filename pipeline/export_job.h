@@ -149,6 +149,7 @@ class ExportWriter {
   struct Column {
     std::string name;  // the attribute (or id, status, groupId), without any ":type"
     Kind kind = Kind::kUnknown;
+    std::string typed;  // the header as given (`n:integer`) when a type was given
   };
   bool Flush(std::string* error);
   std::string TypedName(const Column& c) const;

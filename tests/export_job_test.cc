@@ -90,7 +90,7 @@ TEST(ExportJobTest, GivenColumnsMayCarryTheirTypeAndNumberArraysAreTyped) {
     std::string error;
     ASSERT_TRUE(w.WritePage(page, &error)) << error;
   });
-  EXPECT_EQ(out, "login,n:number,scores:number[]\na@x.com,7,1;2.5\n");
+  EXPECT_EQ(out, "login,n:integer,scores:number[]\na@x.com,7,1;2.5\n");
 }
 
 TEST(ExportJobTest, GroupMembershipsGiveEachUserItsGroupsInGroupOrder) {
