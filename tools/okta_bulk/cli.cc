@@ -225,7 +225,10 @@ std::string ExportHelp() {
          "Example (a round trip: export, edit, update):\n"
          "  okta-bulk export -o users.csv --search 'profile.department eq \"Sales\"' \\\n"
          "    --columns id,login,email,firstName,lastName,department\n"
-         "  okta-bulk update users.csv -o update-results.csv\n";
+         "  okta-bulk update users.csv -o update-results.csv\n"
+         "Example (a whole org with its groups; after a crash the same command + --resume):\n"
+         "  okta-bulk export -o users.csv --groups\n"
+         "  okta-bulk export -o users.csv --groups --resume\n";
 }
 
 }  // namespace
