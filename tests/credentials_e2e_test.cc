@@ -1,6 +1,7 @@
 // Hashed passwords, --password-hook, --next-login and typed attributes, end to end against
 // okta-mock (which checks each hash algorithm's fields as contract §2 describes).
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <map>
 #include <string>
@@ -137,6 +138,33 @@ TEST(CredentialsEndToEndTest, TypedAttributesReachOktaAsTheirJsonTypesOnImportAn
   EXPECT_EQ(json::serialize(profile.at("age")), "42");
   EXPECT_FALSE(profile.contains("tags"));
   EXPECT_EQ(profile.at("vip"), true);
+}
+
+TEST(CredentialsEndToEndTest, AHashedTypedImportKilledMidwayResumesWithEveryUserOnceAndItsHash) {
+  TempDir dir;
+  const std::size_t kRows = 1200;
+  ProcessResult gen = RunProcess({GEN_USERS_PATH, "--count", std::to_string(kRows), "--hashes", "--typed", "-o",
+                                  dir.File("users.csv")});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  MockProcess mock({"--latency-ms", "20"});
+  const std::vector<std::string> args = {"import", dir.File("users.csv"), "-o", dir.File("r.csv"), "--concurrency", "8"};
+  ProcessResult killed = RunOktaBulkWithSignals(args, mock.base_url(), {{SIGKILL, 800}}, dir.path().string());
+  ASSERT_EQ(killed.exit_code, 128 + SIGKILL);
+  ASSERT_LT(ReadCsvFile(dir.File("r.csv")).size(), kRows) << "finished before the kill";
+  std::vector<std::string> resume = args;
+  resume.push_back("--resume");
+  ProcessResult resumed = RunOktaBulk(resume, mock.base_url());
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  auto results = ReadCsvFile(dir.File("r.csv"));
+  EXPECT_EQ(results.size(), kRows);
+  EXPECT_EQ(ResultsByLogin(dir.File("r.csv")).size(), kRows);  // each row once
+  auto users = UsersByLogin(mock);
+  ASSERT_EQ(users.size(), kRows);
+  for (const auto& [login, u] : users) {
+    EXPECT_EQ(u.at("credential"), "hash") << login;
+    EXPECT_EQ(u.at("hash").at("algorithm"), "BCRYPT") << login;
+    EXPECT_TRUE(u.at("profile").at("age").is_int64()) << login;
+  }
 }
 
 }  // namespace
