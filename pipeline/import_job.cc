@@ -17,6 +17,13 @@ class ImportRows final : public RowHandler {
     if (!ColumnMap::FromHeader(header, &columns, error)) return false;
     RowBuilderOptions builder_options{options_.extra_group_ids};
     builder_options.build_update_body = options_.task.existing == ExistingPolicy::kUpdate;
+    builder_options.password_hook = options_.password_hook;
+    builder_options.require_password = options_.task.change_password_next_login;
+    if (options_.task.change_password_next_login && columns.password < 0 && !columns.has_hash()) {
+      *error = "header: --next-login change-password needs a 'password' or 'passwordHash' "
+               "column (Okta refuses nextLogin without a password: E0000124)";
+      return false;
+    }
     builder_.emplace(std::move(columns), std::move(builder_options));
     return true;
   }
@@ -29,7 +36,9 @@ class ImportRows final : public RowHandler {
     if (!builder_->Build(record, row, &prepared, error)) return false;
     out->key = prepared.login;
     out->key_field = "login";
-    out->with_password = prepared.create_body.find("\"credentials\"") != std::string::npos;
+    // A password or a hash (not the hook: the user has no password until it signs in).
+    out->with_password = prepared.credential == PreparedRow::Credential::kPassword ||
+                         prepared.credential == PreparedRow::Credential::kHash;
     out->with_groups = !prepared.group_ids.empty();
     out->task = std::make_unique<ImportTask>(std::move(prepared), task_options_, run);
     return true;

@@ -13,6 +13,7 @@ namespace okta_bulk {
 
 struct ImportOptions : JobOptions {
   std::vector<std::string> extra_group_ids;  // --group
+  bool password_hook = false;                // --password-hook (RowBuilderOptions)
   ImportTaskOptions task;
 };
 

@@ -72,7 +72,8 @@ ImportTask::ImportTask(PreparedRow row, const ImportTaskOptions& options, RunCon
 void ImportTask::PrepareCreate() {
   phase_ = Phase::kCreate;
   // The body stays in request_ for retries; a look-before-create moves it back to row_.
-  request_ = CreateUserRequest(options_.activate, std::move(row_.create_body));
+  request_ = CreateUserRequest(options_.activate, std::move(row_.create_body),
+                               options_.change_password_next_login);
 }
 
 void ImportTask::PrepareLookup() {

@@ -19,6 +19,9 @@ enum class ExistingPolicy : unsigned char { kAssign, kSkip, kUpdate };
 
 struct ImportTaskOptions {
   bool activate = true;
+  // --next-login change-password: nextLogin=changePassword on creates (needs activate and a
+  // password on every row; RowBuilderOptions::require_password checks the rows).
+  bool change_password_next_login = false;
   ExistingPolicy existing = ExistingPolicy::kAssign;
   // 404s tolerated on lookups and group assignments right after a create, while Okta's
   // reads catch up with its writes (eventual consistency), and the pause between them.

@@ -20,7 +20,9 @@ std::string UserPath(std::string_view id_or_login) {
 
 }  // namespace
 
-TaskRequest CreateUserRequest(bool activate, std::string body) {
+TaskRequest CreateUserRequest(bool activate, std::string body, bool change_password_next_login) {
+  if (change_password_next_login)
+    return Make("POST", "/api/v1/users?activate=true&nextLogin=changePassword", std::move(body));
   return Make("POST", activate ? "/api/v1/users?activate=true" : "/api/v1/users?activate=false",
               std::move(body));
 }

@@ -9,8 +9,11 @@
 
 namespace okta_bulk {
 
-// POST /api/v1/users?activate=true|false with a CreateUserRequest body.
-TaskRequest CreateUserRequest(bool activate, std::string body);
+// POST /api/v1/users?activate=true|false with a CreateUserRequest body; with
+// `change_password_next_login`, &nextLogin=changePassword (REQUIRES: activate, and a body
+// with a password or hash: Okta refuses it otherwise, E0000125/E0000124).
+TaskRequest CreateUserRequest(bool activate, std::string body,
+                              bool change_password_next_login = false);
 // GET /api/v1/users/{id or URL-encoded login}.
 TaskRequest GetUserRequest(std::string_view id_or_login);
 // POST /api/v1/users/{id or login}: a partial update (never PUT, which wipes what it omits).

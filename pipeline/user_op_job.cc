@@ -4,6 +4,8 @@
 
 #include "pipeline/csv_reader.h"
 #include "pipeline/okta_json.h"
+#include "pipeline/password_hash.h"
+#include "pipeline/typed_value.h"
 #include "pipeline/user_row.h"
 
 namespace okta_bulk {
@@ -26,22 +28,49 @@ class UserOpRows final : public RowHandler {
     const UserOp op = options_.task.op;
     std::vector<std::string> lowered;
     if (!ReadHeaderNames(header, &names_, &lowered, error)) return false;
+    std::vector<std::string> bases;  // lowercased names without their ":type"
     for (std::size_t i = 0; i < lowered.size(); ++i) {
-      const std::string& lower = lowered[i];
       const std::string& name = names_[i];
       const int idx = static_cast<int>(i);
+      std::string base;
+      AttributeType type;
+      std::string why;
+      if (!SplitTypedName(name, &base, &type, &why)) {
+        if (op == UserOp::kUpdate) {
+          *error = "header: column '" + name + "' " + why;
+          return false;
+        }
+        base = name;  // a column the job ignores: its name is not checked
+        type = AttributeType::kString;
+      }
+      const std::string lower = LowerAscii(base);
+      if (std::find(bases.begin(), bases.end(), lower) != bases.end()) {
+        *error = "header: column '" + base + "' appears twice";
+        return false;
+      }
+      bases.push_back(lower);
+      HashField hash_field;
+      const bool builtin = lower == "login" || lower == "id" || lower == "groupid" ||
+                           lower == "groupids" || lower == "status" || lower == "email" ||
+                           lower == "firstname" || lower == "lastname";
+      if (builtin && type != AttributeType::kString && op == UserOp::kUpdate) {
+        *error = "header: column '" + name + "': '" + base + "' takes no type; remove the ':" +
+                 std::string(AttributeTypeName(type)) + "'";
+        return false;
+      }
       if (lower == "login") login_ = idx;
       else if (lower == "id") id_ = idx;
       else if (lower == "groupid" || lower == "groupids") group_ = idx;
       else if (lower == "status") {
         // The lifecycle status (an export's `status` column), not a profile attribute:
         // ignored, so an export with --columns id,status,... feeds update as it is.
-      } else if (op == UserOp::kUpdate && lower == "password") {
+      } else if (op == UserOp::kUpdate &&
+                 (lower == "password" || HashFieldFromLowerName(lower, &hash_field))) {
         *error = "header: update does not set passwords; remove the '" + std::string(name) +
                  "' column";
         return false;
       } else {
-        attributes_.push_back(idx);
+        attributes_.push_back({idx, base, type});
       }
     }
     if (login_ < 0 && id_ < 0) {
@@ -52,7 +81,8 @@ class UserOpRows final : public RowHandler {
       return false;
     }
     // With an id column the login is an attribute like any other (update may rename).
-    if (op == UserOp::kUpdate && id_ >= 0 && login_ >= 0) attributes_.push_back(login_);
+    if (op == UserOp::kUpdate && id_ >= 0 && login_ >= 0)
+      attributes_.push_back({login_, names_[login_], AttributeType::kString});
     if (op == UserOp::kAssign && group_ < 0 && options_.extra_group_ids.empty()) {
       *error = "assign needs a 'groupId' column or --group ID (okta-bulk assign --help)";
       return false;
@@ -128,12 +158,15 @@ class UserOpRows final : public RowHandler {
       std::string& body = r.update_body;
       body = "{\"profile\":{";
       bool first = true;
-      for (int idx : attributes_) {
-        const std::string& name = names_[idx];
-        std::string lower = LowerAscii(name);
+      std::string problem;
+      for (const Attribute& a : attributes_) {
+        const std::string& name = names_[a.index];
+        std::string lower = LowerAscii(a.name);
         const bool known = lower == "login" || lower == "email" || lower == "firstname" ||
                            lower == "lastname";
-        std::string_view value = known ? TrimSpaces(cell(idx)) : cell(idx);
+        std::string_view value = known || a.type != AttributeType::kString
+                                     ? TrimSpaces(cell(a.index))
+                                     : cell(a.index);
         if (value.empty() && (!options_.clear_empty || lower == "login")) continue;
         if (!value.empty() && (lower == "login" || lower == "email") && !LooksLikeEmail(value)) {
           *error = RowWhere(row, record, name) + "is not an email address";
@@ -150,10 +183,14 @@ class UserOpRows final : public RowHandler {
                                 : lower == "email"     ? std::string_view("email")
                                 : lower == "firstname" ? std::string_view("firstName")
                                 : lower == "lastname"  ? std::string_view("lastName")
-                                                       : std::string_view(name));
+                                                       : std::string_view(a.name));
         body.push_back(':');
-        if (value.empty()) body.append("null");
-        else AppendJsonString(&body, value);
+        if (value.empty()) {
+          body.append("null");
+        } else if (!AppendTypedValue(&body, a.type, value, &problem)) {
+          *error = RowWhere(row, record, name) + problem;
+          return false;
+        }
       }
       body.append("}}");
       if (first && r.group_ids.empty()) {
@@ -179,7 +216,12 @@ class UserOpRows final : public RowHandler {
   const UserOpJobOptions& options_;
   std::vector<std::string> names_;
   int login_ = -1, id_ = -1, group_ = -1;
-  std::vector<int> attributes_;  // update: the columns sent as profile attributes
+  struct Attribute {
+    int index;
+    std::string name;  // without the header's ":type"
+    AttributeType type;
+  };
+  std::vector<Attribute> attributes_;  // update: the columns sent as profile attributes
 };
 
 }  // namespace

@@ -28,6 +28,25 @@ void AddField(std::string* body, bool* first, std::string_view name, std::string
   AppendJsonString(body, value);
 }
 
+// Appends "name":<value of `cell` as `type`>; false with `problem` when the cell does not parse.
+bool AddTypedField(std::string* body, bool* first, std::string_view name, AttributeType type,
+                   std::string_view cell, std::string* problem) {
+  if (type == AttributeType::kString) {
+    AddField(body, first, name, cell);
+    return true;
+  }
+  if (!*first) body->push_back(',');
+  *first = false;
+  AppendJsonString(body, name);
+  body->push_back(':');
+  return AppendTypedValue(body, type, cell, problem);
+}
+
+// Whether a custom cell is left out: empty, or only spaces in a column that is not a string.
+bool IsEmptyCell(AttributeType type, std::string_view cell) {
+  return type == AttributeType::kString ? cell.empty() : TrimSpaces(cell).empty();
+}
+
 }  // namespace
 
 std::string RowWhere(uint64_t row, const CsvRecord& record, std::string_view field) {
@@ -163,16 +182,41 @@ bool ColumnMap::FromHeader(const std::vector<std::string>& header, ColumnMap* ou
   ColumnMap m;
   std::vector<std::string> lowered;
   if (!ReadHeaderNames(header, &m.names, &lowered, error)) return false;
+  std::vector<std::string> bases;  // lowercased names without their ":type"
   for (std::size_t i = 0; i < lowered.size(); ++i) {
-    const std::string& lower = lowered[i];
+    std::string base;
+    AttributeType type;
+    std::string why;
+    if (!SplitTypedName(m.names[i], &base, &type, &why)) {
+      *error = "header: column '" + m.names[i] + "' " + why;
+      return false;
+    }
+    const std::string lower = LowerAscii(base);
+    if (std::find(bases.begin(), bases.end(), lower) != bases.end()) {
+      *error = "header: column '" + base + "' appears twice";
+      return false;
+    }
+    bases.push_back(lower);
     int idx = static_cast<int>(i);
+    HashField hash_field;
+    const bool hash_column = HashFieldFromLowerName(lower, &hash_field);
+    const bool known = lower == "login" || lower == "email" || lower == "firstname" ||
+                       lower == "lastname" || lower == "password" || lower == "groupid" ||
+                       lower == "groupids" || hash_column;
+    if (known && type != AttributeType::kString) {
+      *error = "header: column '" + m.names[i] + "': '" + base +
+               "' is a built-in column and takes no type; remove the ':" +
+               std::string(AttributeTypeName(type)) + "'";
+      return false;
+    }
     if (lower == "login") m.login = idx;
     else if (lower == "email") m.email = idx;
     else if (lower == "firstname") m.first_name = idx;
     else if (lower == "lastname") m.last_name = idx;
     else if (lower == "password") m.password = idx;
     else if (lower == "groupid" || lower == "groupids") m.group_id = idx;
-    else m.custom.push_back({idx, m.names[i]});
+    else if (hash_column) m.hash[static_cast<std::size_t>(hash_field)] = idx;
+    else m.custom.push_back({idx, base, type});
   }
   if (m.login < 0) {
     std::string cols;
@@ -180,6 +224,14 @@ bool ColumnMap::FromHeader(const std::vector<std::string>& header, ColumnMap* ou
     *error = "header: there is no 'login' column (columns found: " +
              (cols.empty() ? std::string("none") : cols) + ")";
     return false;
+  }
+  if (!m.has_hash()) {
+    for (std::size_t f = 1; f < kHashFieldCount; ++f)
+      if (m.hash[f] >= 0) {
+        *error = "header: column '" + m.names[m.hash[f]] +
+                 "' is a password-hash column, but there is no 'passwordHash' column";
+        return false;
+      }
   }
   *out = std::move(m);
   return true;
@@ -265,6 +317,35 @@ bool RowBuilder::Build(const CsvRecord& record, uint64_t row, PreparedRow* out,
     return false;
   }
 
+  // Credentials: a password, a hash, or (--password-hook) the hook; never two of them.
+  HashCells hash_cells{};
+  for (std::size_t f = 0; f < kHashFieldCount; ++f) hash_cells[f] = cell(columns_.hash[f]);
+  const bool has_hash = AnyHashCell(hash_cells);
+  std::string hash_json;
+  if (has_hash) {
+    if (!password.empty()) {
+      *error = RowWhere(row, record, columns_.names[columns_.password]) +
+               "a row has a password or a passwordHash, not both; empty one of them";
+      return false;
+    }
+    HashProblem problem;
+    if (!AppendPasswordHash(&hash_json, hash_cells, &problem)) {
+      int idx = columns_.hash[static_cast<std::size_t>(problem.field)];
+      *error = RowWhere(row, record, idx >= 0 ? std::string_view(columns_.names[idx])
+                                              : HashFieldName(problem.field)) +
+               problem.message;
+      return false;
+    }
+  }
+  if (options_.require_password && password.empty() && !has_hash) {
+    *error = RowWhere(row, record,
+                      columns_.password >= 0 ? std::string_view(columns_.names[columns_.password])
+                                             : std::string_view("password")) +
+             "is empty; --next-login change-password needs a password (or a passwordHash) on "
+             "every row (Okta refuses it otherwise: E0000124)";
+    return false;
+  }
+
   out->row = row;
   out->login.assign(login);
   out->group_ids.clear();
@@ -297,13 +378,29 @@ bool RowBuilder::Build(const CsvRecord& record, uint64_t row, PreparedRow* out,
     AddField(&body, &first, "firstName", cell(columns_.first_name));
   if (columns_.last_name >= 0 && !cell(columns_.last_name).empty())
     AddField(&body, &first, "lastName", cell(columns_.last_name));
-  for (const auto& c : columns_.custom)
-    if (!record.fields[c.index].empty()) AddField(&body, &first, c.name, record.fields[c.index]);
+  std::string problem;
+  for (const auto& c : columns_.custom) {
+    if (IsEmptyCell(c.type, record.fields[c.index])) continue;
+    if (!AddTypedField(&body, &first, c.name, c.type, record.fields[c.index], &problem)) {
+      *error = RowWhere(row, record, columns_.names[c.index]) + problem;
+      return false;
+    }
+  }
   body.push_back('}');
+  out->credential = !password.empty() ? PreparedRow::Credential::kPassword
+                    : has_hash          ? PreparedRow::Credential::kHash
+                    : options_.password_hook ? PreparedRow::Credential::kHook
+                                             : PreparedRow::Credential::kNone;
   if (!password.empty()) {
     body.append(",\"credentials\":{\"password\":{\"value\":");
     AppendJsonString(&body, password);
     body.append("}}");
+  } else if (has_hash) {
+    body.append(",\"credentials\":{\"password\":{\"hash\":");
+    body.append(hash_json);
+    body.append("}}");
+  } else if (options_.password_hook) {
+    body.append(",\"credentials\":{\"password\":{\"hook\":{\"type\":\"default\"}}}");
   }
   if (!out->group_ids.empty()) {
     body.append(",\"groupIds\":[");
@@ -325,8 +422,11 @@ bool RowBuilder::Build(const CsvRecord& record, uint64_t row, PreparedRow* out,
       AddField(&update, &first, "firstName", cell(columns_.first_name));
     if (columns_.last_name >= 0 && !cell(columns_.last_name).empty())
       AddField(&update, &first, "lastName", cell(columns_.last_name));
-    for (const auto& c : columns_.custom)
-      if (!record.fields[c.index].empty()) AddField(&update, &first, c.name, record.fields[c.index]);
+    for (const auto& c : columns_.custom) {
+      if (IsEmptyCell(c.type, record.fields[c.index])) continue;
+      // Parsed once already for the create body: cannot fail here.
+      AddTypedField(&update, &first, c.name, c.type, record.fields[c.index], &problem);
+    }
     update.append("}}");
   }
   return true;

@@ -1,32 +1,42 @@
 // The row model: which CSV column means what, and turning one CSV record into a user ready
 // to send (its create-request body built once) or a clear reason why it cannot be sent.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "pipeline/password_hash.h"
+#include "pipeline/typed_value.h"
+
 namespace okta_bulk {
 
 struct CsvRecord;
 
 // Column roles, resolved once from the header. Known names match case-insensitively after
-// trimming spaces; any other column is a custom profile attribute sent under its own name.
+// trimming spaces; the hash columns (password_hash.h) build credentials.password.hash and
+// are never profile attributes; any other column is a custom profile attribute sent under
+// its own name, typed when the header says `name:type` (typed_value.h).
 struct ColumnMap {
   int login = -1, email = -1, first_name = -1, last_name = -1, password = -1, group_id = -1;
+  std::array<int, kHashFieldCount> hash{-1, -1, -1, -1, -1, -1, -1, -1};  // by HashField
   struct Custom {
     int index;
-    std::string name;
+    std::string name;  // the attribute, without the header's ":type"
+    AttributeType type = AttributeType::kString;
   };
   std::vector<Custom> custom;
   std::vector<std::string> names;  // every header name, trimmed, as written
 
   // Reads the header record. Returns false with `error` set when there is no login column,
-  // a column name is empty or appears twice.
+  // a column name is empty or appears twice (also as `name` and `name:type`), or has an
+  // unknown type.
   static bool FromHeader(const std::vector<std::string>& header, ColumnMap* out,
                          std::string* error);
   std::size_t size() const { return names.size(); }
+  bool has_hash() const { return hash[0] >= 0; }  // a passwordHash column
 };
 
 // A valid row, ready to send. The password, when any, lives only inside `create_body`.
@@ -35,6 +45,9 @@ struct PreparedRow {
   std::string login;
   std::string create_body;        // JSON body of POST /api/v1/users
   std::vector<std::string> group_ids;  // the row's groups plus every --group, no duplicates
+  // What credentials.password holds in create_body.
+  enum class Credential : unsigned char { kNone, kPassword, kHash, kHook };
+  Credential credential = Credential::kNone;
   // With RowBuilderOptions::build_update_body: {"profile":{...}} of the row's non-empty
   // columns except login, password and groupId (a partial update of an existing user).
   std::string update_body;
@@ -43,6 +56,12 @@ struct PreparedRow {
 struct RowBuilderOptions {
   std::vector<std::string> extra_group_ids;  // --group, for every row
   bool build_update_body = false;            // import --existing update
+  // --password-hook: a row with neither a password nor a passwordHash is created with
+  // credentials.password.hook {"type":"default"}; a row's own password or hash wins.
+  bool password_hook = false;
+  // --next-login change-password: Okta refuses a create without a password (E0000124), so a
+  // row with neither password nor passwordHash is invalid, naming the password column.
+  bool require_password = false;
 };
 
 // Validates records against the header and builds PreparedRows. Single-threaded.

@@ -93,9 +93,9 @@ TEST(ExportEndToEndTest, ExportNeedsAnOutputAndRejectsFlagsThatDoNotApply) {
   ProcessResult no_output = RunProcess({OKTA_BULK_PATH, "export"});
   EXPECT_EQ(no_output.exit_code, 2);
   EXPECT_NE(no_output.err.find("export needs the file to write"), std::string::npos) << no_output.err;
-  ProcessResult resume = RunProcess({OKTA_BULK_PATH, "export", "-o", "x.csv", "--resume"});
-  EXPECT_EQ(resume.exit_code, 2);
-  EXPECT_NE(resume.err.find("--resume does not apply to export"), std::string::npos) << resume.err;
+  ProcessResult dry = RunProcess({OKTA_BULK_PATH, "export", "-o", "x.csv", "--dry-run"});
+  EXPECT_EQ(dry.exit_code, 2);
+  EXPECT_NE(dry.err.find("--dry-run does not apply to export"), std::string::npos) << dry.err;
 }
 
 }  // namespace

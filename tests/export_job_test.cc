@@ -51,7 +51,7 @@ TEST(ExportJobTest, DefaultColumnsAreTheBaseFourThenTheFirstPagesAttributes) {
     EXPECT_EQ(w.left_out(), std::set<std::string>{"late"});
   });
   EXPECT_EQ(out,
-            "login,email,firstName,lastName,dept,n,ok,tags,gone\n"
+            "login,email,firstName,lastName,dept,n:number,ok:boolean,tags:string[],gone\n"
             "a@x.com,a@x.com,\"A, \"\"Jr\"\"\",L,Sales,7,true,x;y,\n"
             "b@x.com,,,,,,,,\n");
 }
@@ -69,6 +69,86 @@ TEST(ExportJobTest, GivenColumnsMayNameIdAndStatusAndAnEmptyOrgStillGetsAHeader)
               ASSERT_TRUE(w.Finish(&error));
             }),
             "login,email,firstName,lastName\n");
+}
+
+TEST(ExportJobTest, ValuesThatWouldNotReimportAsTheyAreAreNamed) {
+  Written({}, [](ExportWriter& w) {
+    std::string page1 = R"([{"id":"00u1","profile":{"login":"a@x.com","n":7,"tags":["x"],"s":"t"}}])";
+    std::string page2 = R"([{"id":"00u2","profile":{"login":"b@x.com","n":"seven","tags":["a;b"],"s":"u"}}])";
+    std::string error;
+    ASSERT_TRUE(w.WritePage(page1, &error)) << error;
+    ASSERT_TRUE(w.WritePage(page2, &error)) << error;
+    EXPECT_EQ(w.type_changed(), (std::set<std::string>{"n", "tags"}));
+    EXPECT_EQ(w.columns(), (std::vector<std::string>{"login", "email", "firstName", "lastName", "n:number",
+                                                     "tags:string[]", "s"}));
+  });
+}
+
+TEST(ExportJobTest, GivenColumnsMayCarryTheirTypeAndNumberArraysAreTyped) {
+  std::string out = Written({"login", "n:integer", "scores"}, [](ExportWriter& w) {
+    std::string page = R"([{"id":"00u1","profile":{"login":"a@x.com","n":7,"scores":[1,2.5]}}])";
+    std::string error;
+    ASSERT_TRUE(w.WritePage(page, &error)) << error;
+  });
+  EXPECT_EQ(out, "login,n:integer,scores:number[]\na@x.com,7,1;2.5\n");
+}
+
+TEST(ExportJobTest, GroupMembershipsGiveEachUserItsGroupsInGroupOrder) {
+  GroupMemberships m;
+  uint32_t a = m.AddGroup("00gA"), b = m.AddGroup("00gB");
+  m.Add("00u2", a);
+  m.Add("00u1", a);
+  m.Add("00u2", b);
+  m.Add("00u2", b);  // listed twice (a page retried): counted once
+  m.Freeze();
+  std::string cell;
+  m.GroupsOf("00u2", &cell);
+  EXPECT_EQ(cell, "00gA;00gB");
+  m.GroupsOf("00u1", &cell);
+  EXPECT_EQ(cell, "00gA");
+  m.GroupsOf("00u3", &cell);
+  EXPECT_EQ(cell, "");
+  EXPECT_EQ(m.size(), 3u);
+
+  std::FILE* f = std::tmpfile();
+  ExportWriter w(f, {}, &m);
+  std::string page = R"([{"id":"00u2","profile":{"login":"a@x.com"}},{"id":"00u9","profile":{"login":"b@x.com"}}])";
+  std::string error;
+  ASSERT_TRUE(w.WritePage(page, &error)) << error;
+  EXPECT_EQ(w.columns().back(), "groupId");
+  std::rewind(f);
+  char buf[256] = {};
+  std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  EXPECT_EQ(std::string(buf, n), "login,email,firstName,lastName,groupId\na@x.com,,,,00gA;00gB\nb@x.com,,,,\n");
+}
+
+TEST(ExportJobTest, ExportStateSurvivesASaveAndLoadAndRefusesOtherFiles) {
+  std::string path = ::testing::TempDir() + "/export_state_test.export";
+  ExportState s;
+  s.options = "/api/v1/users?limit=200 groups=1 columns=";
+  s.columns = {"login", "age:number", "groupId"};
+  s.bytes = 1234;
+  s.users = 10;
+  s.pages = 2;
+  s.next = "/api/v1/users?after=00u9&limit=200";
+  std::string error;
+  ASSERT_TRUE(s.Save(path, &error)) << error;
+  ExportState t;
+  ASSERT_TRUE(t.Load(path, &error)) << error;
+  EXPECT_EQ(t.options, s.options);
+  EXPECT_EQ(t.columns, s.columns);
+  EXPECT_EQ(t.bytes, 1234u);
+  EXPECT_EQ(t.users, 10u);
+  EXPECT_EQ(t.pages, 2u);
+  EXPECT_EQ(t.next, s.next);
+  EXPECT_FALSE(t.done);
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  std::fputs("login,email\n", f);
+  std::fclose(f);
+  EXPECT_FALSE(t.Load(path, &error));
+  EXPECT_NE(error.find("not an okta-bulk export state"), std::string::npos) << error;
+  std::remove(path.c_str());
 }
 
 TEST(ExportJobTest, APageThatIsNotAUsersArrayIsAnError) {

@@ -661,6 +661,28 @@ TEST_F(MockTenantTest, TestEndpointsNeedNoAuthAndAreNotCounted) {
   EXPECT_EQ(Body(Call("GET", "/__stats", "", "")).at("requests_total"), 0);
 }
 
+TEST_F(MockTenantTest, GroupMembersArePagedThroughLinkHeadersLikeTheUsersList) {
+  for (int i = 0; i < 5; ++i) {
+    std::string login = "m" + std::to_string(i) + "@example.com";
+    std::string groups = i % 2 ? R"(,"groupIds":["00gmock0000000000001"])" : "";
+    ASSERT_EQ(Call("POST", "/api/v1/users", UserBody(login, "", groups)).status, 200);
+  }
+  MockResponse page = Call("GET", "/api/v1/groups/00gmock0000000000001/users?limit=1");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(Body(page).as_array().size(), 1u);
+  EXPECT_EQ(Body(page).as_array()[0].at("profile").at("login"), "m1@example.com");
+  std::vector<std::string> links = Headers(page, "link");
+  ASSERT_EQ(links.size(), 2u);
+  std::string next = links[1].substr(links[1].find("/api/v1/"), links[1].find('>') - links[1].find("/api/v1/"));
+  EXPECT_NE(links[1].find("rel=\"next\""), std::string::npos);
+  MockResponse last = Call("GET", next);
+  ASSERT_EQ(last.status, 200);
+  ASSERT_EQ(Body(last).as_array().size(), 1u);
+  EXPECT_EQ(Body(last).as_array()[0].at("profile").at("login"), "m3@example.com");
+  EXPECT_EQ(Headers(last, "link").size(), 1u);  // no rel="next": the end
+  EXPECT_EQ(Call("GET", "/api/v1/groups/00gNOPE/users").status, 404);
+}
+
 TEST(MockOptionsTest, GroupsCountCreatesZeroPaddedIds) {
   std::string error;
   auto o = ParseMockOptions({"--port", "0", "--groups", "00gA,00gB", "--groups-count", "2"}, &error);

@@ -119,6 +119,84 @@ TEST(RowBuilderTest, CsvProblemsBecomeInvalidRowsWithTheLine) {
   EXPECT_NE(error.find(std::string(CsvProblemMessage(CsvProblem::kUnterminatedQuote))), std::string::npos);
 }
 
+TEST(RowBuilderTest, HashColumnsBecomeCredentialsAndAreNeverProfileAttributes) {
+  RowBuilder b(Columns({"login", "PasswordHash", "HASHALGORITHM", "passwordSalt", "saltOrder"}), {});
+  PreparedRow row;
+  std::string error;
+  ASSERT_TRUE(b.Build(Record({"a@b.co", "$2b$10$rwh3vH166HCH/NT9XV5FYuqaMqvAPULkbiQzkTCWo5XDcvzpk8Tna", "", "", ""}, 2),
+                      1, &row, &error))
+      << error;
+  EXPECT_EQ(row.create_body,
+            R"({"profile":{"login":"a@b.co"},"credentials":{"password":{"hash":{"algorithm":"BCRYPT",)"
+            R"("workFactor":10,"salt":"rwh3vH166HCH/NT9XV5FYu","value":"qaMqvAPULkbiQzkTCWo5XDcvzpk8Tna"}}}})");
+  EXPECT_FALSE(b.Build(Record({"a@b.co", "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", "SHA-256", "c2FsdA==", ""}, 3),
+                       2, &row, &error));
+  EXPECT_EQ(error, "row 2, field 'saltOrder': is empty; a salted hash needs PREFIX or POSTFIX");
+}
+
+TEST(RowBuilderTest, ARowWithBothAPasswordAndAHashIsInvalidNamingThePassword) {
+  RowBuilder b(Columns({"login", "password", "passwordHash"}), {});
+  PreparedRow row;
+  std::string error;
+  EXPECT_FALSE(b.Build(Record({"a@b.co", "S3cret!x", "$2b$10$rwh3vH166HCH/NT9XV5FYuqaMqvAPULkbiQzkTCWo5XDcvzpk8Tna"}, 2),
+                       1, &row, &error));
+  EXPECT_EQ(error.substr(0, 26), "row 1, field 'password': a") << error;
+}
+
+TEST(ColumnMapTest, HashColumnsNeedAPasswordHashColumnAndBuiltInColumnsTakeNoType) {
+  ColumnMap m;
+  std::string error;
+  EXPECT_FALSE(ColumnMap::FromHeader({"login", "workFactor"}, &m, &error));
+  EXPECT_NE(error.find("no 'passwordHash' column"), std::string::npos) << error;
+  EXPECT_FALSE(ColumnMap::FromHeader({"login", "email:boolean"}, &m, &error));
+  EXPECT_NE(error.find("takes no type"), std::string::npos) << error;
+  EXPECT_FALSE(ColumnMap::FromHeader({"login", "age", "Age:integer"}, &m, &error));
+  EXPECT_NE(error.find("appears twice"), std::string::npos) << error;
+  EXPECT_FALSE(ColumnMap::FromHeader({"login", "age:int"}, &m, &error));
+  EXPECT_NE(error.find("'int'"), std::string::npos) << error;
+}
+
+TEST(RowBuilderTest, PasswordHookAppliesOnlyToRowsWithoutTheirOwnPasswordOrHash) {
+  RowBuilderOptions options;
+  options.password_hook = true;
+  RowBuilder b(Columns({"login", "password"}), options);
+  PreparedRow row;
+  std::string error;
+  ASSERT_TRUE(b.Build(Record({"a@b.co", ""}, 2), 1, &row, &error)) << error;
+  EXPECT_EQ(row.create_body, R"({"profile":{"login":"a@b.co"},"credentials":{"password":{"hook":{"type":"default"}}}})");
+  EXPECT_EQ(row.credential, PreparedRow::Credential::kHook);
+  ASSERT_TRUE(b.Build(Record({"c@b.co", "S3cret!x"}, 3), 2, &row, &error)) << error;
+  EXPECT_EQ(row.create_body, R"({"profile":{"login":"c@b.co"},"credentials":{"password":{"value":"S3cret!x"}}})");
+  EXPECT_EQ(row.credential, PreparedRow::Credential::kPassword);
+}
+
+TEST(RowBuilderTest, RequiredPasswordMakesARowWithoutOneInvalidNamingThePasswordColumn) {
+  RowBuilderOptions options;
+  options.require_password = true;
+  RowBuilder b(Columns({"login", "Password"}), options);
+  PreparedRow row;
+  std::string error;
+  EXPECT_FALSE(b.Build(Record({"a@b.co", ""}, 2), 1, &row, &error));
+  EXPECT_EQ(error.substr(0, 34), "row 1, field 'Password': is empty;") << error;
+  EXPECT_TRUE(b.Build(Record({"a@b.co", "S3cret!x"}, 2), 1, &row, &error)) << error;
+}
+
+TEST(RowBuilderTest, TypedColumnsAreSentAsTheirJsonTypeInCreateAndUpdateBodies) {
+  RowBuilderOptions options;
+  options.build_update_body = true;
+  RowBuilder b(Columns({"login", "age:integer", "score:number", "vip:boolean", "tags:string[]", "note"}), options);
+  PreparedRow row;
+  std::string error;
+  ASSERT_TRUE(b.Build(Record({"a@b.co", "42", "1.5", "TRUE", "x; y", "7"}, 2), 1, &row, &error)) << error;
+  EXPECT_EQ(row.create_body,
+            R"({"profile":{"login":"a@b.co","age":42,"score":1.5,"vip":true,"tags":["x","y"],"note":"7"}})");
+  EXPECT_EQ(row.update_body, R"({"profile":{"age":42,"score":1.5,"vip":true,"tags":["x","y"],"note":"7"}})");
+  ASSERT_TRUE(b.Build(Record({"a@b.co", " ", "", "", "", ""}, 2), 1, &row, &error)) << error;
+  EXPECT_EQ(row.create_body, R"({"profile":{"login":"a@b.co"}})");
+  EXPECT_FALSE(b.Build(Record({"a@b.co", "4x", "", "", "", ""}, 5), 3, &row, &error));
+  EXPECT_EQ(error, "row 3 (line 5), field 'age:integer': '4x' is not an integer (digits, optionally after '-')");
+}
+
 TEST(EmailTest, AcceptsOrdinaryAddressesAndRejectsTheRest) {
   for (const char* ok : {"a@b.co", "first.last+tag@sub.example.org", "o'neil@x.ie", "jose@xn--mnchen-3ya.de"})
     EXPECT_TRUE(LooksLikeEmail(ok)) << ok;

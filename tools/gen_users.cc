@@ -1,8 +1,15 @@
 // gen-users: writes a CSV of N generated users for demos, tests and benchmarks.
-//   gen-users --count 100000 [--groups 00g1,00g2] [--awkward] [--start K] [-o users.csv]
+//   gen-users --count 100000 [--groups 00g1,00g2] [--groups-per-user K] [--awkward] [--typed]
+//             [--hashes] [--start K] [-o users.csv]
 // Rows are deterministic (user<K>@example.com ...). --awkward puts commas, doubled quotes,
 // embedded newlines and non-ASCII letters in the name and custom columns, all valid data.
+// --groups-per-user K gives each user K of the groups (default 1). --typed adds typed
+// custom columns (age:integer, score:number, vip:boolean, tags:string[]). --hashes replaces
+// the password with a bcrypt string in passwordHash (well-formed, not a real hash).
 #include <charconv>
+#include <cstdint>
+#include <cstdlib>
+#include <span>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -12,7 +19,8 @@
 namespace {
 
 void Usage() {
-  std::fputs("usage: gen-users --count N [--start K] [--groups ID,ID,...] [--awkward] [-o PATH]\n",
+  std::fputs("usage: gen-users --count N [--start K] [--groups ID,ID,...] [--groups-per-user K]\n"
+             "                 [--awkward] [--typed] [--hashes] [-o PATH]\n",
              stderr);
 }
 
@@ -22,7 +30,8 @@ int main(int argc, char** argv) {
   long long count = -1, start = 1;
   std::string out_path = "-";
   std::vector<std::string> groups;
-  bool awkward = false;
+  bool awkward = false, typed = false, hashes = false;
+  long long groups_per_user = 1;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -50,6 +59,12 @@ int main(int argc, char** argv) {
       }
     } else if (a == "--awkward") {
       awkward = true;
+    } else if (a == "--typed") {
+      typed = true;
+    } else if (a == "--hashes") {
+      hashes = true;
+    } else if (a == "--groups-per-user") {
+      groups_per_user = std::atoll(value().c_str());
     } else {
       Usage();
       return 2;
@@ -65,21 +80,45 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::string buf;
-  okta_bulk::AppendCsvRecord(&buf, {"login", "email", "firstName", "lastName", "password",
-                                    "groupId", "department", "employeeNumber"});
+  std::vector<std::string> header = {"login", "email", "firstName", "lastName",
+                                     hashes ? "passwordHash" : "password",
+                                     "groupId", "department", "employeeNumber"};
+  if (typed) header.insert(header.end(), {"age:integer", "score:number", "vip:boolean", "tags:string[]"});
+  okta_bulk::AppendCsvRecord(&buf, std::span<const std::string>(header));
   static const char* kFirst[] = {"Ada", "Grace", "Linus", "Margaret", "Ken", "Barbara", "Dennis", "Frances"};
   static const char* kLast[] = {"Lovelace", "Hopper", "Torvalds", "Hamilton", "Thompson", "Liskov", "Ritchie", "Allen"};
   static const char* kAwkFirst[] = {"José", "Zoë, Jr.", "Ann \"Annie\"", "Ümit"};
   static const char* kAwkDept[] = {"R&D, Europe", "Sales\nNorth", "\"Ops\"", "Zürich"};
+  static const char kRadix64[] = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   for (long long i = start; i < start + count; ++i) {
     std::string n = std::to_string(i);
     std::string login = "user" + n + "@example.com";
     std::string first = awkward ? kAwkFirst[i % 4] : kFirst[i % 8];
     std::string last = kLast[(i / 8) % 8];
     std::string password = "Pw" + n + "-secret-Ab9";
-    std::string group = groups.empty() ? "" : groups[i % groups.size()];
+    if (hashes) {
+      password = "$2b$10$";
+      uint64_t x = static_cast<uint64_t>(i) * 0x9E3779B97F4A7C15ull + 1;
+      for (int k = 0; k < 53; ++k) {
+        x ^= x >> 29;
+        x *= 0xBF58476D1CE4E5B9ull;
+        password.push_back(kRadix64[(x >> 40) % 64]);
+      }
+    }
+    std::string group;
+    for (long long k = 0; k < groups_per_user && k < static_cast<long long>(groups.size()); ++k) {
+      if (!group.empty()) group.push_back(';');
+      group += groups[(i + k) % groups.size()];
+    }
     std::string dept = awkward ? kAwkDept[i % 4] : "Dept " + std::to_string(i % 17);
-    okta_bulk::AppendCsvRecord(&buf, {login, login, first, last, password, group, dept, n});
+    std::vector<std::string> row = {login, login, first, last, password, group, dept, n};
+    if (typed) {
+      row.push_back(std::to_string(18 + i % 60));
+      row.push_back(std::to_string(i % 1000) + "." + std::to_string(i % 7) + "5");
+      row.push_back(i % 3 ? "true" : "false");
+      row.push_back(i % 5 ? "t" + std::to_string(i % 4) + ";shared" : "");
+    }
+    okta_bulk::AppendCsvRecord(&buf, std::span<const std::string>(row));
     if (buf.size() > (1 << 16)) {
       std::fwrite(buf.data(), 1, buf.size(), out);
       buf.clear();

@@ -102,8 +102,10 @@ std::string UpdateHelp() {
          "  groupId                  optional: also add the user to these groups (';'-separated)\n"
          "  any other column         a profile attribute to set, sent as a string (email,\n"
          "                           firstName, lastName or a custom one; with an id column,\n"
-         "                           login too, which renames the user). No password column;\n"
-         "                           a 'status' column (from an export) is ignored.\n"
+         "                           login too, which renames the user), or typed when the\n"
+         "                           header says name:type (integer, number, boolean, string[],\n"
+         "                           integer[], number[]; as import). No password or hash\n"
+         "                           column; a 'status' column (from an export) is ignored.\n"
          "\n"
          "Flags:\n"
          "  --empty-cells keep|clear an empty cell leaves the attribute as it is (keep, default)\n"
@@ -181,7 +183,10 @@ std::string DeleteHelp() {
 std::string ExportHelp() {
   return "Usage: okta-bulk export -o USERS.csv [flags]\n"
          "\n"
-         "Writes the org's users to a CSV that import and update read back as it is. Pages of\n"
+         "Writes the org's users to a CSV that import and update read back as it is. Attributes\n"
+         "whose values are numbers, booleans or arrays get a typed header (age:number,\n"
+         "vip:boolean, tags:string[]) so that import sends them back as the same type.\n"
+         "Passwords and hashes are never exported (Okta never returns them). Pages of\n"
          "GET /api/v1/users?limit=200 are followed through their Link rel=\"next\" headers and\n"
          "written as they arrive (memory stays flat). Listing spends the same rate-limit\n"
          "bucket as creating users. Without --filter or --search Okta leaves DEPROVISIONED\n"
@@ -194,9 +199,17 @@ std::string ExportHelp() {
          "  --search EXPR            Okta search, e.g. 'profile.department eq \"Sales\"'\n"
          "                           (one of --filter and --search)\n"
          "  --columns A,B,...        the columns, in order: 'id' and 'status' are the user's own\n"
-         "                           fields, any other name a profile attribute (default: login,\n"
+         "                           fields, 'groupId' its groups, any other name a profile\n"
+         "                           attribute, optionally typed (age:number) (default: login,\n"
          "                           email, firstName, lastName, then every other attribute of\n"
          "                           the first page; the summary names any that appear later)\n"
+         "  --groups                 add a groupId column: each user's OKTA_GROUP groups, ';'-\n"
+         "                           separated (reads GET /api/v1/groups and each group's\n"
+         "                           members first, 1 request per 1,000 members, in the groups\n"
+         "                           bucket; about 32 bytes of memory per membership)\n"
+         "  --resume                 continue an interrupted export (kill -9, Ctrl-C, a failed\n"
+         "                           page) from the state file USERS.csv.export beside it\n"
+         "  --page-size N            users per page (1-200, default 200)\n"
          "  --org-url URL            the org (default $OKTA_CLIENT_ORGURL)\n"
          "  --token-file PATH        file holding the API token (default: $OKTA_CLIENT_TOKEN)\n"
          "  --max-attempts N         tries per request on 5xx/network errors (default 5)\n"
@@ -212,7 +225,10 @@ std::string ExportHelp() {
          "Example (a round trip: export, edit, update):\n"
          "  okta-bulk export -o users.csv --search 'profile.department eq \"Sales\"' \\\n"
          "    --columns id,login,email,firstName,lastName,department\n"
-         "  okta-bulk update users.csv -o update-results.csv\n";
+         "  okta-bulk update users.csv -o update-results.csv\n"
+         "Example (a whole org with its groups; after a crash the same command + --resume):\n"
+         "  okta-bulk export -o users.csv --groups\n"
+         "  okta-bulk export -o users.csv --groups --resume\n";
 }
 
 }  // namespace
@@ -227,11 +243,25 @@ std::string ImportHelp() {
              "CSV columns (header first, any order, names case-insensitive):\n"
              "  login (required), email, firstName, lastName, password (empty = none),\n"
              "  groupId (one id or several separated by ';'); any other column is a custom\n"
-             "  profile attribute sent as a string (an empty cell leaves it out).\n"
+             "  profile attribute sent as a string (an empty cell leaves it out), or typed\n"
+             "  when the header says name:type with type string, integer, number, boolean,\n"
+             "  string[], integer[] or number[] (array elements separated by ';').\n"
+             "  Hashed passwords: passwordHash, hashAlgorithm (BCRYPT, SHA-512, SHA-256, SHA-1,\n"
+             "  MD5, PBKDF2), passwordSalt, saltOrder (PREFIX|POSTFIX), workFactor (bcrypt),\n"
+             "  iterationCount, keySize, digestAlgorithm (PBKDF2). A whole bcrypt string\n"
+             "  ($2a$10$...) in passwordHash needs no other column. A row has a password or a\n"
+             "  hash, not both.\n"
              "\n"
              "Flags:\n"
              "  --group ID               add every user to this group too (repeatable)\n"
-             "  --no-activate            create users STAGED (activate=false) instead of activating\n"
+             "  --no-activate            create users STAGED (activate=false) instead of activating\n"             "  --password-hook          rows with neither password nor passwordHash are created\n"
+             "                           with credentials.password.hook {\"type\":\"default\"}: Okta\n"
+             "                           asks your password inline hook at first sign-in (a row's\n"
+             "                           own password or hash wins)\n"
+             "  --next-login change-password\n"
+             "                           users must change their password at first sign-in\n"
+             "                           (nextLogin=changePassword); every row needs a password or\n"
+             "                           hash, and --no-activate cannot be used\n"
              "  --existing assign|skip|update\n"
              "                           a login that already exists: add it to the row's groups\n"
              "                           (assign, default; outcome 'existed'), leave it alone (skip;\n"
@@ -316,8 +346,7 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
       return true;
     };
     std::string v;
-    if (is_export && (name == "--concurrency" || name == "--resume" || name == "--retry-failed" ||
-                      name == "--dry-run")) {
+    if (is_export && (name == "--concurrency" || name == "--retry-failed" || name == "--dry-run")) {
       *error = name + " does not apply to export (okta-bulk export --help lists its flags)";
       return false;
     } else if (name == "--help" || name == "-h") {
@@ -350,6 +379,15 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
       (is_import ? c->import.extra_group_ids : c->op.extra_group_ids).push_back(v);
     } else if (name == "--no-activate" && is_import) {
       c->import.task.activate = false;
+    } else if (name == "--password-hook" && is_import) {
+      c->import.password_hook = true;
+    } else if (name == "--next-login" && is_import) {
+      if (!need(&v)) return false;
+      if (v != "change-password") {
+        *error = "--next-login takes 'change-password' (got '" + v + "')";
+        return false;
+      }
+      c->import.task.change_password_next_login = true;
     } else if (name == "--existing" && is_import) {
       if (!need(&existing)) return false;
       if (existing != "assign" && existing != "skip" && existing != "update") {
@@ -369,6 +407,14 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
       if (!need(&c->export_options.filter)) return false;
     } else if (name == "--search" && is_export) {
       if (!need(&c->export_options.search)) return false;
+    } else if (name == "--groups" && is_export) {
+      c->export_options.groups = true;
+    } else if (name == "--page-size" && is_export) {
+      if (!need(&v)) return false;
+      if (!ParseInt(v, 1, 200, &c->export_options.page_size)) {
+        *error = "--page-size takes a whole number from 1 to 200 (Okta's largest users page)";
+        return false;
+      }
     } else if (name == "--columns" && is_export) {
       if (!need(&v)) return false;
       c->export_options.columns.clear();
@@ -433,6 +479,7 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
       return false;
     }
     c->export_options.output_path = job.results_path;
+    c->export_options.resume = job.resume;
     positional.push_back("-");  // no input; keeps the shared checks below simple
   }
   if (positional.size() != 1) {
@@ -452,6 +499,16 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
     c->export_options.governor = job.governor;
   }
 
+  if (is_import && c->import.task.change_password_next_login && !c->import.task.activate) {
+    *error = "--next-login change-password needs activated users (Okta refuses it with "
+             "activate=false: E0000125); drop --no-activate or --next-login";
+    return false;
+  }
+  if (is_import && c->import.task.change_password_next_login && c->import.password_hook) {
+    *error = "--next-login change-password and --password-hook cannot be combined: a hook user "
+             "has no password to expire (Okta refuses it: E0000124)";
+    return false;
+  }
   if (job.retry_failed && !job.resume) {
     *error = "--retry-failed goes with --resume: okta-bulk " + cmd + " users.csv -o results.csv --resume --retry-failed";
     return false;

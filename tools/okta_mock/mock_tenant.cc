@@ -1108,6 +1108,51 @@ struct MockTenant::Impl {
     b += "/users\"}}}";
   }
 
+  // GET /api/v1/groups/{id}/users: the group's members in creation order, `limit` (default
+  // 1000, at most 1000) per page, paged through link rel="next" with after=<last user id>
+  // like the users list.
+  MockResponse ListGroupMembers(const std::string& gid, const Query& q, TimePoint now) {
+    int64_t limit = 1000;
+    if (const std::string* l = q.Get("limit")) {
+      try {
+        limit = std::stoll(*l);
+      } catch (...) {
+        return Error(400, "E0000029", "Invalid paging request.");
+      }
+      limit = std::clamp<int64_t>(limit, 1, 1000);
+    }
+    std::size_t start = 0;
+    if (const std::string* after = q.Get("after")) {
+      auto it = by_id.find(*after);
+      if (it == by_id.end()) return Error(400, "E0000029", "Invalid paging request.");
+      start = it->second + 1;
+    }
+    std::string b = "[";
+    int64_t n = 0;
+    std::string last_id;
+    bool more = false;
+    for (std::size_t i = start; i < users.size(); ++i) {
+      const User& u = users[i];
+      if (u.deleted || now < u.visible_at) continue;
+      if (std::find(u.group_ids.begin(), u.group_ids.end(), gid) == u.group_ids.end()) continue;
+      if (n == limit) {
+        more = true;
+        break;
+      }
+      if (n++) b.push_back(',');
+      AppendUserJson(b, u);
+      last_id = u.id;
+    }
+    b.push_back(']');
+    MockResponse r = Json(200, std::move(b));
+    std::string base = base_url + "/api/v1/groups/" + gid + "/users?";
+    std::string lim = std::to_string(limit);
+    r.headers.emplace_back("link", "<" + base + "limit=" + lim + ">; rel=\"self\"");
+    if (more)
+      r.headers.emplace_back("link", "<" + base + "after=" + last_id + "&limit=" + lim + ">; rel=\"next\"");
+    return r;
+  }
+
   // ---- test-only endpoints -------------------------------------------------------------------
 
   MockResponse Stats() {
@@ -1225,6 +1270,11 @@ struct MockTenant::Impl {
         std::string b;
         AppendGroupJson(b, groups[git->second]);
         return Json(200, std::move(b));
+      }
+      if (seg.size() == 3 && seg[2] == "users") {
+        if (m != "GET") return method_not_allowed();
+        if (git == group_by_id.end()) return NotFound(gid, "UserGroup");
+        return ListGroupMembers(gid, q, now);
       }
       if (seg.size() == 4 && seg[2] == "users") {
         if (m != "PUT" && m != "DELETE") return method_not_allowed();

@@ -1,0 +1,147 @@
+// The export round trip end to end: typed attributes and groups go out and come back
+// (export from one okta-mock, import into an empty one, compare every user field by field),
+// and an export killed with SIGKILL resumes to the same file as one that ran through.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "tests/testing/import_fixture.h"
+
+namespace okta_bulk::testing {
+namespace {
+
+namespace json = boost::json;
+
+std::map<std::string, json::object> UsersByLogin(const MockProcess& mock) {
+  std::map<std::string, json::object> out;
+  for (const auto& u : MockUsers(mock)) out.emplace(std::string(u.at("login").as_string()), u.as_object());
+  return out;
+}
+
+std::set<std::string> GroupsOf(const json::object& user) {
+  std::set<std::string> out;
+  for (const auto& g : user.at("groupIds").as_array()) out.emplace(g.as_string());
+  return out;
+}
+
+const std::vector<std::string> kThreeGroups = {"--groups-count", "3"};
+const char kGroupIds[] = "00gmock0000000000001,00gmock0000000000002,00gmock0000000000003";
+
+TEST(ExportRoundTripTest, TypedAttributesAndGroupsComeBackFieldByFieldButHashesDoNot) {
+  TempDir dir;
+  ProcessResult gen = RunProcess({GEN_USERS_PATH, "--count", "300", "--typed", "--awkward", "--hashes", "--groups",
+                                  kGroupIds, "--groups-per-user", "2", "-o", dir.File("users.csv")});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  MockProcess source(kThreeGroups);
+  ProcessResult seed = RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("seed.csv"), "--concurrency", "16"},
+                                   source.base_url());
+  ASSERT_EQ(seed.exit_code, 0) << seed.out << seed.err;
+
+  ProcessResult exported = RunOktaBulk({"export", "-o", dir.File("export.csv"), "--groups", "--page-size", "40"},
+                                       source.base_url());
+  ASSERT_EQ(exported.exit_code, 0) << exported.out << exported.err;
+  EXPECT_NE(exported.out.find("Exported 300 users in 8 pages"), std::string::npos) << exported.out;
+  EXPECT_NE(exported.out.find("Groups: 3, 600 memberships"), std::string::npos) << exported.out;
+  std::string header = dir.Read("export.csv").substr(0, dir.Read("export.csv").find('\n'));
+  EXPECT_EQ(header,
+            "login,email,firstName,lastName,department,employeeNumber,age:number,score:number,vip:boolean,"
+            "tags:string[],groupId");
+
+  MockProcess target(kThreeGroups);
+  ProcessResult reimport = RunOktaBulk({"import", dir.File("export.csv"), "-o", dir.File("re.csv"), "--concurrency", "16"},
+                                       target.base_url());
+  ASSERT_EQ(reimport.exit_code, 0) << reimport.out << reimport.err;
+  auto before = UsersByLogin(source), after = UsersByLogin(target);
+  ASSERT_EQ(after.size(), 300u);
+  ASSERT_EQ(before.size(), 300u);
+  for (const auto& [login, user] : before) {
+    auto it = after.find(login);
+    ASSERT_NE(it, after.end()) << login;
+    const json::object& a = user.at("profile").as_object();
+    const json::object& b = it->second.at("profile").as_object();
+    EXPECT_EQ(a.size(), b.size()) << login;
+    for (const auto& kv : a) {
+      ASSERT_TRUE(b.contains(kv.key())) << login << " " << kv.key();
+      EXPECT_EQ(b.at(kv.key()), kv.value()) << login << " " << kv.key() << ": " << json::serialize(kv.value())
+                                            << " became " << json::serialize(b.at(kv.key()));
+    }
+    EXPECT_EQ(GroupsOf(it->second), GroupsOf(user)) << login;
+    EXPECT_EQ(GroupsOf(user).size(), 2u) << login;
+    // Okta never returns a password or hash: they cannot be exported.
+    EXPECT_EQ(user.at("credential"), "hash") << login;
+    EXPECT_EQ(it->second.at("credential"), "none") << login;
+  }
+  // The typed attributes arrived as their JSON types, not as strings.
+  const json::object& p = before.at("user5@example.com").at("profile").as_object();
+  EXPECT_TRUE(p.at("age").is_int64());
+  EXPECT_TRUE(p.at("score").is_double());
+  EXPECT_TRUE(p.at("vip").is_bool());
+  EXPECT_TRUE(before.at("user6@example.com").at("profile").at("tags").is_array());
+}
+
+TEST(ExportRoundTripTest, AnExportKilledMidwayResumesToTheSameFileAsAnUninterruptedOne) {
+  TempDir dir;
+  ProcessResult gen = RunProcess({GEN_USERS_PATH, "--count", "400", "--typed", "--groups", kGroupIds, "-o",
+                                  dir.File("users.csv")});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  std::vector<std::string> mock_args = kThreeGroups;
+  mock_args.insert(mock_args.end(), {"--latency-ms", "15"});
+  MockProcess mock(mock_args);
+  ASSERT_EQ(RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("seed.csv"), "--concurrency", "32"},
+                        mock.base_url())
+                .exit_code,
+            0);
+
+  ProcessResult full = RunOktaBulk({"export", "-o", dir.File("full.csv"), "--groups", "--page-size", "5"}, mock.base_url());
+  ASSERT_EQ(full.exit_code, 0) << full.out << full.err;
+
+  const std::vector<std::string> args = {"export", "-o", dir.File("part.csv"), "--groups", "--page-size", "5"};
+  ProcessResult killed = RunOktaBulkWithSignals(args, mock.base_url(), {{SIGKILL, 700}}, dir.path().string());
+  ASSERT_EQ(killed.exit_code, 128 + SIGKILL);
+  std::string part = dir.Read("part.csv");
+  ASSERT_GT(part.size(), 0u) << "killed before the first page: raise the latency";
+  ASSERT_LT(part.size(), dir.Read("full.csv").size()) << "finished before the kill: lower the latency";
+  // A page cut short by the crash: the resume must drop it, not keep a torn row.
+  dir.Write("part.csv", part + "user99999@example.com,user99");
+
+  std::vector<std::string> resume = args;
+  resume.push_back("--resume");
+  ProcessResult resumed = RunOktaBulk(resume, mock.base_url());
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  EXPECT_NE(resumed.out.find("Exported 400 users"), std::string::npos) << resumed.out;
+  EXPECT_NE(resumed.out.find("(resumed)"), std::string::npos) << resumed.out;
+  EXPECT_EQ(dir.Read("part.csv"), dir.Read("full.csv"));
+
+  // Once complete, a resume sends nothing; other options than the export's are refused.
+  const int64_t requests = MockStats(mock).at("requests_total").as_int64();
+  ProcessResult again = RunOktaBulk(resume, mock.base_url());
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_NE(again.out.find("had finished already"), std::string::npos) << again.out;
+  EXPECT_EQ(MockStats(mock).at("requests_total").as_int64(), requests);
+  ProcessResult other = RunOktaBulk({"export", "-o", dir.File("part.csv"), "--resume"}, mock.base_url());
+  EXPECT_EQ(other.exit_code, 2);
+  EXPECT_NE(other.err.find("other options"), std::string::npos) << other.err;
+}
+
+TEST(ExportRoundTripTest, GroupListingsArePacedInTheGroupsBucketWithoutA429) {
+  TempDir dir;
+  ProcessResult gen = RunProcess({GEN_USERS_PATH, "--count", "30", "--groups", kGroupIds, "-o", dir.File("users.csv")});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  // Two group requests per 1 s window: the groups list and three member lists need a wait.
+  MockProcess mock({"--groups-count", "3", "--limits", "groups=2", "--window", "1"});
+  ASSERT_EQ(RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("seed.csv")}, mock.base_url()).exit_code, 0);
+  ProcessResult run = RunOktaBulk({"export", "-o", dir.File("e.csv"), "--groups"}, mock.base_url());
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  json::object stats = MockStats(mock);
+  EXPECT_EQ(stats.at("requests").at("groups").as_int64(), 4);
+  EXPECT_EQ(stats.at("rate_limited").at("groups").as_int64(), 0);
+  auto rows = ReadCsvFile(dir.File("e.csv"));
+  ASSERT_EQ(rows.size(), 30u);
+  for (const auto& r : rows) EXPECT_EQ(r.at("groupId").substr(0, 7), "00gmock") << r.at("login");
+}
+
+}  // namespace
+}  // namespace okta_bulk::testing
