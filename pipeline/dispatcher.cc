@@ -148,7 +148,11 @@ asio::awaitable<void> Dispatcher::Worker() {
     auto sent_at = Clock::now();
     ++task->attempts;
     ++stats_.requests;
+    ++stats_.requests_by_bucket[static_cast<std::size_t>(task->request().bucket)];
+    ++stats_.in_flight;
     boost::system::result<HttpResponse> result = co_await transport_.Send(task->request().http);
+    --stats_.in_flight;
+    stats_.latency.Record(Clock::now() - sent_at);
     Complete(task, sent_at, result);
   }
 }
@@ -214,6 +218,7 @@ void Dispatcher::Complete(Task* task, Clock::time_point sent_at,
       switch (d.pace) {
         case RetryPace::kGovernor:
           ++stats_.rate_limited;
+          ++stats_.rate_limited_by_bucket[static_cast<std::size_t>(bucket)];
           if (++task->rate_limited > options_.max_rate_limited) {
             task->OnGiveUp(429, error.code, "rate limited " + std::to_string(task->rate_limited) +
                                                 " times in a row; giving up on this row");
@@ -224,6 +229,7 @@ void Dispatcher::Complete(Task* task, Clock::time_point sent_at,
           return;
         case RetryPace::kConcurrencyPause:
           ++stats_.concurrency_limited;
+          ++stats_.concurrency_limited_by_bucket[static_cast<std::size_t>(bucket)];
           Delay(task, governor_.ConcurrencyRetryDelay());
           return;
         default:
