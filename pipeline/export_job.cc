@@ -6,6 +6,7 @@
 
 #include "pipeline/csv_writer.h"
 #include "pipeline/okta_json.h"
+#include "pipeline/run_monitor.h"
 
 namespace okta_bulk {
 namespace {
@@ -245,6 +246,7 @@ bool ExportWriter::WritePage(std::string& body, std::string* error) {
     AppendCsvRecord(&buffer_, std::span<const std::string_view>(row));
     ++users_;
   }
+  ++pages_;
   return Flush(error);
 }
 
@@ -323,7 +325,18 @@ bool RunExport(boost::asio::io_context& io, HttpTransport& transport, const Expo
                           return true;
                         });
   if (on_dispatcher) on_dispatcher(dispatcher);
+  if (options.observer) {
+    RunView view;
+    view.executor = io.get_executor();
+    view.dispatcher = &dispatcher;
+    view.governor = &governor;
+    view.unit = "users";
+    view.items_done = [&writer] { return writer.users(); };
+    view.pages_done = [&writer] { return writer.pages(); };
+    options.observer->OnStart(view);
+  }
   dispatcher.RunToCompletion(io);
+  if (options.observer) options.observer->OnFinish();
 
   summary->users = writer.users();
   summary->left_out = writer.left_out();

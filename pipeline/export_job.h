@@ -20,6 +20,8 @@
 
 namespace okta_bulk {
 
+class JobObserver;
+
 struct ExportOptions {
   std::string output_path = "users.csv";  // "-" = stdout
   std::string filter;                     // --filter: Okta filter expression
@@ -31,6 +33,7 @@ struct ExportOptions {
   int page_size = 200;
   DispatcherOptions dispatch;
   GovernorOptions governor;
+  JobObserver* observer = nullptr;  // progress and reports, as JobOptions::observer
 };
 
 struct ExportSummary {
@@ -66,6 +69,7 @@ class ExportWriter {
   // Writes the header if no page did (an org with no users). False on a write error.
   bool Finish(std::string* error);
   uint64_t users() const { return users_; }
+  uint64_t pages() const { return pages_; }  // pages written
   const std::set<std::string>& left_out() const { return left_out_; }
   const std::vector<std::string>& columns() const { return columns_; }
 
@@ -75,6 +79,7 @@ class ExportWriter {
   std::vector<std::string> columns_;
   bool header_written_ = false;
   uint64_t users_ = 0;
+  uint64_t pages_ = 0;
   std::set<std::string> left_out_;
   simdjson::ondemand::parser parser_;
   std::string buffer_;
