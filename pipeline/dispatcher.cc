@@ -152,15 +152,15 @@ asio::awaitable<void> Dispatcher::Worker() {
     ++stats_.in_flight;
     boost::system::result<HttpResponse> result = co_await transport_.Send(task->request().http);
     --stats_.in_flight;
-    stats_.latency.Record(Clock::now() - sent_at);
-    Complete(task, sent_at, result);
+    const auto answered_at = Clock::now();
+    stats_.latency.Record(answered_at - sent_at);
+    Complete(task, sent_at, answered_at, result);
   }
 }
 
-void Dispatcher::Complete(Task* task, Clock::time_point sent_at,
+void Dispatcher::Complete(Task* task, Clock::time_point sent_at, Clock::time_point now,
                           boost::system::result<HttpResponse>& result) {
   const Bucket bucket = task->request().bucket;
-  auto now = Clock::now();
   Notify();  // a permit is released either way: waiting workers look again
 
   Attempt attempt;

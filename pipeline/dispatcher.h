@@ -107,7 +107,7 @@ class Dispatcher {
 
   boost::asio::awaitable<void> Worker();
   boost::asio::awaitable<Task*> Acquire(boost::asio::steady_timer& timer);
-  void Complete(Task* task, Clock::time_point sent_at,
+  void Complete(Task* task, Clock::time_point sent_at, Clock::time_point now,
                 boost::system::result<HttpResponse>& result);
   void Enqueue(Task* task);
   void Delay(Task* task, Clock::duration delay);
