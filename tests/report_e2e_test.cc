@@ -2,6 +2,8 @@
 // Servers: okta-mock on 127.0.0.1, port 0, started and stopped by each test.
 #include <gtest/gtest.h>
 
+#include <csignal>
+
 #include <boost/json.hpp>
 
 #include "tests/testing/import_fixture.h"
@@ -107,6 +109,23 @@ TEST(ReportEndToEndTest, ExportReportsUsersAndPagesWithNoOutcomes) {
   EXPECT_EQ(o.at("pages").as_int64(), 3);
   EXPECT_FALSE(o.contains("outcomes"));
   EXPECT_NE(dir.Read("export.html").find("<svg id=\"chart-latency\""), std::string::npos);
+}
+
+TEST(ReportEndToEndTest, AnInterruptedRunSaysSoInItsSummaryJsonAndReport) {
+  TempDir dir;
+  WriteUsers(dir, 2000, false);
+  MockProcess mock({"--latency-ms", "20"});
+  ProcessResult run = RunOktaBulkWithSignals(
+      {"import", dir.File("users.csv"), "-o", dir.File("results.csv"), "--concurrency", "4",
+       "--summary-json", dir.File("run.json"), "--report", dir.File("report.html")},
+      mock.base_url(), {{SIGINT, 800}}, dir.path().string());
+  ASSERT_EQ(run.exit_code, 130) << run.out << run.err;
+  const json::object o = json::parse(dir.Read("run.json")).as_object();
+  EXPECT_EQ(o.at("exitCode").as_int64(), 130);
+  EXPECT_TRUE(o.at("interrupted").as_bool());
+  EXPECT_LT(o.at("rows").as_int64(), 2000);
+  EXPECT_EQ(o.at("rows").as_int64(), static_cast<int64_t>(ReadCsvFile(dir.File("results.csv")).size()));
+  EXPECT_NE(dir.Read("report.html").find("<th>interrupted</th>"), std::string::npos);
 }
 
 TEST(ReportEndToEndTest, ARunThatCannotStartStillLeavesItsSummaryJson) {
