@@ -69,8 +69,10 @@ struct MonitorOptions {
 void DetectTerminal(int fd, MonitorOptions* options);
 
 // Samples a run and prints its progress. Lives on the io_context thread; must outlive the
-// run (OnStart to OnFinish). The sampling coroutine it starts ends at OnFinish; if the
-// io_context is stopped first, the coroutine is destroyed with it without touching this.
+// run (OnStart to OnFinish). The sampling coroutine it starts ends at OnFinish; when the job
+// stops the io_context first (Dispatcher::RunToCompletion does), the suspended coroutine is
+// destroyed with the io_context without touching this. REQUIRES: the io_context is not run
+// again after this monitor is destroyed.
 class RunMonitor final : public JobObserver {
  public:
   using Clock = std::chrono::steady_clock;
