@@ -105,6 +105,8 @@ class RateGovernor {
   BucketStats Stats(Bucket bucket) const;
   int InFlight() const { return in_flight_; }
   int InFlightCap() const { return cap_; }
+  // The --max-share in force (after clamping to (0, 1]).
+  double MaxShare() const { return options_.max_share; }
   int64_t ConcurrencyLimited() const { return concurrency_429s_; }
   // Current bounds on (server epoch - local steady) in nanoseconds, learnt from Date; nullopt
   // before the first Date.

@@ -148,15 +148,19 @@ asio::awaitable<void> Dispatcher::Worker() {
     auto sent_at = Clock::now();
     ++task->attempts;
     ++stats_.requests;
+    ++stats_.requests_by_bucket[static_cast<std::size_t>(task->request().bucket)];
+    ++stats_.in_flight;
     boost::system::result<HttpResponse> result = co_await transport_.Send(task->request().http);
-    Complete(task, sent_at, result);
+    --stats_.in_flight;
+    const auto answered_at = Clock::now();
+    stats_.latency.Record(answered_at - sent_at);
+    Complete(task, sent_at, answered_at, result);
   }
 }
 
-void Dispatcher::Complete(Task* task, Clock::time_point sent_at,
+void Dispatcher::Complete(Task* task, Clock::time_point sent_at, Clock::time_point now,
                           boost::system::result<HttpResponse>& result) {
   const Bucket bucket = task->request().bucket;
-  auto now = Clock::now();
   Notify();  // a permit is released either way: waiting workers look again
 
   Attempt attempt;
@@ -214,6 +218,7 @@ void Dispatcher::Complete(Task* task, Clock::time_point sent_at,
       switch (d.pace) {
         case RetryPace::kGovernor:
           ++stats_.rate_limited;
+          ++stats_.rate_limited_by_bucket[static_cast<std::size_t>(bucket)];
           if (++task->rate_limited > options_.max_rate_limited) {
             task->OnGiveUp(429, error.code, "rate limited " + std::to_string(task->rate_limited) +
                                                 " times in a row; giving up on this row");
@@ -224,6 +229,7 @@ void Dispatcher::Complete(Task* task, Clock::time_point sent_at,
           return;
         case RetryPace::kConcurrencyPause:
           ++stats_.concurrency_limited;
+          ++stats_.concurrency_limited_by_bucket[static_cast<std::size_t>(bucket)];
           Delay(task, governor_.ConcurrencyRetryDelay());
           return;
         default:

@@ -22,6 +22,7 @@
 
 #include "net/rate_governor.h"
 #include "net/retry_policy.h"
+#include "pipeline/latency_histogram.h"
 #include "pipeline/okta_json.h"
 #include "pipeline/task.h"
 
@@ -54,6 +55,13 @@ struct DispatcherStats {
   uint64_t concurrency_limited = 0; // 429s with x-rate-limit-limit: 0
   uint64_t retried = 0;             // transient failures retried
   uint64_t transport_errors = 0;
+  // For progress and reports (kept cheap: fixed arrays, no allocation per request).
+  uint64_t in_flight = 0;           // requests sent and not yet answered, now
+  std::array<uint64_t, kBucketCount> requests_by_bucket{};
+  std::array<uint64_t, kBucketCount> rate_limited_by_bucket{};         // bucket 429s
+  std::array<uint64_t, kBucketCount> concurrency_limited_by_bucket{};  // concurrency 429s
+  // Send to answer (or to transport failure) of every request.
+  LatencyHistogram latency;
 };
 
 class Dispatcher {
@@ -81,6 +89,12 @@ class Dispatcher {
   const std::string& abort_reason() const { return abort_reason_; }
   const DispatcherStats& stats() const { return stats_; }
   std::size_t live_tasks() const { return live_; }
+  // Tasks waiting for a permit of `bucket` now (not in flight, not delayed for a retry).
+  std::size_t queued(Bucket bucket) const {
+    const auto b = static_cast<std::size_t>(bucket);
+    return ready_[b].size() + first_[b].size();
+  }
+  const RateGovernor& governor() const { return governor_; }
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -93,7 +107,7 @@ class Dispatcher {
 
   boost::asio::awaitable<void> Worker();
   boost::asio::awaitable<Task*> Acquire(boost::asio::steady_timer& timer);
-  void Complete(Task* task, Clock::time_point sent_at,
+  void Complete(Task* task, Clock::time_point sent_at, Clock::time_point now,
                 boost::system::result<HttpResponse>& result);
   void Enqueue(Task* task);
   void Delay(Task* task, Clock::duration delay);

@@ -13,6 +13,7 @@
 #include "pipeline/okta_json.h"
 #include "pipeline/typed_value.h"
 #include "pipeline/user_row.h"
+#include "pipeline/run_monitor.h"
 
 namespace okta_bulk {
 namespace {
@@ -599,6 +600,7 @@ bool ExportWriter::WritePage(std::string& body, std::string* error) {
     AppendCsvRecord(&buffer_, std::span<const std::string_view>(row));
     ++users_;
   }
+  ++pages_;
   return Flush(error);
 }
 
@@ -785,7 +787,18 @@ bool RunExport(boost::asio::io_context& io, HttpTransport& transport, const Expo
                           return true;
                         });
   if (on_dispatcher) on_dispatcher(dispatcher);
+  if (options.observer) {
+    RunView view;
+    view.executor = io.get_executor();
+    view.dispatcher = &dispatcher;
+    view.governor = &governor;
+    view.unit = "users";
+    view.items_done = [&writer] { return writer.users(); };
+    view.pages_done = [&writer] { return writer.pages(); };
+    options.observer->OnStart(view);
+  }
   dispatcher.RunToCompletion(io);
+  if (options.observer) options.observer->OnFinish();
 
   summary->users = writer.users();
   summary->groups = memberships.groups();

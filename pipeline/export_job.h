@@ -22,6 +22,8 @@
 
 namespace okta_bulk {
 
+class JobObserver;
+
 struct ExportOptions {
   std::string output_path = "users.csv";  // "-" = stdout
   std::string filter;                     // --filter: Okta filter expression
@@ -39,6 +41,7 @@ struct ExportOptions {
   int page_size = 200;
   DispatcherOptions dispatch;
   GovernorOptions governor;
+  JobObserver* observer = nullptr;  // progress and reports, as JobOptions::observer
 };
 
 struct ExportSummary {
@@ -137,6 +140,7 @@ class ExportWriter {
   // Writes the header if no page did (an org with no users). False on a write error.
   bool Finish(std::string* error);
   uint64_t users() const { return users_; }
+  uint64_t pages() const { return pages_; }  // pages written
   const std::set<std::string>& left_out() const { return left_out_; }
   const std::set<std::string>& type_changed() const { return type_changed_; }
   // The header names as written (typed where a type was chosen); empty before the header.
@@ -158,6 +162,7 @@ class ExportWriter {
   const GroupMemberships* groups_;
   bool header_written_ = false;
   uint64_t users_ = 0;
+  uint64_t pages_ = 0;
   std::set<std::string> left_out_, type_changed_;
   simdjson::ondemand::parser parser_;
   std::string buffer_;

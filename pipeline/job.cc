@@ -7,6 +7,7 @@
 #include "pipeline/duplicate_scan.h"
 #include "pipeline/resume_journal.h"
 #include "pipeline/row_sets.h"
+#include "pipeline/run_monitor.h"
 
 namespace okta_bulk {
 namespace {
@@ -225,11 +226,26 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
   RateGovernor governor(options.governor);
   JobSource source(reader, handler, &sink, options.resume ? &journal.done : nullptr, run);
   source.set_repeated(std::move(repeated));
+  JobObserver* observer = options.observer;
   Dispatcher dispatcher(io.get_executor(), transport, governor, run, source, options.dispatch,
-                        [&sink](Task& task) { return sink.Write(task.result()); });
+                        [&sink, observer](Task& task) {
+                          if (observer) observer->OnRowDone(task.result());
+                          return sink.Write(task.result());
+                        });
   if (on_dispatcher) on_dispatcher(dispatcher);
+  if (observer) {
+    source.on_invalid = [observer](const RowResult& r) { observer->OnRowDone(r); };
+    RunView view;
+    view.executor = io.get_executor();
+    view.dispatcher = &dispatcher;
+    view.governor = &governor;
+    view.counts = &sink.counts();
+    view.resumed = journal.counts;
+    observer->OnStart(view);
+  }
 
   dispatcher.RunToCompletion(io);
+  if (observer) observer->OnFinish();
 
   summary->counts = sink.counts();
   for (std::size_t i = 0; i < kOutcomeCount; ++i) summary->counts[i] += journal.counts[i];

@@ -19,6 +19,7 @@
 namespace okta_bulk {
 
 struct CsvRecord;
+class JobObserver;
 
 // What every job takes from the command line.
 struct JobOptions {
@@ -29,6 +30,9 @@ struct JobOptions {
   bool dry_run = false;       // --dry-run: validate only, send nothing
   DispatcherOptions dispatch;
   GovernorOptions governor;
+  // Sees the run start, every row end and the run finish (progress, reports); optional, not
+  // owned, must outlive RunJob. Not told about --dry-run.
+  JobObserver* observer = nullptr;
 };
 
 struct JobSummary {

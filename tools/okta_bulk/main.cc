@@ -11,6 +11,7 @@
 #include "net/http_client.h"
 #include "pipeline/export_job.h"
 #include "pipeline/import_job.h"
+#include "pipeline/run_monitor.h"
 #include "pipeline/user_op_job.h"
 #include "tools/okta_bulk/cli.h"
 
@@ -26,6 +27,38 @@ class NoTransport final : public HttpTransport {
     co_return boost::system::error_code(asio::error::operation_not_supported);
   }
 };
+
+MonitorOptions MonitorOptionsFor(CliConfig& config) {
+  MonitorOptions options;
+  options.keep_series = !config.report.empty();
+  if (config.quiet || config.job().dry_run) return options;
+  options.progress_out = stderr;
+  DetectTerminal(STDERR_FILENO, &options);
+  options.interval = std::chrono::seconds(config.progress_interval_s);
+  if (config.command != "export") options.total = CountCsvRecords(config.job().input_path);
+  return options;
+}
+
+// --summary-json and --report at the end of a run; a failure to write them is reported but
+// does not change the exit status, which is the run's.
+void WriteOutputs(RunRecord record, const RunMonitor& monitor, const CliConfig& config) {
+  monitor.FillRecord(&record);
+  std::string error;
+  if (!WriteRunOutputs(record, monitor, config.summary_json, config.report, &error))
+    std::fprintf(stderr, "okta-bulk: %s\n", error.c_str());
+}
+
+// A run that could not start (exit 2) still leaves its --summary-json for automation.
+void WriteStartFailure(const CliConfig& config, const std::string& error) {
+  if (config.summary_json.empty()) return;
+  RunRecord record;
+  record.command = config.command;
+  record.exit_code = 2;
+  record.abort_reason = error;
+  std::string write_error;
+  if (!WriteFileAtomically(config.summary_json, SummaryJson(record), &write_error))
+    std::fprintf(stderr, "okta-bulk: --summary-json: %s\n", write_error.c_str());
+}
 
 std::string ResumeCommand(int argc, char** argv) {
   std::string cmd = "okta-bulk";
@@ -82,13 +115,18 @@ int main(int argc, char** argv) {
     };
     signals.async_wait(on_signal);
 
+    RunMonitor monitor(MonitorOptionsFor(config));
+    config.job().observer = &monitor;
+    config.export_options.observer = &monitor;
     auto on_dispatcher = [&](Dispatcher& d) { dispatcher = &d; };
     if (config.command == "export") {
       ExportSummary exported;
       if (!RunExport(io, transport, config.export_options, &exported, &error, on_dispatcher)) {
         std::fprintf(stderr, "okta-bulk: %s\n", error.c_str());
+        WriteStartFailure(config, error);
         return 2;
       }
+      WriteOutputs(RecordOf(exported), monitor, config);
       // With -o - the CSV owns stdout: the summary goes to stderr.
       const bool to_stderr = exported.ExitCode() != 0 || config.export_options.output_path == "-";
       if (!config.quiet || exported.ExitCode() != 0)
@@ -101,8 +139,10 @@ int main(int argc, char** argv) {
                   : RunUserOp(io, transport, config.op, &summary, &error, on_dispatcher);
     if (!ok) {
       std::fprintf(stderr, "okta-bulk: %s\n", error.c_str());
+      WriteStartFailure(config, error);
       return 2;
     }
+    WriteOutputs(RecordOf(summary), monitor, config);
     if (!config.quiet || summary.ExitCode() >= 3)
       std::fprintf(summary.ExitCode() >= 3 ? stderr : stdout, "%s\n", summary.Describe().c_str());
     if (summary.interrupted || !summary.abort_reason.empty())

@@ -1123,9 +1123,9 @@ struct MockTenant::Impl {
     }
     std::size_t start = 0;
     if (const std::string* after = q.Get("after")) {
-      auto it = by_id.find(*after);
-      if (it == by_id.end()) return Error(400, "E0000029", "Invalid paging request.");
-      start = it->second + 1;
+      std::optional<std::size_t> pos = by_id.find(*after);
+      if (!pos) return Error(400, "E0000029", "Invalid paging request.");
+      start = *pos + 1;
     }
     std::string b = "[";
     int64_t n = 0;

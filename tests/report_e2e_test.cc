@@ -1,0 +1,144 @@
+// okta-bulk's progress lines, --summary-json and --report against okta-mock, end to end.
+// Servers: okta-mock on 127.0.0.1, port 0, started and stopped by each test.
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include <boost/json.hpp>
+
+#include "tests/testing/import_fixture.h"
+
+namespace okta_bulk::testing {
+namespace {
+
+namespace json = boost::json;
+
+std::size_t Count(const std::string& haystack, const std::string& needle) {
+  std::size_t n = 0;
+  for (std::size_t at = haystack.find(needle); at != std::string::npos;
+       at = haystack.find(needle, at + needle.size()))
+    ++n;
+  return n;
+}
+
+void WriteUsers(const TempDir& dir, int n, bool with_invalid) {
+  std::string csv = "login,email,firstName,lastName,title\n";
+  for (int i = 1; i <= n; ++i) {
+    const std::string login = "p" + std::to_string(i) + "@example.com";
+    csv += login + "," + login + ",A,B,\"two\nlines\"\n";  // a record spanning lines
+  }
+  if (with_invalid) {
+    csv += "<script>x</script>,s@example.com,A,B,\n";
+    csv += "p1@example.com,dup@example.com,A,B,\n";  // the same login as row 1
+  }
+  dir.Write("users.csv", csv);
+}
+
+TEST(ReportEndToEndTest, ARateLimitedImportShowsProgressAndWritesTheSummaryJsonAndTheReport) {
+  TempDir dir;
+  WriteUsers(dir, 300, /*with_invalid=*/true);
+  MockProcess mock({"--limits", "create=100", "--window", "2"});
+  ASSERT_NE(mock.port(), 0);
+  ProcessResult run = RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("results.csv"),
+                                   "--progress-interval", "1", "--summary-json", dir.File("run.json"),
+                                   "--report", dir.File("report.html")},
+                                  mock.base_url());
+  ASSERT_EQ(run.exit_code, 1) << run.out << run.err;  // two invalid rows
+
+  // Not a terminal: plain lines, with the total counted up front (records, not lines).
+  EXPECT_GE(Count(run.err, "okta-bulk: "), 2u) << run.err;
+  EXPECT_NE(run.err.find("/302 rows ("), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("limit: create bucket"), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find('\r'), std::string::npos) << "no redrawing when not a terminal";
+  EXPECT_EQ(run.err.find('\x1b'), std::string::npos) << "no colour when not a terminal";
+
+  boost::system::error_code ec;
+  json::value v = json::parse(dir.Read("run.json"), ec);
+  ASSERT_FALSE(ec) << dir.Read("run.json");
+  const json::object& o = v.as_object();
+  EXPECT_EQ(o.at("command").as_string(), "import");
+  EXPECT_EQ(o.at("exitCode").as_int64(), 1);
+  EXPECT_TRUE(o.at("abortReason").is_null());
+  EXPECT_EQ(o.at("rows").as_int64(), 302);
+  EXPECT_EQ(o.at("outcomes").at("created").as_int64(), 300);
+  EXPECT_EQ(o.at("outcomes").at("invalid").as_int64(), 2);
+  EXPECT_GT(o.at("elapsedSeconds").to_number<double>(), 1.0) << "three windows of 100 take over 2 s";
+  const json::object& create = o.at("buckets").at("create").as_object();
+  EXPECT_EQ(create.at("requests").as_int64() - create.at("rateLimited").as_int64(), 300);
+  EXPECT_EQ(create.at("limit").as_int64(), 100);
+  EXPECT_EQ(create.at("windowSeconds").to_number<double>(), 2.0);
+  EXPECT_GT(create.at("efficiency").to_number<double>(), 0.5);
+  EXPECT_LE(create.at("efficiency").to_number<double>(), 1.0);
+  EXPECT_EQ(MockStats(mock).at("requests_total").as_int64(), o.at("requests").as_int64());
+
+  const std::string html = dir.Read("report.html");
+  for (const char* id : {"chart-throughput", "chart-in-flight", "chart-remaining", "chart-429s", "chart-latency"})
+    EXPECT_NE(html.find(std::string("<svg id=\"") + id + "\""), std::string::npos) << id;
+  EXPECT_EQ(html.find("<script>"), std::string::npos);
+  EXPECT_NE(html.find("&lt;script&gt;x&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(html.find("is the same login as row #"), std::string::npos);
+}
+
+TEST(ReportEndToEndTest, QuietPrintsNoProgressButStillWritesTheSummary) {
+  TempDir dir;
+  WriteUsers(dir, 20, false);
+  MockProcess mock({"--latency-ms", "60"});
+  ProcessResult run = RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("results.csv"),
+                                   "--quiet", "--progress-interval", "1", "--concurrency", "1",
+                                   "--summary-json", dir.File("run.json")},
+                                  mock.base_url());
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.err, "") << "--quiet: no progress line";
+  EXPECT_EQ(run.out, "");
+  EXPECT_EQ(json::parse(dir.Read("run.json")).at("outcomes").at("created").as_int64(), 20);
+}
+
+TEST(ReportEndToEndTest, ExportReportsUsersAndPagesWithNoOutcomes) {
+  TempDir dir;
+  WriteUsers(dir, 450, false);
+  MockProcess mock;
+  ASSERT_EQ(RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("results.csv"), "--quiet"},
+                        mock.base_url()).exit_code, 0);
+  ProcessResult run = RunOktaBulk({"export", "-o", dir.File("out.csv"), "--summary-json",
+                                   dir.File("export.json"), "--report", dir.File("export.html")},
+                                  mock.base_url());
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json::object o = json::parse(dir.Read("export.json")).as_object();
+  EXPECT_EQ(o.at("command").as_string(), "export");
+  EXPECT_EQ(o.at("users").as_int64(), 450);
+  EXPECT_EQ(o.at("pages").as_int64(), 3);
+  EXPECT_FALSE(o.contains("outcomes"));
+  EXPECT_NE(dir.Read("export.html").find("<svg id=\"chart-latency\""), std::string::npos);
+}
+
+TEST(ReportEndToEndTest, AnInterruptedRunSaysSoInItsSummaryJsonAndReport) {
+  TempDir dir;
+  WriteUsers(dir, 2000, false);
+  MockProcess mock({"--latency-ms", "20"});
+  ProcessResult run = RunOktaBulkWithSignals(
+      {"import", dir.File("users.csv"), "-o", dir.File("results.csv"), "--concurrency", "4",
+       "--summary-json", dir.File("run.json"), "--report", dir.File("report.html")},
+      mock.base_url(), {{SIGINT, 800}}, dir.path().string());
+  ASSERT_EQ(run.exit_code, 130) << run.out << run.err;
+  const json::object o = json::parse(dir.Read("run.json")).as_object();
+  EXPECT_EQ(o.at("exitCode").as_int64(), 130);
+  EXPECT_TRUE(o.at("interrupted").as_bool());
+  EXPECT_LT(o.at("rows").as_int64(), 2000);
+  EXPECT_EQ(o.at("rows").as_int64(), static_cast<int64_t>(ReadCsvFile(dir.File("results.csv")).size()));
+  EXPECT_NE(dir.Read("report.html").find("<th>interrupted</th>"), std::string::npos);
+}
+
+TEST(ReportEndToEndTest, ARunThatCannotStartStillLeavesItsSummaryJson) {
+  TempDir dir;
+  MockProcess mock;
+  ProcessResult run = RunOktaBulk({"import", dir.File("missing.csv"), "-o", dir.File("results.csv"),
+                                   "--summary-json", dir.File("run.json")},
+                                  mock.base_url());
+  ASSERT_EQ(run.exit_code, 2) << run.err;
+  const json::object o = json::parse(dir.Read("run.json")).as_object();
+  EXPECT_EQ(o.at("exitCode").as_int64(), 2);
+  EXPECT_NE(std::string(o.at("abortReason").as_string()).find("missing.csv"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace okta_bulk::testing

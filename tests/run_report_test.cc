@@ -1,0 +1,309 @@
+// The run's time series, failures table, summary JSON and HTML report, as pure functions;
+// and the report rendered by a real headless browser (Debian's chromium), offline.
+#include "pipeline/run_report.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "tests/testing/import_fixture.h"
+
+namespace okta_bulk {
+namespace {
+
+namespace json = boost::json;
+
+std::size_t Count(const std::string& haystack, const std::string& needle) {
+  std::size_t n = 0;
+  for (std::size_t at = haystack.find(needle); at != std::string::npos;
+       at = haystack.find(needle, at + needle.size()))
+    ++n;
+  return n;
+}
+
+SeriesPoint Point(double t, uint64_t done, uint32_t in_flight, int64_t remaining) {
+  SeriesPoint p;
+  p.t_s = t;
+  p.done = done;
+  p.requests = done;
+  p.rate_limited = done / 100;
+  p.in_flight = in_flight;
+  p.remaining[0] = remaining;
+  p.limit[0] = 600;
+  return p;
+}
+
+RowResult Failed(uint64_t row, std::string login, std::string error, int status = 400,
+                 std::string code = "E0000001") {
+  RowResult r;
+  r.row = row;
+  r.login = std::move(login);
+  r.outcome = Outcome::kFailed;
+  r.http_status = status;
+  r.error_code = std::move(code);
+  r.error = std::move(error);
+  return r;
+}
+
+// A run with every chart fed: a minute of samples, latencies, 429s and failures whose
+// strings try to break out of the HTML.
+struct SampleRun {
+  RunRecord record;
+  RunSeries series;
+  FailureTable failures;
+  SampleRun() {
+    record.command = "import";
+    record.items = 3000;
+    record.outcomes[static_cast<std::size_t>(Outcome::kCreated)] = 2990;
+    record.outcomes[static_cast<std::size_t>(Outcome::kFailed)] = 10;
+    record.elapsed_s = 61;
+    record.requests = 3100;
+    record.rate_limited = 7;
+    auto& create = record.buckets[static_cast<std::size_t>(Bucket::kUsers)];
+    create.requests = 3100;
+    create.rate_limited = 7;
+    create.limit = 600;
+    create.window_s = 10;
+    for (int i = 0; i < 3100; ++i)
+      record.latency.Record(std::chrono::microseconds(2000 + (i % 50) * 900));
+    for (int t = 0; t <= 60; ++t)
+      series.Add(Point(t, static_cast<uint64_t>(t) * 50, static_cast<uint32_t>(t % 9), 600 - (t % 10) * 60));
+    series.Finish();
+    for (int i = 0; i < 10; ++i)
+      failures.Add(Failed(100 + static_cast<uint64_t>(i), "<script>alert('x')</script>@evil.com",
+                          "create failed: Api validation failed: <img src=x onerror=alert(1)> & \"quotes\""));
+  }
+};
+
+TEST(RunSeriesTest, ATenHourRunStaysWithinTheCapByHalvingTheResolution) {
+  RunSeries series(2000);
+  const int samples = 10 * 3600;
+  for (int t = 1; t <= samples; ++t)
+    series.Add(Point(t, static_cast<uint64_t>(t) * 3, t == 20000 ? 77 : 8, 600 - t % 600));
+  series.Finish();
+  const auto& pts = series.points();
+  EXPECT_LE(pts.size(), 2000u);
+  EXPECT_GE(pts.size(), 1000u) << "halving keeps at least half the cap";
+  EXPECT_EQ(series.stride(), 32u);  // 36,000 samples / 32 = 1,125 points
+  EXPECT_DOUBLE_EQ(pts.back().t_s, samples) << "the last sample is kept";
+  EXPECT_EQ(pts.back().done, static_cast<uint64_t>(samples) * 3);
+  uint32_t peak = 0;
+  int64_t lowest = 1000;
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    peak = std::max(peak, pts[i].in_flight);
+    lowest = std::min(lowest, pts[i].remaining[0]);
+    if (i) {
+      EXPECT_GT(pts[i].t_s, pts[i - 1].t_s);
+    }
+  }
+  EXPECT_EQ(peak, 77u) << "merging keeps the highest in-flight count";
+  EXPECT_EQ(lowest, 1) << "merging keeps the lowest remaining";
+}
+
+TEST(RunSeriesTest, UnknownRemainingDoesNotHideAKnownOne) {
+  SeriesPoint a = Point(1, 1, 1, -1), b = Point(2, 2, 1, 40);
+  RunSeries::Merge(a, b);
+  EXPECT_EQ(a.remaining[0], 40);
+  EXPECT_EQ(a.remaining[1], -1);
+  EXPECT_EQ(a.done, 2u);
+}
+
+TEST(FailureTableTest, RowsAreGroupedByErrorWithTheFirstRowAsExample) {
+  FailureTable t;
+  t.Add(Failed(12, "a@example.com", "row 12 (line 13), field 'login': 'a@example.com' is the same login as row 3 (Okta compares logins ignoring case and diacritics); not sent"));
+  t.Add(Failed(40, "b@example.com", "row 40 (line 41), field 'login': 'b@example.com' is the same login as row 7 (Okta compares logins ignoring case and diacritics); not sent"));
+  t.Add(Failed(41, "c@example.com", "HTTP 500 after 5 attempts: Internal error", 500, "E0000009"));
+  RowResult ok;
+  ok.outcome = Outcome::kCreated;
+  t.Add(ok);
+  EXPECT_EQ(t.total(), 3u);
+  auto entries = t.Sorted();
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].count, 2u);
+  EXPECT_EQ(entries[0].example_row, 12u);
+  EXPECT_EQ(entries[0].example_login, "a@example.com");
+  EXPECT_EQ(entries[0].message,
+            "field 'login': '…' is the same login as row # (Okta compares logins ignoring case and diacritics); not sent");
+  EXPECT_EQ(entries[1].http_status, 500);
+  EXPECT_EQ(entries[1].error_code, "E0000009");
+}
+
+TEST(FailureTableTest, LoginsAndNumbersLeaveTheKeyAndKindsAreBounded) {
+  EXPECT_EQ(FailureTable::Normalize("no user with login jane@example.com"), "no user with login …");
+  EXPECT_EQ(FailureTable::Normalize("row 5, field 'groupId': '00g bad' is not a group id"),
+            "field 'groupId': '…' is not a group id");
+  FailureTable t;
+  for (std::size_t i = 0; i < FailureTable::kMaxKinds + 50; ++i)
+    t.Add(Failed(i + 1, "x@example.com", "error kind " + std::string(1 + i / 26, static_cast<char>('a' + i % 26))));
+  auto entries = t.Sorted();
+  EXPECT_EQ(entries.size(), FailureTable::kMaxKinds + 1);
+  EXPECT_EQ(entries.back().count, 50u);
+  EXPECT_NE(entries.back().message.find("other kinds"), std::string::npos);
+}
+
+TEST(HtmlEscapeTest, MarkupQuotesAndBadBytesAreNeutralised) {
+  EXPECT_EQ(HtmlEscape("<a href=\"x\">Tom & 'Jerry'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;");
+  EXPECT_EQ(HtmlEscape("Zoë"), "Zoë");
+  EXPECT_EQ(HtmlEscape("a\xC3\x28z"), "a\xEF\xBF\xBD(z") << "invalid UTF-8 becomes U+FFFD";
+  EXPECT_EQ(HtmlEscape(std::string("a\0b", 3)), "a\xEF\xBF\xBD" "b");
+}
+
+TEST(RunReportTest, HasEveryChartAndTheFailuresTableAndEscapesEveryDataString) {
+  SampleRun run;
+  const std::string html = RenderHtmlReport(run.record, run.series, run.failures);
+  for (const char* id : {"chart-throughput", "chart-in-flight", "chart-remaining", "chart-429s", "chart-latency"})
+    EXPECT_EQ(Count(html, std::string("<svg id=\"") + id + "\""), 1u) << id;
+  EXPECT_GE(Count(html, "<polyline"), 4u);
+  EXPECT_GE(Count(html, "<rect class=\"bar\""), 10u);
+  EXPECT_NE(html.find("<table id=\"failures\">"), std::string::npos);
+  EXPECT_NE(html.find(">10</td><td>failed</td><td>400</td><td>E0000001</td>"), std::string::npos);
+  // No markup from data survives; its escaped form is there.
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("<img"), std::string::npos);
+  EXPECT_NE(html.find("&lt;img src=x onerror=alert(1)&gt; &amp; &quot;quotes&quot;"), std::string::npos);
+  EXPECT_NE(html.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;@evil.com"), std::string::npos);
+  // Self-contained: nothing to fetch. The only URL is the SVG namespace name.
+  EXPECT_EQ(html.find(" src=\""), std::string::npos);
+  EXPECT_EQ(html.find(" href=\""), std::string::npos);
+  EXPECT_EQ(html.find("@import"), std::string::npos);
+  EXPECT_EQ(Count(html, "http"), Count(html, "xmlns=\"http://www.w3.org/2000/svg\""));
+}
+
+TEST(RunReportTest, ARunTooShortForSamplesStillRendersEveryChart) {
+  RunRecord record;
+  record.command = "delete";
+  RunSeries series;
+  FailureTable failures;
+  const std::string html = RenderHtmlReport(record, series, failures);
+  for (const char* id : {"chart-throughput", "chart-in-flight", "chart-remaining", "chart-429s", "chart-latency"})
+    EXPECT_NE(html.find(std::string("<svg id=\"") + id + "\""), std::string::npos) << id;
+  EXPECT_NE(html.find("No row failed."), std::string::npos);
+  EXPECT_NE(html.find("no requests"), std::string::npos);
+}
+
+TEST(SummaryJsonTest, IsValidJsonWithCountsRatesBucketsAndTheAbortReason) {
+  SampleRun run;
+  run.record.exit_code = 3;
+  run.record.abort_reason = "Okta refused the credentials (HTTP 401 E0000011: \"Invalid token\"\n)\xC3\x28";
+  const std::string text = SummaryJson(run.record);
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  ASSERT_FALSE(ec) << ec.message() << "\n" << text;
+  const json::object& o = v.as_object();
+  EXPECT_EQ(o.at("command").as_string(), "import");
+  EXPECT_EQ(o.at("exitCode").as_int64(), 3);
+  EXPECT_EQ(o.at("abortReason").as_string(),
+            "Okta refused the credentials (HTTP 401 E0000011: \"Invalid token\"\n)\xEF\xBF\xBD(");
+  EXPECT_EQ(o.at("rows").as_int64(), 3000);
+  EXPECT_NEAR(o.at("rowsPerSecond").as_double(), 3000.0 / 61, 1e-3);
+  EXPECT_EQ(o.at("outcomes").at("created").as_int64(), 2990);
+  EXPECT_EQ(o.at("outcomes").at("failed").as_int64(), 10);
+  EXPECT_EQ(o.at("requests").as_int64(), 3100);
+  EXPECT_EQ(o.at("latencyMs").at("count").as_int64(), 3100);
+  const json::object& create = o.at("buckets").at("create").as_object();
+  EXPECT_EQ(create.at("rateLimited").as_int64(), 7);
+  // 61 s over 10 s windows touches 7 windows of 600: 4,200 permitted; 3,093 counted.
+  EXPECT_DOUBLE_EQ(create.at("permitted").to_number<double>(), 4200);
+  EXPECT_NEAR(create.at("efficiency").as_double(), 3093.0 / 4200, 1e-5);
+  EXPECT_FALSE(o.at("buckets").as_object().contains("get")) << "unused buckets are left out";
+  run.record.abort_reason.clear();
+  EXPECT_TRUE(json::parse(SummaryJson(run.record)).as_object().at("abortReason").is_null());
+}
+
+TEST(SummaryJsonTest, EfficiencyIsUnknownWithoutALimitAndHonoursMaxShare) {
+  RunRecord r;
+  r.elapsed_s = 120;
+  auto& b = r.buckets[static_cast<std::size_t>(Bucket::kUsers)];
+  b.requests = 600;
+  EXPECT_FALSE(BucketEfficiency(r, Bucket::kUsers)) << "not metered: nothing to compare with";
+  b.limit = 600;
+  b.window_s = 60;
+  EXPECT_DOUBLE_EQ(*BucketEfficiency(r, Bucket::kUsers), 0.5);
+  r.max_share = 0.5;  // 300 per window x 2 windows
+  EXPECT_DOUBLE_EQ(*BucketEfficiency(r, Bucket::kUsers), 1.0);
+}
+
+TEST(WriteFileAtomicallyTest, ReplacesTheWholeFileAndLeavesNoTemporaryBehind) {
+  testing::TempDir dir;
+  std::string error;
+  ASSERT_TRUE(WriteFileAtomically(dir.File("s.json"), "first", &error)) << error;
+  ASSERT_TRUE(WriteFileAtomically(dir.File("s.json"), "second", &error)) << error;
+  EXPECT_EQ(dir.Read("s.json"), "second");
+  std::size_t files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) files += e.is_regular_file();
+  EXPECT_EQ(files, 1u);
+  EXPECT_FALSE(WriteFileAtomically(dir.File("no/such/dir/s.json"), "x", &error));
+  EXPECT_NE(error.find("no/such/dir/s.json"), std::string::npos) << error;
+}
+
+// Debian's chromium, as tools/install-deps.sh installs it; "" when absent.
+std::string FindChromium() {
+  for (const char* path : {"/usr/bin/chromium", "/usr/bin/chromium-browser"})
+    if (::access(path, X_OK) == 0) return path;
+  return "";
+}
+
+// Flags for an offline, throwaway browser: no sync, no updates, no first-run fetches, and
+// every host name resolves to nothing. Where the system allows it, the browser also runs in
+// a network namespace of its own with no interface at all (unshare -n), so not one packet
+// can leave the machine whatever it tries.
+std::vector<std::string> HeadlessChromium(const std::string& chromium, const std::string& profile) {
+  static const bool can_unshare =
+      ::access("/usr/bin/unshare", X_OK) == 0 &&
+      testing::RunProcess({"/usr/bin/unshare", "-n", "true"}, {}, 30).exit_code == 0;
+  std::vector<std::string> argv;
+  if (can_unshare) argv = {"/usr/bin/unshare", "-n", chromium};
+  else argv = {chromium};
+  const std::vector<std::string> flags = {
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+      "--disable-background-networking", "--disable-component-update", "--disable-default-apps",
+      "--disable-extensions", "--disable-sync", "--no-first-run", "--metrics-recording-only",
+      "--no-proxy-server", "--host-resolver-rules=MAP * ~NOTFOUND", "--user-data-dir=" + profile};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  return argv;
+}
+
+TEST(RunReportBrowserTest, ChromiumRendersEveryChartOfTheReport) {
+  const std::string chromium = FindChromium();
+  if (chromium.empty())
+    GTEST_SKIP() << "chromium is not installed, so the report cannot be rendered in a browser "
+                    "(tools/install-deps.sh installs it; CI runs this test)";
+  testing::TempDir dir;
+  SampleRun run;
+  dir.Write("report.html", RenderHtmlReport(run.record, run.series, run.failures));
+  const std::string url = "file://" + dir.File("report.html");
+
+  auto argv = HeadlessChromium(chromium, dir.File("profile-dom"));
+  argv.push_back("--dump-dom");
+  argv.push_back(url);
+  testing::ProcessResult dom = testing::RunProcess(argv, {}, 120);
+  ASSERT_EQ(dom.exit_code, 0) << dom.err;
+  // The DOM as the browser built it (re-serialized: the SVG elements parsed as SVG).
+  for (const char* id : {"chart-throughput", "chart-in-flight", "chart-remaining", "chart-429s", "chart-latency"})
+    EXPECT_NE(dom.out.find(std::string("<svg id=\"") + id + "\""), std::string::npos) << id << "\n" << dom.out.substr(0, 2000);
+  EXPECT_GE(Count(dom.out, "<polyline"), 4u);
+  EXPECT_GE(Count(dom.out, "</polyline>"), 4u) << "the browser re-serializes SVG elements it parsed";
+  EXPECT_GE(Count(dom.out, "<rect class=\"bar\""), 10u);
+  EXPECT_NE(dom.out.find("<table id=\"failures\">"), std::string::npos);
+  EXPECT_EQ(dom.out.find("<img"), std::string::npos) << "escaped data must not become elements";
+  EXPECT_EQ(dom.out.find("<script"), std::string::npos);
+
+  argv = HeadlessChromium(chromium, dir.File("profile-png"));
+  argv.push_back("--window-size=1000,2400");
+  argv.push_back("--screenshot=" + dir.File("report.png"));
+  argv.push_back(url);
+  testing::ProcessResult shot = testing::RunProcess(argv, {}, 120);
+  ASSERT_EQ(shot.exit_code, 0) << shot.err;
+  const std::string png = dir.Read("report.png");
+  ASSERT_GE(png.size(), 8u);
+  EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  // A blank 1000x2400 page compresses to a few KB; charts and tables take far more.
+  EXPECT_GT(png.size(), 40000u);
+}
+
+}  // namespace
+}  // namespace okta_bulk
