@@ -128,7 +128,7 @@ std::string ExplainTokenError(int status, const TokenAnswer& a, std::string_view
   if (a.error == "invalid_client") {
     out += "Check --client-id and --key-id, and that the public key of --private-key is "
            "registered with the service app (Admin Console: Applications > the app > General > "
-           "Public keys), its client authentication is 'Public key / Private key'";
+           "Public keys) with client authentication 'Public key / Private key'";
   } else if (a.error == "invalid_scope") {
     out += "Grant these scopes to the service app (Admin Console: Applications > the app > "
            "Okta API Scopes) or request others with --scopes";
