@@ -1151,10 +1151,11 @@ struct MockTenant::Impl {
   }
 
   // nullopt when the request's credentials are good: the API token (SSWS) or an OAuth access
-  // token (Bearer or DPoP, checked by MockOAuth); otherwise the refusal.
+  // token (Bearer or DPoP, checked by MockOAuth, once a service app is registered; before,
+  // they are malformed credentials as they always were here); otherwise the refusal.
   std::optional<MockResponse> CheckCredentials(const MockRequest& req, std::string_view path,
                                                TimePoint now) {
-    if (MockOAuth::IsOAuthScheme(req.authorization)) {
+    if (!opt.oauth_clients.empty() && MockOAuth::IsOAuthScheme(req.authorization)) {
       return oauth.CheckAccess(req, path, Origin(req), now);
     }
     if (req.authorization.empty() || !req.authorization.starts_with("SSWS ") ||
