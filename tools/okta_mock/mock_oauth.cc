@@ -142,6 +142,26 @@ struct MockOAuth::Impl {
     }
   }
 
+  // A client keeps one DPoP key per run: its key and thumbprint are built once, not per
+  // request (building and checking an EC point costs more than the signature check).
+  struct ProofKey {
+    JwsKey key;
+    std::string thumbprint;
+  };
+  std::unordered_map<std::string, ProofKey> proof_keys;  // by the jwk's members
+
+  const ProofKey* KeyFor(const json::object& jwk, std::string* error) {
+    std::string id = Str(jwk, "kty") + "|" + Str(jwk, "crv") + "|" + Str(jwk, "x") + "|" +
+                     Str(jwk, "y") + "|" + Str(jwk, "n") + "|" + Str(jwk, "e");
+    if (auto it = proof_keys.find(id); it != proof_keys.end()) return &it->second;
+    auto key = JwsKey::FromJwk(Str(jwk, "kty"), Str(jwk, "crv"), Str(jwk, "x"), Str(jwk, "y"),
+                               Str(jwk, "n"), Str(jwk, "e"), error);
+    if (!key) return nullptr;
+    if (proof_keys.size() >= 1024) proof_keys.clear();
+    std::string thumbprint = key->Thumbprint();
+    return &proof_keys.emplace(std::move(id), ProofKey{std::move(*key), std::move(thumbprint)}).first->second;
+  }
+
   // Checks a DPoP proof (RFC 9449 §4.3). Returns "" when valid (and sets *jkt), else why not.
   std::string CheckProof(std::string_view proof, std::string_view htm, std::string_view htu,
                          std::string_view ath, int64_t now, std::string* jkt, std::string* nonce_out) {
@@ -158,11 +178,10 @@ struct MockOAuth::Impl {
       return "The DPoP proof header has no jwk.";
     const json::object& jwk = jwk_it->value().as_object();
     if (jwk.contains("d")) return "The DPoP proof jwk must not hold a private key.";
-    auto key = JwsKey::FromJwk(Str(jwk, "kty"), Str(jwk, "crv"), Str(jwk, "x"), Str(jwk, "y"),
-                               Str(jwk, "n"), Str(jwk, "e"), &error);
+    const ProofKey* key = KeyFor(jwk, &error);
     if (!key) return "The DPoP proof jwk is invalid: " + error;
-    if (alg != JwsAlgName(key->alg())) return "The DPoP proof alg does not fit its jwk.";
-    if (!key->Verify(parts.signing_input, parts.signature))
+    if (alg != JwsAlgName(key->key.alg())) return "The DPoP proof alg does not fit its jwk.";
+    if (!key->key.Verify(parts.signing_input, parts.signature))
       return "The DPoP proof signature is invalid.";
     if (Str(*claims, "htm") != htm) return "The DPoP proof htm does not match the request method.";
     if (Str(*claims, "htu") != htu) return "The DPoP proof htu does not match the request URL.";
@@ -175,7 +194,7 @@ struct MockOAuth::Impl {
                                                       : "The DPoP proof ath does not match the access token.";
     if (!proof_jtis.Use(jti, now + kProofMaxAgeS + kLeewayS, now))
       return "The DPoP proof jti has already been used.";
-    *jkt = key->Thumbprint();
+    *jkt = key->thumbprint;
     if (nonce_out) *nonce_out = Str(*claims, "nonce");
     return "";
   }
