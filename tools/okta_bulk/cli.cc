@@ -301,7 +301,10 @@ std::string ImportHelp() {
          "\n"
          "Example:\n"
          "  OKTA_CLIENT_ORGURL=https://acme.okta.com OKTA_CLIENT_TOKEN=$(cat token) \\\n"
-         "    okta-bulk import users.csv -o results.csv --concurrency 8 --group 00g1abc\n";
+         "    okta-bulk import users.csv -o results.csv --concurrency 8 --group 00g1abc\n"
+         "As an OAuth 2.0 service app (its public key registered in Okta, scopes granted):\n"
+         "  OKTA_CLIENT_ORGURL=https://acme.okta.com okta-bulk import users.csv -o results.csv \\\n"
+         "    --client-id 0oa1b2c3d4EXAMPLE --private-key okta-bulk.key --key-id KID\n";
 }
 
 std::string CommandHelp(std::string_view command) {
