@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "net/jose.h"
+
 namespace okta_bulk {
 
 namespace asio = boost::asio;
@@ -28,7 +30,8 @@ constexpr std::chrono::seconds kMaxIdle{50};  // close before a typical 60-75 s 
 
 bool IsInterestingHeader(std::string_view lower) {
   return lower == "date" || lower == "link" || lower == "x-okta-request-id" ||
-         lower.starts_with("x-rate-limit-") || lower == "retry-after";
+         lower.starts_with("x-rate-limit-") || lower == "retry-after" ||
+         lower == "www-authenticate" || lower == "dpop-nonce";
 }
 
 std::string Lower(std::string_view s) {
@@ -155,6 +158,12 @@ bool OrgUrl::Parse(std::string_view url, OrgUrl* out, std::string* error) {
   return true;
 }
 
+std::string OrgUrl::Origin() const {
+  bool default_port = (tls && port == "443") || (!tls && port == "80");
+  std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  return std::string(tls ? "https://" : "http://") + h + (default_port ? "" : ":" + port);
+}
+
 bool OrgUrl::IsLoopback() const {
   if (host == "localhost" || host == "::1") return true;
   return host.starts_with("127.");
@@ -168,6 +177,11 @@ struct HttpClient::Impl {
   std::vector<std::unique_ptr<Connection>> idle;
   tcp::resolver::results_type endpoints;
   std::size_t opened = 0;
+  std::unique_ptr<StaticAuthenticator> static_auth;
+  Authenticator* authenticator = nullptr;
+
+  asio::awaitable<boost::system::result<HttpResponse>> SendOnce(const HttpRequest& request,
+                                                                 const AuthHeaders& auth);
 
   asio::awaitable<error_code> Open(Connection& c) {
     if (endpoints.empty()) {
@@ -214,6 +228,11 @@ HttpClient::HttpClient(asio::any_io_executor executor, HttpClientOptions options
     : impl_(std::make_unique<Impl>()) {
   impl_->executor = std::move(executor);
   impl_->options = std::move(options);
+  impl_->authenticator = impl_->options.authenticator;
+  if (!impl_->authenticator) {
+    impl_->static_auth = std::make_unique<StaticAuthenticator>(impl_->options.authorization);
+    impl_->authenticator = impl_->static_auth.get();
+  }
   const OrgUrl& org = impl_->options.org;
   bool default_port = (org.tls && org.port == "443") || (!org.tls && org.port == "80");
   std::string host = org.host.find(':') != std::string::npos ? "[" + org.host + "]" : org.host;
@@ -235,8 +254,48 @@ HttpClient::~HttpClient() = default;
 
 std::size_t HttpClient::connections_opened() const { return impl_->opened; }
 
+void HttpClient::SetAuthenticator(Authenticator* authenticator) {
+  impl_->authenticator = authenticator;
+}
+
+namespace {
+
+// The answer to a request that was not sent because authentication failed for good: a 401
+// in Okta's error shape, so the dispatcher stops the run with `failure.message`.
+HttpResponse Refusal(const AuthFailure& failure) {
+  HttpResponse r;
+  r.status = 401;
+  r.body = "{\"errorCode\":" + JsonQuote(failure.code) + ",\"errorSummary\":" +
+           JsonQuote(failure.message) + ",\"errorCauses\":[]}";
+  return r;
+}
+
+}  // namespace
+
 asio::awaitable<boost::system::result<HttpResponse>> HttpClient::Send(const HttpRequest& request) {
   Impl& d = *impl_;
+  if (request.preauthorized) {
+    auto result = co_await d.SendOnce(request, *request.preauthorized);
+    co_return result;
+  }
+  bool refreshed = false;
+  for (int auth_retries = 0;; ++auth_retries) {
+    auto auth = co_await d.authenticator->Authorize(request.method, request.target);
+    if (!auth) {
+      if (const AuthFailure* failure = d.authenticator->failure()) co_return Refusal(*failure);
+      co_return auth.error();
+    }
+    auto result = co_await d.SendOnce(request, *auth);
+    if (!result || result->status != 401 || auth_retries >= 2) co_return result;
+    UnauthorizedVerdict verdict = co_await d.authenticator->OnUnauthorized(*auth, *result, !refreshed);
+    if (verdict == UnauthorizedVerdict::kGiveUp) co_return result;
+    if (verdict == UnauthorizedVerdict::kRefreshed) refreshed = true;
+  }
+}
+
+asio::awaitable<boost::system::result<HttpResponse>> HttpClient::Impl::SendOnce(
+    const HttpRequest& request, const AuthHeaders& auth) {
+  Impl& d = *this;
   std::unique_ptr<Connection> conn;
   while (!d.idle.empty()) {
     conn = std::move(d.idle.back());
@@ -253,13 +312,24 @@ asio::awaitable<boost::system::result<HttpResponse>> HttpClient::Send(const Http
   if (!conn->prepared) {
     req.version(11);
     req.set(http::field::host, d.host_header);
-    req.set(http::field::authorization, d.options.authorization);
     req.set(http::field::accept, "application/json");
-    req.set(http::field::content_type, "application/json");
     req.set(http::field::user_agent, d.options.user_agent);
     req.keep_alive(true);
     conn->prepared = true;
   }
+  // Per request: the credentials (a refreshed token, a fresh DPoP proof) and the body's type.
+  if (auth.authorization.empty()) {
+    req.erase(http::field::authorization);
+  } else {
+    req.set(http::field::authorization, auth.authorization);
+  }
+  if (auth.dpop.empty()) {
+    req.erase("DPoP");
+  } else {
+    req.set("DPoP", auth.dpop);
+  }
+  req.set(http::field::content_type,
+          request.content_type.empty() ? std::string_view("application/json") : request.content_type);
   req.method(http::string_to_verb(request.method));
   req.target(request.target);
   req.body().assign(request.body);

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "net/authenticator.h"
 #include "net/http_transport.h"
 
 namespace okta_bulk {
@@ -18,11 +19,17 @@ struct OrgUrl {
   // with `error` set for anything else.
   static bool Parse(std::string_view url, OrgUrl* out, std::string* error);
   bool IsLoopback() const;
+  // "https://acme.okta.com" or "http://127.0.0.1:8080": scheme, host and a port that is not
+  // the scheme's default (the form OAuth's token URL and DPoP's htu use).
+  std::string Origin() const;
 };
 
 struct HttpClientOptions {
   OrgUrl org;
   std::string authorization;       // full header value, e.g. "SSWS 00abc..." (never logged)
+  // When set, asked for the credential headers of every request instead of `authorization`
+  // (OAuth). Not owned; must outlive the client. See also HttpClient::SetAuthenticator.
+  Authenticator* authenticator = nullptr;
   std::string user_agent;          // "okta-bulk/<version>"
   std::string ca_file;             // extra PEM CA bundle to trust; empty = system CAs only
   bool verify_peer = true;
@@ -41,8 +48,15 @@ class HttpClient final : public HttpTransport {
   HttpClient(boost::asio::any_io_executor executor, HttpClientOptions options);
   ~HttpClient() override;
 
+  // Asks the Authenticator for the request's credential headers, sends it, and after a 401
+  // sends it once more when the Authenticator got a new token (or DPoP nonce) for it. When
+  // authentication has failed for good, answers 401 without sending (see AuthFailure).
   boost::asio::awaitable<boost::system::result<HttpResponse>> Send(
       const HttpRequest& request) override;
+
+  // Replaces the Authenticator (not owned; must outlive the client). For an authenticator
+  // that sends its token requests through this client.
+  void SetAuthenticator(Authenticator* authenticator);
 
   std::size_t connections_opened() const;
 

@@ -3,6 +3,7 @@
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <boost/system/result.hpp>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,12 +13,23 @@
 
 namespace okta_bulk {
 
+// The credential headers of one request, from an Authenticator (see net/authenticator.h).
+struct AuthHeaders {
+  std::string authorization;  // "SSWS ...", "Bearer ...", "DPoP ..."; "" = no header
+  std::string dpop;           // a DPoP proof JWT (RFC 9449), "" = no header
+  uint64_t generation = 0;    // which credential was used, for Authenticator::OnUnauthorized
+};
+
 // One request to the Okta API. `target` is the path plus query ("/api/v1/users?activate=true").
 // Authorization, Accept, Content-Type, User-Agent and Host are added by the transport.
 struct HttpRequest {
   std::string_view method;  // "GET", "POST", "PUT", "DELETE" (static strings)
   std::string target;
   std::string body;         // JSON, or empty
+  std::string_view content_type;  // "" = application/json (static strings)
+  // When set, these credentials are sent as they are and the transport's Authenticator is
+  // not asked (the OAuth token request itself). Must outlive Send().
+  const AuthHeaders* preauthorized = nullptr;
 };
 
 // What the pipeline needs of a response: the status, the body, and the headers that carry
@@ -25,7 +37,8 @@ struct HttpRequest {
 struct HttpResponse {
   int status = 0;
   std::string body;
-  // Every `date`, `x-rate-limit-*`, `link` and `x-okta-request-id` header line, in order.
+  // Every `date`, `x-rate-limit-*`, `link`, `x-okta-request-id`, `retry-after`,
+  // `www-authenticate` and `dpop-nonce` header line, in order.
   std::vector<std::pair<std::string, std::string>> headers;
 
   // First value of `lowercase_name`, or "" when absent.

@@ -13,6 +13,8 @@
 #include <chrono>
 #include <functional>
 #include <thread>
+#include <boost/json.hpp>
+#include <optional>
 
 namespace okta_bulk {
 namespace {
@@ -266,6 +268,196 @@ TEST(OrgUrlTest, AcceptsSchemeHostAndPortOnly) {
   for (const char* bad : {"acme.okta.com", "ftp://acme.okta.com", "https://acme.okta.com/api/v1",
                           "https://user@acme.okta.com", "https://acme.okta.com:99999", "https://"})
     EXPECT_FALSE(OrgUrl::Parse(bad, &u, &error)) << bad;
+}
+
+
+// ---- the Authenticator hook ----------------------------------------------------------------
+
+// Reads one request and returns its head (request line and headers); "" when the peer closed.
+std::string ReadHead(tcp::socket& s, std::string& buffer) {
+  boost::system::error_code ec;
+  std::size_t n = asio::read_until(s, asio::dynamic_buffer(buffer), "\r\n\r\n", ec);
+  if (ec) return "";
+  std::string head = buffer.substr(0, n);
+  buffer.erase(0, n);
+  std::size_t cl = head.find("Content-Length: ");
+  std::size_t len = cl == std::string::npos ? 0 : std::stoul(head.substr(cl + 16));
+  while (buffer.size() < len) {
+    char tmp[4096];
+    std::size_t got = s.read_some(asio::buffer(tmp), ec);
+    if (ec) return "";
+    buffer.append(tmp, got);
+  }
+  buffer.erase(0, len);
+  return head;
+}
+
+// Hands out "Bearer t<generation>" with a DPoP proof "proof<generation>"; a 401 moves to the
+// next generation.
+class CountingAuthenticator final : public Authenticator {
+ public:
+  asio::awaitable<boost::system::result<AuthHeaders>> Authorize(std::string_view method,
+                                                                std::string_view target) override {
+    ++authorized;
+    last_method = std::string(method);
+    last_target = std::string(target);
+    if (fail) co_return boost::system::error_code(boost::system::errc::permission_denied,
+                                                  boost::system::generic_category());
+    AuthHeaders h;
+    h.generation = generation;
+    h.authorization = "Bearer t" + std::to_string(generation);
+    h.dpop = "proof" + std::to_string(generation);
+    co_return h;
+  }
+  asio::awaitable<UnauthorizedVerdict> OnUnauthorized(const AuthHeaders& used, const HttpResponse&,
+                                                      bool may_refresh) override {
+    ++unauthorized;
+    if (!may_refresh) co_return UnauthorizedVerdict::kGiveUp;
+    generation = used.generation + 1;
+    co_return UnauthorizedVerdict::kRefreshed;
+  }
+  const AuthFailure* failure() const override { return fail ? &failure_ : nullptr; }
+
+  uint64_t generation = 1;
+  int authorized = 0, unauthorized = 0;
+  bool fail = false;
+  AuthFailure failure_{"invalid_client", "could not get an access token: \"nope\""};
+  std::string last_method, last_target;
+};
+
+Result SendWith(asio::io_context& io, HttpClient& http, const HttpRequest& r) {
+  std::optional<Result> out;
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> { out = co_await http.Send(r); },
+                 [](std::exception_ptr e) {
+                   if (e) std::rethrow_exception(e);
+                 });
+  io.restart();
+  io.run_for(std::chrono::seconds(20));
+  EXPECT_TRUE(out.has_value()) << "Send did not complete";
+  return out.value_or(Result(boost::system::error_code(asio::error::timed_out)));
+}
+
+std::unique_ptr<HttpClient> ClientWith(asio::io_context& io, uint16_t port, Authenticator* auth) {
+  HttpClientOptions o;
+  std::string error;
+  EXPECT_TRUE(OrgUrl::Parse("http://127.0.0.1:" + std::to_string(port), &o.org, &error));
+  o.authenticator = auth;
+  o.user_agent = "okta-bulk-test";
+  return std::make_unique<HttpClient>(io.get_executor(), o);
+}
+
+const std::string k401 =
+    "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
+    "WWW-Authenticate: Bearer error=\"invalid_token\"\r\nContent-Length: 24\r\n\r\n"
+    "{\"errorCode\":\"E0000011\"}";
+
+TEST(HttpClientAuthTest, TheAuthenticatorsHeadersAreSentAndA401IsSentAgainOnceWithTheNewToken) {
+  std::vector<std::string> heads;
+  ScriptedServer server([&](tcp::socket& s, int) {
+    std::string buf;
+    for (std::string head; !(head = ReadHead(s, buf)).empty();) {
+      heads.push_back(head);
+      Write(s, head.find("Bearer t1") != std::string::npos ? k401 : Ok("{}"));
+    }
+  });
+  asio::io_context io;
+  CountingAuthenticator auth;
+  auto http = ClientWith(io, server.port(), &auth);
+  HttpRequest r;
+  r.method = "POST";
+  r.target = "/api/v1/users?activate=true";
+  Result res = SendWith(io, *http, r);
+  ASSERT_TRUE(res) << res.error().message();
+  EXPECT_EQ(res->status, 200);
+  ASSERT_EQ(heads.size(), 2u);
+  EXPECT_NE(heads[0].find("Authorization: Bearer t1\r\n"), std::string::npos) << heads[0];
+  EXPECT_NE(heads[0].find("DPoP: proof1\r\n"), std::string::npos) << heads[0];
+  EXPECT_NE(heads[1].find("Authorization: Bearer t2\r\n"), std::string::npos) << heads[1];
+  EXPECT_NE(heads[1].find("DPoP: proof2\r\n"), std::string::npos) << heads[1];
+  EXPECT_EQ(auth.unauthorized, 1);
+  EXPECT_EQ(auth.last_method, "POST");
+  EXPECT_EQ(auth.last_target, "/api/v1/users?activate=true");
+}
+
+TEST(HttpClientAuthTest, A401ThatOutlivesTheRefreshIsReturned) {
+  int requests = 0;
+  ScriptedServer server([&](tcp::socket& s, int) {
+    std::string buf;
+    while (!ReadHead(s, buf).empty()) {
+      ++requests;
+      Write(s, k401);
+    }
+  });
+  asio::io_context io;
+  CountingAuthenticator auth;
+  auto http = ClientWith(io, server.port(), &auth);
+  HttpRequest r;
+  r.method = "GET";
+  r.target = "/api/v1/users/x";
+  Result res = SendWith(io, *http, r);
+  ASSERT_TRUE(res) << res.error().message();
+  EXPECT_EQ(res->status, 401);
+  EXPECT_EQ(res->Header("www-authenticate"), "Bearer error=\"invalid_token\"");
+  EXPECT_EQ(requests, 2);
+  EXPECT_EQ(auth.unauthorized, 2);
+}
+
+TEST(HttpClientAuthTest, AFailedAuthenticatorGetsA401WithItsMessageAndNothingIsSent) {
+  ScriptedServer server([&](tcp::socket& s, int) {
+    std::string buf;
+    while (!ReadHead(s, buf).empty()) Write(s, Ok("{}"));
+  });
+  asio::io_context io;
+  CountingAuthenticator auth;
+  auth.fail = true;
+  auto http = ClientWith(io, server.port(), &auth);
+  HttpRequest r;
+  r.method = "GET";
+  r.target = "/api/v1/users/x";
+  Result res = SendWith(io, *http, r);
+  ASSERT_TRUE(res) << res.error().message();
+  EXPECT_EQ(res->status, 401);
+  auto body = boost::json::parse(res->body).as_object();
+  EXPECT_EQ(body.at("errorCode").as_string(), "invalid_client");
+  EXPECT_EQ(body.at("errorSummary").as_string(), "could not get an access token: \"nope\"");
+  EXPECT_EQ(http->connections_opened(), 0u);
+}
+
+TEST(HttpClientAuthTest, APreauthorizedFormRequestSkipsTheAuthenticatorAndKeepsItsContentType) {
+  std::string head;
+  ScriptedServer server([&](tcp::socket& s, int) {
+    std::string buf;
+    head = ReadHead(s, buf);
+    Write(s, Ok("{}"));
+  });
+  asio::io_context io;
+  CountingAuthenticator auth;
+  auto http = ClientWith(io, server.port(), &auth);
+  AuthHeaders proof;
+  proof.dpop = "token-proof";
+  HttpRequest r;
+  r.method = "POST";
+  r.target = "/oauth2/v1/token";
+  r.body = "grant_type=client_credentials";
+  r.content_type = "application/x-www-form-urlencoded";
+  r.preauthorized = &proof;
+  Result res = SendWith(io, *http, r);
+  ASSERT_TRUE(res) << res.error().message();
+  EXPECT_EQ(auth.authorized, 0);
+  EXPECT_NE(head.find("Content-Type: application/x-www-form-urlencoded\r\n"), std::string::npos) << head;
+  EXPECT_NE(head.find("DPoP: token-proof\r\n"), std::string::npos) << head;
+  EXPECT_EQ(head.find("Authorization:"), std::string::npos) << head;
+}
+
+TEST(OrgUrlTest, OriginLeavesOutTheDefaultPort) {
+  OrgUrl u;
+  std::string error;
+  ASSERT_TRUE(OrgUrl::Parse("https://acme.okta.com", &u, &error));
+  EXPECT_EQ(u.Origin(), "https://acme.okta.com");
+  ASSERT_TRUE(OrgUrl::Parse("https://acme.okta.com:8443/", &u, &error));
+  EXPECT_EQ(u.Origin(), "https://acme.okta.com:8443");
+  ASSERT_TRUE(OrgUrl::Parse("http://[::1]:9", &u, &error));
+  EXPECT_EQ(u.Origin(), "http://[::1]:9");
 }
 
 }  // namespace

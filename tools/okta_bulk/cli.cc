@@ -35,6 +35,50 @@ std::string Trim(std::string s) {
   return s.substr(i);
 }
 
+// Reads the service app's private key (a path, or PEM text from OKTA_CLIENT_PRIVATEKEY) and
+// fills c->oauth.
+bool LoadOAuth(const std::string& client_id, std::string private_key, const std::string& key_id,
+               std::vector<std::string> scopes, bool dpop, int max_attempts, CliConfig* c,
+               std::string* error) {
+  std::string source = "--private-key '" + private_key + "'";
+  if (private_key.empty()) {
+    const char* env = std::getenv("OKTA_CLIENT_PRIVATEKEY");
+    if (!env || Trim(env).empty()) {
+      *error = "--client-id needs the app's private key: --private-key key.pem (or "
+               "OKTA_CLIENT_PRIVATEKEY). The public half must be registered with the app";
+      return false;
+    }
+    private_key = env;
+    source = "OKTA_CLIENT_PRIVATEKEY";
+  }
+  std::string pem = private_key;
+  if (Trim(private_key).rfind("-----BEGIN", 0) != 0) {  // a path
+    if (source == "OKTA_CLIENT_PRIVATEKEY") source += " ('" + private_key + "')";
+    std::ifstream in(private_key);
+    std::stringstream ss;
+    if (!in || !(ss << in.rdbuf())) {
+      *error = "cannot read " + source;
+      return false;
+    }
+    pem = ss.str();
+  }
+  std::string why;
+  auto key = JwsKey::FromPem(pem, /*allow_public=*/false, &why);
+  if (!key) {
+    *error = source + ": " + why;
+    return false;
+  }
+  OAuthOptions o;
+  o.client_id = client_id;
+  o.key_id = key_id;
+  o.key = std::make_shared<const JwsKey>(std::move(*key));
+  o.scopes = std::move(scopes);
+  o.dpop = dpop ? DpopMode::kAlways : DpopMode::kAuto;
+  o.max_attempts = max_attempts;
+  c->oauth = std::move(o);
+  return true;
+}
+
 }  // namespace
 
 std::string MainHelp() {
@@ -55,6 +99,9 @@ std::string MainHelp() {
          "The org and the credentials come from the environment (or files), never from flags:\n"
          "  OKTA_CLIENT_ORGURL=https://acme.okta.com   (or --org-url)\n"
          "  OKTA_CLIENT_TOKEN=<API token>              (or --token-file PATH)\n"
+         "or, as an OAuth 2.0 service app (private_key_jwt; DPoP when the org requires it):\n"
+         "  OKTA_CLIENT_CLIENTID=<client id>           (or --client-id ID)\n"
+         "  OKTA_CLIENT_PRIVATEKEY=<PEM file or text>  (or --private-key key.pem)\n"
          "\n"
          "Example:\n"
          "  okta-bulk import users.csv -o results.csv --concurrency 8 --group 00g1abc\n"
@@ -67,6 +114,15 @@ const char kCommonFlags[] =
     "  -o, --output PATH        results file (default results.csv; '-' = stdout)\n"
     "  --org-url URL            the org, e.g. https://acme.okta.com (default $OKTA_CLIENT_ORGURL)\n"
     "  --token-file PATH        file holding the API token (default: $OKTA_CLIENT_TOKEN)\n"
+    "  --client-id ID           authenticate as this OAuth 2.0 service app instead of with\n"
+    "                           an API token (default $OKTA_CLIENT_CLIENTID)\n"
+    "  --private-key PEM        the app's private key, RSA or EC P-256, for private_key_jwt\n"
+    "                           (default $OKTA_CLIENT_PRIVATEKEY: a PEM file or the PEM text)\n"
+    "  --key-id KID             the key's kid in the app (default $OKTA_CLIENT_PRIVATEKEYID)\n"
+    "  --scopes 'S1 S2'         scopes to request (default: what the command needs;\n"
+    "                           $OKTA_CLIENT_SCOPES)\n"
+    "  --dpop                   send DPoP proofs from the first token request (default:\n"
+    "                           only once the org asks for them)\n"
     "  --concurrency N          requests in flight at most (default 8; 1-512)\n"
     "  --max-attempts N         tries per request on 5xx/network errors (default 5)\n"
     "  --request-timeout SEC    bound on each phase of a request (default 30)\n"
@@ -221,6 +277,9 @@ std::string ExportHelp() {
          "  --page-size N            users per page (1-200, default 200)\n"
          "  --org-url URL            the org (default $OKTA_CLIENT_ORGURL)\n"
          "  --token-file PATH        file holding the API token (default: $OKTA_CLIENT_TOKEN)\n"
+         "  --client-id ID, --private-key PEM, --key-id KID, --scopes 'S1 S2', --dpop\n"
+         "                           OAuth 2.0 service app instead of an API token, as for\n"
+         "                           import (default scope okta.users.read)\n"
          "  --max-attempts N         tries per request on 5xx/network errors (default 5)\n"
          "  --request-timeout SEC    bound on each phase of a request (default 30)\n"
          "  --max-share F            use at most this share of each rate-limit bucket (default 1)\n"
@@ -285,7 +344,10 @@ std::string ImportHelp() {
          "Example:\n"
          "  OKTA_CLIENT_ORGURL=https://acme.okta.com OKTA_CLIENT_TOKEN=$(cat token) \\\n"
          "    okta-bulk import users.csv -o results.csv --concurrency 8 --group 00g1abc\n"
-         "  okta-bulk import users.csv --summary-json run.json --report report.html\n";
+         "  okta-bulk import users.csv --summary-json run.json --report report.html\n"
+         "As an OAuth 2.0 service app (its public key registered in Okta, scopes granted):\n"
+         "  OKTA_CLIENT_ORGURL=https://acme.okta.com okta-bulk import users.csv -o results.csv \\\n"
+         "    --client-id 0oa1b2c3d4EXAMPLE --private-key okta-bulk.key --key-id KID\n";
 }
 
 std::string CommandHelp(std::string_view command) {
@@ -332,6 +394,8 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
   std::string empty_cells = "keep";
 
   std::string org_url, token_file, existing = "assign";
+  std::string client_id, private_key, key_id, scopes;
+  bool dpop = false;
   bool allow_insecure = false;
   double max_share = 1.0;
   int timeout_s = 30;
@@ -377,6 +441,16 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
       *error = "the token is never taken from the command line (it would show in ps and shell "
                "history). Use OKTA_CLIENT_TOKEN=... or --token-file PATH";
       return false;
+    } else if (name == "--client-id") {
+      if (!need(&client_id)) return false;
+    } else if (name == "--private-key") {
+      if (!need(&private_key)) return false;
+    } else if (name == "--key-id") {
+      if (!need(&key_id)) return false;
+    } else if (name == "--scopes") {
+      if (!need(&scopes)) return false;
+    } else if (name == "--dpop") {
+      dpop = true;
     } else if (name == "--concurrency") {
       if (!need(&v)) return false;
       if (!ParseInt(v, 1, 512, &job.dispatch.workers)) {
@@ -554,6 +628,34 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
     return false;
   }
 
+  c->http.user_agent = "okta-bulk/" OKTA_BULK_VERSION;
+  c->http.timeout = std::chrono::seconds(timeout_s);
+  if (client_id.empty())
+    if (const char* env = std::getenv("OKTA_CLIENT_CLIENTID")) client_id = Trim(env);
+  if (!client_id.empty()) {
+    if (!token_file.empty()) {
+      *error = "--token-file and --client-id are two ways to authenticate; give one";
+      return false;
+    }
+    std::vector<std::string> scope_list;
+    if (scopes.empty())
+      if (const char* env = std::getenv("OKTA_CLIENT_SCOPES")) scopes = env;
+    for (char& ch : scopes)
+      if (ch == ',') ch = ' ';
+    std::istringstream scope_words(scopes);
+    for (std::string w; scope_words >> w;) scope_list.push_back(w);
+    if (scope_list.empty()) scope_list = DefaultScopes(cmd, !c->op.extra_group_ids.empty());
+    if (key_id.empty())
+      if (const char* env = std::getenv("OKTA_CLIENT_PRIVATEKEYID")) key_id = Trim(env);
+    return LoadOAuth(client_id, private_key, key_id, std::move(scope_list), dpop, job.dispatch.max_attempts,
+                     c, error);
+  }
+  if (!private_key.empty() || !key_id.empty() || !scopes.empty() || dpop) {
+    *error = "--private-key, --key-id, --scopes and --dpop go with --client-id (or "
+             "OKTA_CLIENT_CLIENTID): okta-bulk " + cmd + " --help";
+    return false;
+  }
+
   std::string token;
   if (!token_file.empty()) {
     std::ifstream in(token_file);
@@ -577,8 +679,6 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
     return false;
   }
   c->http.authorization = "SSWS " + token;
-  c->http.user_agent = "okta-bulk/" OKTA_BULK_VERSION;
-  c->http.timeout = std::chrono::seconds(timeout_s);
   return true;
 }
 

@@ -1,9 +1,11 @@
 // Command-line parsing for okta-bulk: flags to job options and connection settings.
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "net/http_client.h"
+#include "net/oauth.h"
 #include "pipeline/export_job.h"
 #include "pipeline/import_job.h"
 #include "pipeline/user_op_job.h"
@@ -19,6 +21,8 @@ struct CliConfig {
   // and copies them to export_options).
   JobOptions& job() { return command == "import" ? static_cast<JobOptions&>(import) : op; }
   HttpClientOptions http;
+  // Set when the run authenticates as an OAuth 2.0 service app instead of with an API token.
+  std::optional<OAuthOptions> oauth;
   bool quiet = false;             // --quiet: no progress line, no summary
   std::string summary_json;       // --summary-json PATH
   std::string report;             // --report PATH (HTML)
@@ -27,7 +31,9 @@ struct CliConfig {
   std::string help_text;
 };
 
-// Parses argv and the environment (OKTA_CLIENT_ORGURL, OKTA_CLIENT_TOKEN). Returns false
+// Parses argv and the environment (OKTA_CLIENT_ORGURL, OKTA_CLIENT_TOKEN; for OAuth
+// OKTA_CLIENT_CLIENTID, OKTA_CLIENT_PRIVATEKEY, OKTA_CLIENT_PRIVATEKEYID, OKTA_CLIENT_SCOPES;
+// flags win over the environment). Returns false
 // with a message that says what was wrong and what to type instead (exit status 2).
 bool ParseCommandLine(int argc, char** argv, CliConfig* config, std::string* error);
 

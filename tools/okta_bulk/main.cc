@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "net/http_client.h"
+#include "net/oauth_authenticator.h"
 #include "pipeline/export_job.h"
 #include "pipeline/import_job.h"
 #include "pipeline/run_monitor.h"
@@ -90,7 +91,13 @@ int main(int argc, char** argv) {
     asio::io_context io;
     NoTransport no_transport;
     std::unique_ptr<HttpClient> client;
+    std::unique_ptr<OAuthAuthenticator> oauth;
     if (!config.job().dry_run) client = std::make_unique<HttpClient>(io.get_executor(), config.http);
+    if (client && config.oauth) {  // token requests go through the same client, unauthenticated
+      oauth = std::make_unique<OAuthAuthenticator>(io.get_executor(), *client,
+                                                   config.http.org.Origin(), *config.oauth);
+      client->SetAuthenticator(oauth.get());
+    }
     HttpTransport& transport = client ? static_cast<HttpTransport&>(*client) : no_transport;
 
     asio::signal_set signals(io, SIGINT, SIGTERM);

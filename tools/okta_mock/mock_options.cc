@@ -3,7 +3,11 @@
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string_view>
+
+#include "net/jose.h"
 
 namespace okta_bulk::mock {
 namespace {
@@ -61,6 +65,11 @@ A local imitation of an Okta org's management API (users, groups, rate limits).
   --fault-hang P         probability of never answering
   --eventual-ms M        new users invisible to GET and group PUT for M ms
   --seed N               seed for ids, latency jitter and faults
+  --oauth-client ID=PEM  register an OAuth service app: client id and its public key (PEM;
+                         RSA 2048+ or EC P-256), for POST /oauth2/v1/token (repeatable)
+  --require-dpop         the token endpoint requires DPoP proofs (with a nonce round trip)
+  --token-ttl SECONDS    access token lifetime (default 3600)
+  --token-limit N        token requests per --window before a 429 (absent or 0 = unlimited)
   --help                 this text
 Test-only endpoints (no auth, no rate limit, no latency):
   GET /__stats           request counts per bucket, 429s, concurrency rejections, ...
@@ -84,6 +93,10 @@ std::optional<MockOptions> ParseMockOptions(const std::vector<std::string>& args
     }
     if (flag == "--help" || flag == "-h") {
       o.help = true;
+      continue;
+    }
+    if (flag == "--require-dpop") {
+      o.require_dpop = true;
       continue;
     }
     if (!inline_value) {
@@ -157,6 +170,20 @@ std::optional<MockOptions> ParseMockOptions(const std::vector<std::string>& args
       uint64_t seed = 0;
       if (!ParseInt(value, &seed)) return bad("expected unsigned integer");
       o.seed = seed;
+    } else if (flag == "--oauth-client") {
+      std::size_t eq = value.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == value.size())
+        return bad("expected CLIENT_ID=public.pem");
+      std::ifstream in(value.substr(eq + 1));
+      std::stringstream pem;
+      if (!in || !(pem << in.rdbuf())) return bad("cannot read the key file");
+      std::string key_error;
+      if (!JwsKey::FromPem(pem.str(), /*allow_public=*/true, &key_error)) return bad(key_error.c_str());
+      o.oauth_clients.emplace_back(value.substr(0, eq), pem.str());
+    } else if (flag == "--token-ttl") {
+      if (!ParseDouble(value, &o.token_ttl_s) || !(o.token_ttl_s > 0)) return bad("expected seconds > 0");
+    } else if (flag == "--token-limit") {
+      if (!ParseInt(value, &o.token_limit) || o.token_limit < 0) return bad("expected N >= 0");
     } else {
       *error = "unknown flag " + flag + " (see --help)";
       return std::nullopt;

@@ -1,9 +1,11 @@
-// okta-mock's command line: the options struct and its parser (pure; no I/O besides none).
+// okta-mock's command line: the options struct and its parser (no I/O but reading the
+// --oauth-client key files).
 #pragma once
 #include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "net/okta_buckets.h"
@@ -26,10 +28,16 @@ struct MockOptions {
   double fault_500 = 0, fault_503 = 0, fault_reset = 0, fault_hang = 0;  // probabilities
   double eventual_ms = 0;
   std::optional<uint64_t> seed;              // absent: random
+  // OAuth 2.0 service apps (mock_oauth.h): --oauth-client ID=PEM registers a client id with
+  // its public key (the PEM text, read when the flags are parsed).
+  std::vector<std::pair<std::string, std::string>> oauth_clients;
+  bool require_dpop = false;                 // --require-dpop
+  double token_ttl_s = 3600;                 // --token-ttl SECONDS: access token lifetime
+  int64_t token_limit = 0;                   // --token-limit N per window on /oauth2/v1/token
   bool help = false;
 };
 
-// Parses argv[1..]. On error returns nullopt and sets *error to a one-line message.
+// Parses argv[1..]; reads the key files of --oauth-client. On error returns nullopt and sets *error to a one-line message.
 std::optional<MockOptions> ParseMockOptions(const std::vector<std::string>& args,
                                             std::string* error);
 

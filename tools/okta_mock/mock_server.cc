@@ -119,7 +119,8 @@ asio::awaitable<void> ServeRequests(Stream& stream, MockTenant& tenant) {
     auto [read_ec, read_n] = co_await http::async_read(stream, buffer, parser, kUseTuple);
     if (read_ec) co_return;
     const http::request<http::string_body>& req = parser.get();
-    MockRequest mreq{req.method_string(), req.target(), req[http::field::authorization], req.body()};
+    MockRequest mreq{req.method_string(), req.target(), req[http::field::authorization], req.body(),
+                     req[http::field::host], req["DPoP"]};
     MockResponse mres = tenant.Handle(mreq, Clock::now());
     InFlightGuard guard(mres.in_flight ? &tenant : nullptr);
 

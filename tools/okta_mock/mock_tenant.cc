@@ -12,6 +12,7 @@
 
 #include "net/okta_buckets.h"
 #include "pipeline/login_fold.h"
+#include "tools/okta_mock/mock_oauth.h"
 
 namespace okta_bulk::mock {
 namespace json = boost::json;
@@ -408,6 +409,7 @@ struct MockTenant::Impl {
   // Statistics.
   std::array<int64_t, kBucketCount> requests{}, rate_limited{};
   int64_t concurrency_rejected = 0, max_in_flight = 0, users_created = 0, requests_total = 0;
+  MockOAuth oauth{opt};  // the org authorization server (service apps)
 
   explicit Impl(const MockOptions& o)
       : opt(o),
@@ -1173,6 +1175,12 @@ struct MockTenant::Impl {
     b += ",\"max_in_flight\":" + std::to_string(max_in_flight);
     b += ",\"users_created\":" + std::to_string(users_created);
     b += ",\"requests_total\":" + std::to_string(requests_total);
+    const MockOAuthStats& o = oauth.stats();
+    b += ",\"oauth\":{\"token_requests\":" + std::to_string(o.token_requests) +
+         ",\"tokens_issued\":" + std::to_string(o.tokens_issued) +
+         ",\"dpop_tokens_issued\":" + std::to_string(o.dpop_tokens_issued) +
+         ",\"token_errors\":" + std::to_string(o.token_errors) +
+         ",\"api_rejected\":" + std::to_string(o.api_rejected) + "}";
     b += "}";
     return Json(200, std::move(b));
   }
@@ -1293,6 +1301,28 @@ struct MockTenant::Impl {
     return Error(404, "E0000008", "The requested path was not found");
   }
 
+  // "http://" + the Host the client addressed (what OAuth's aud and DPoP's htu name).
+  std::string Origin(const MockRequest& req) const {
+    if (req.host.empty()) return base_url;
+    return base_url.substr(0, base_url.find("://") + 3) + std::string(req.host);
+  }
+
+  // nullopt when the request's credentials are good: the API token (SSWS) or an OAuth access
+  // token (Bearer or DPoP, checked by MockOAuth, once a service app is registered; before,
+  // they are malformed credentials as they always were here); otherwise the refusal.
+  std::optional<MockResponse> CheckCredentials(const MockRequest& req, std::string_view path,
+                                               TimePoint now) {
+    if (!opt.oauth_clients.empty() && MockOAuth::IsOAuthScheme(req.authorization)) {
+      return oauth.CheckAccess(req, path, Origin(req), now);
+    }
+    if (req.authorization.empty() || !req.authorization.starts_with("SSWS ") ||
+        Trim(req.authorization.substr(5)).empty())
+      return Error(403, "E0000005", "Invalid session");
+    if (Trim(req.authorization.substr(5)) != opt.token)
+      return Error(401, "E0000011", "Invalid token provided");
+    return std::nullopt;
+  }
+
   MockResponse Handle(const MockRequest& req, TimePoint real_now) {
     const TimePoint now = real_now + duration_cast<Clock::duration>(skew);
     std::string_view target = req.target;
@@ -1303,6 +1333,12 @@ struct MockTenant::Impl {
 
     if (path == "/__stats" && req.method == "GET") return Stats();
     if (path == "/__users" && req.method == "GET") return DumpUsers();
+    if (path == "/oauth2/v1/token") {
+      MockResponse r = oauth.Token(req, Origin(req), now);
+      r.headers.emplace_back("Date", HttpDate(now));
+      r.headers.emplace_back("x-okta-request-id", NextRequestId());
+      return r;
+    }
     if (!(path == "/api/v1" || path.starts_with("/api/v1/"))) {
       MockResponse r = Error(404, "E0000008", "The requested path was not found");
       r.headers.emplace_back("Date", HttpDate(now));
@@ -1329,11 +1365,8 @@ struct MockTenant::Impl {
     if (!rate.allowed) {
       ++rate_limited[bi];
       r = RateLimited();
-    } else if (req.authorization.empty() || !req.authorization.starts_with("SSWS ") ||
-               Trim(req.authorization.substr(5)).empty()) {
-      r = Error(403, "E0000005", "Invalid session");
-    } else if (Trim(req.authorization.substr(5)) != opt.token) {
-      r = Error(401, "E0000011", "Invalid token provided");
+    } else if (std::optional<MockResponse> refused = CheckCredentials(req, path, now)) {
+      r = std::move(*refused);
     } else {
       double roll = (opt.fault_500 + opt.fault_503 + opt.fault_reset + opt.fault_hang) > 0
                         ? Uniform01()

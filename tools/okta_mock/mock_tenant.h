@@ -22,6 +22,8 @@ struct MockRequest {
   std::string_view target;         // path + optional ?query, as received (percent-encoded)
   std::string_view authorization;  // the Authorization header value, "" when absent
   std::string_view body;
+  std::string_view host;  // the Host header ("127.0.0.1:8080"), "" when absent
+  std::string_view dpop;  // the DPoP header (RFC 9449), "" when absent
 };
 
 enum class MockAction : unsigned char {

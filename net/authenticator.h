@@ -1,0 +1,69 @@
+// Authenticator: the hook HttpClient calls before every request for its credential headers,
+// and after a 401 to learn whether sending again may help. StaticAuthenticator is the API
+// token (`Authorization: SSWS ...`); OAuthAuthenticator (net/oauth_authenticator.h) gets and
+// refreshes OAuth 2.0 access tokens, with DPoP proofs when the org binds them.
+// Header-light (no Beast). Single-threaded: called on the io_context thread of the client.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <boost/system/result.hpp>
+#include <string>
+#include <string_view>
+
+#include "net/http_transport.h"
+
+namespace okta_bulk {
+
+// Why an Authenticator cannot authenticate any request (a refused client assertion, a
+// token endpoint that keeps failing): the run must stop. HttpClient answers every later
+// request with a 401 carrying `code` and `message`, which the dispatcher turns into an
+// abort (exit status 3) with that message.
+struct AuthFailure {
+  std::string code;     // "invalid_client", "invalid_scope", "temporarily_unavailable", ...
+  std::string message;  // a sentence for the user; never holds a token or key
+};
+
+// What a 401 means for the request that got it.
+enum class UnauthorizedVerdict : unsigned char {
+  kGiveUp,     // return the 401 (the dispatcher aborts the run)
+  kNewNonce,   // the server asked for a DPoP nonce, which is now known: send again
+  kRefreshed,  // a newer credential is available: send again
+};
+
+class Authenticator {
+ public:
+  virtual ~Authenticator() = default;
+  // The headers for one request (`target` is path plus query). May wait for an access token
+  // (the first one, or a refresh after expiry). An error means no credential can be had:
+  // failure() then says why.
+  virtual boost::asio::awaitable<boost::system::result<AuthHeaders>> Authorize(
+      std::string_view method, std::string_view target) = 0;
+  // The request authorized with `used` was answered 401 `response`. `may_refresh` is false
+  // when this request already got a refreshed credential once.
+  virtual boost::asio::awaitable<UnauthorizedVerdict> OnUnauthorized(const AuthHeaders& used,
+                                                                     const HttpResponse& response,
+                                                                     bool may_refresh) = 0;
+  // Set once authentication has failed for good; nullptr until then.
+  virtual const AuthFailure* failure() const = 0;
+};
+
+// The Okta API token: the same `Authorization` value on every request, nothing to refresh.
+class StaticAuthenticator final : public Authenticator {
+ public:
+  explicit StaticAuthenticator(std::string authorization) {
+    headers_.authorization = std::move(authorization);
+  }
+  boost::asio::awaitable<boost::system::result<AuthHeaders>> Authorize(std::string_view,
+                                                                       std::string_view) override {
+    co_return headers_;
+  }
+  boost::asio::awaitable<UnauthorizedVerdict> OnUnauthorized(const AuthHeaders&, const HttpResponse&,
+                                                             bool) override {
+    co_return UnauthorizedVerdict::kGiveUp;
+  }
+  const AuthFailure* failure() const override { return nullptr; }
+
+ private:
+  AuthHeaders headers_;
+};
+
+}  // namespace okta_bulk
