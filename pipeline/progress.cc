@@ -42,8 +42,20 @@ std::optional<double> EstimateEta(uint64_t left, double recent_rate, const Bucke
     const double windows = std::ceil((need - usable) / static_cast<double>(*budget->per_window));
     by_budget = std::max(0.0, *budget->reset_in_s) + (windows - 1) * *budget->window_s;
   }
-  // While the bucket is spent nothing moves and the recent rate says nothing about the rest.
-  if (spent || !by_rate) return by_budget;
+  if (!by_rate) return by_budget;
+  if (spent) {
+    // While the bucket is spent nothing moves, so the recent rate does not bound the whole
+    // wait; but the requests of the last window still take time once it opens: at the recent
+    // rate, and at most one window (a reset "in 0 s" with 2,000 rows left is not "ETA 0s").
+    const double windows_before_last =
+        need > usable ? std::ceil((need - usable) / static_cast<double>(*budget->per_window)) - 1
+                      : 0;
+    const double last_requests =
+        need - usable - windows_before_last * static_cast<double>(*budget->per_window);
+    if (last_requests > 0)
+      by_budget += std::min(*budget->window_s, last_requests / requests_per_item / recent_rate);
+    return by_budget;
+  }
   return std::max(by_budget, *by_rate);
 }
 

@@ -42,7 +42,9 @@ Bottleneck PickBottleneck(std::span<const BucketNow> buckets, uint64_t in_flight
 // when one is): its window is spent at `requests_per_item` requests per item (observed so
 // far); what is `usable` now goes at once, then `per_window` more at each reset, the first
 // in `reset_in_s` and one window apart after that. The estimate is the time the last permit
-// needed comes free; while the bucket is not spent, never less than left / recent_rate.
+// needed comes free; while the bucket is not spent, never less than left / recent_rate;
+// while it is spent, plus the time the last window's rows take at the recent rate (at most
+// one window).
 std::optional<double> EstimateEta(uint64_t left, double recent_rate, const BucketNow* budget,
                                   double requests_per_item);
 

@@ -114,6 +114,21 @@ TEST(EtaTest, ASpentBucketIsWaitedOutWindowByWindow) {
   EXPECT_DOUBLE_EQ(*eta, 20 + 4 * 60);
 }
 
+TEST(EtaTest, ASpentBucketThatResetsNowStillNeedsTimeForTheLastWindowsRows) {
+  // 2,000 rows left, 600 per 10 s window, spent, resetting now, 600 rows/s recently: the
+  // permits are free at once but the rows take 2,000 / 600 s more, not zero.
+  BucketNow b = Create(600, 0, 0);
+  b.window_s = 10;
+  auto eta = EstimateEta(2000, 600, &b, 1.0);
+  ASSERT_TRUE(eta);
+  // 600 permits at +0, +10 and +20 s, the last 200 at +30 s, then sent at the recent rate.
+  EXPECT_NEAR(*eta, 30 + 200.0 / 600, 1e-9);
+  // The part after the last reset never counts for more than a window.
+  eta = EstimateEta(100, 1, &b, 1.0);
+  ASSERT_TRUE(eta);
+  EXPECT_DOUBLE_EQ(*eta, 10);
+}
+
 TEST(EtaTest, WhatIsLeftOfTheWindowGoesFirstAndTheRecentRateBoundsIt) {
   BucketNow b = Create(100, 500, 30);
   // 400 rows fit in what is left: the recent rate decides.
