@@ -240,6 +240,8 @@ RunRecord RecordOf(const JobSummary& summary) {
   r.exit_code = summary.ExitCode();
   r.abort_reason = summary.abort_reason;
   r.interrupted = summary.interrupted;
+  r.dry_run = summary.dry_run;
+  r.would_send = summary.would_send;
   return r;
 }
 
