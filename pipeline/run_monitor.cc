@@ -42,9 +42,8 @@ RunMonitor::~RunMonitor() {
 void RunMonitor::OnStart(const RunView& view) {
   view_ = view;
   running_ = true;
-  started_ = last_sample_ = last_print_ = Clock::now();
-  rate_.Add(0, Done());
-  if (options_.keep_series) Sample(started_);
+  started_ = last_print_ = Clock::now();
+  Sample(started_);
   if (!options_.progress_out && !options_.keep_series) return;  // nothing to do until the end
   timer_.emplace(view_.executor);
   auto on_exit = [](std::exception_ptr e) {
@@ -241,6 +240,8 @@ RunRecord RecordOf(const JobSummary& summary) {
   r.exit_code = summary.ExitCode();
   r.abort_reason = summary.abort_reason;
   r.interrupted = summary.interrupted;
+  r.dry_run = summary.dry_run;
+  r.would_send = summary.would_send;
   return r;
 }
 

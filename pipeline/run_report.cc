@@ -439,6 +439,11 @@ std::string SummaryJson(const RunRecord& r) {
   j += ",\n";
   key("interrupted");
   j += r.interrupted ? "true,\n" : "false,\n";
+  if (r.dry_run) {
+    key("dryRun");
+    j += "true,\n";
+    u64("wouldSend", r.would_send);
+  }
   str("unit", r.unit);
   u64(r.unit == "users" ? "users" : "rows", r.items);
   if (r.unit == "users") u64("pages", r.pages);

@@ -111,6 +111,8 @@ struct RunRecord {
   std::array<BucketReport, kBucketCount> buckets{};
   double max_share = 1.0;
   LatencyHistogram latency;
+  bool dry_run = false;           // --dry-run: nothing was sent
+  uint64_t would_send = 0;        // dry run: valid rows
   int exit_code = 0;
   std::string abort_reason;       // "" = not aborted
   bool interrupted = false;

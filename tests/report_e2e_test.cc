@@ -128,6 +128,19 @@ TEST(ReportEndToEndTest, AnInterruptedRunSaysSoInItsSummaryJsonAndReport) {
   EXPECT_NE(dir.Read("report.html").find("<th>interrupted</th>"), std::string::npos);
 }
 
+TEST(ReportEndToEndTest, ADryRunSaysSoInItsSummaryJson) {
+  TempDir dir;
+  WriteUsers(dir, 5, /*with_invalid=*/true);
+  ProcessResult run = RunProcess({OKTA_BULK_PATH, "import", dir.File("users.csv"), "--dry-run",
+                                  "--summary-json", dir.File("run.json")});
+  ASSERT_EQ(run.exit_code, 1) << run.err;
+  const json::object o = json::parse(dir.Read("run.json")).as_object();
+  EXPECT_TRUE(o.at("dryRun").as_bool());
+  EXPECT_EQ(o.at("wouldSend").as_int64(), 5);
+  EXPECT_EQ(o.at("outcomes").at("invalid").as_int64(), 2);
+  EXPECT_EQ(o.at("requests").as_int64(), 0);
+}
+
 TEST(ReportEndToEndTest, ARunThatCannotStartStillLeavesItsSummaryJson) {
   TempDir dir;
   MockProcess mock;
