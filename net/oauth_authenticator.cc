@@ -124,6 +124,11 @@ struct OAuthAuthenticator::Impl {
     have_token = true;
   }
 
+  // The token endpoint's refusal, with its real status, error and description.
+  AuthFailure Refused(int status, const TokenAnswer& a) const {
+    return AuthFailure{a.error, status, a.error_description, ExplainTokenError(status, a, token_url)};
+  }
+
   // Gets a token and installs it, or returns why not (after the retries the header describes).
   asio::awaitable<std::optional<AuthFailure>> FetchToken() {
     int transient = 0, rate_limited = 0, nonce_rounds = 0;
@@ -147,10 +152,11 @@ struct OAuthAuthenticator::Impl {
       milliseconds wait{0};
       if (!result) {
         if (++transient >= options.max_attempts)
-          co_return AuthFailure{"temporarily_unavailable",
+          co_return AuthFailure{"temporarily_unavailable", 0, result.error().message(),
                                 "could not get an access token: POST " + token_url + " failed " +
                                     std::to_string(transient) + " times (" +
-                                    result.error().message() + ")"};
+                                    result.error().message() + "); check the org URL and the "
+                                    "network, then run again with --resume"};
         wait = Backoff(transient);
       } else {
         const HttpResponse& r = *result;
@@ -159,7 +165,7 @@ struct OAuthAuthenticator::Impl {
           if (a.IsDpop() && !dpop_on) {
             a.error = "invalid_response";
             a.error_description = "a DPoP token was issued for a request without a DPoP proof";
-            co_return AuthFailure{a.error, ExplainTokenError(r.status, a, token_url)};
+            co_return Refused(r.status, a);
           }
           Install(a, sent_at);
           co_return std::nullopt;
@@ -178,11 +184,11 @@ struct OAuthAuthenticator::Impl {
         }
         if (r.status == 429) {
           if (++rate_limited > kMaxRateLimited)
-            co_return AuthFailure{"rate_limited", ExplainTokenError(r.status, a, token_url)};
+            co_return Refused(r.status, a);
           wait = WaitForReset(r);
         } else if (r.status >= 500) {
           if (++transient >= options.max_attempts)
-            co_return AuthFailure{"server_error", ExplainTokenError(r.status, a, token_url)};
+            co_return Refused(r.status, a);
           wait = Backoff(transient);
         } else {
           if (a.error == "invalid_client" && !skew_fixed) {
@@ -195,7 +201,7 @@ struct OAuthAuthenticator::Impl {
               continue;
             }
           }
-          co_return AuthFailure{a.error, ExplainTokenError(r.status, a, token_url)};
+          co_return Refused(r.status, a);
         }
       }
       timer.expires_after(wait);
@@ -223,7 +229,7 @@ struct OAuthAuthenticator::Impl {
       try {
         std::rethrow_exception(e);
       } catch (const std::exception& ex) {
-        failure = AuthFailure{"internal_error",
+        failure = AuthFailure{"internal_error", 0, ex.what(),
                               std::string("could not get an access token: ") + ex.what()};
       }
       refreshing = false;
@@ -277,6 +283,11 @@ asio::awaitable<UnauthorizedVerdict> OAuthAuthenticator::OnUnauthorized(const Au
   while (d.refreshing) co_await d.WaitForRefresh();
   co_return !d.failure && d.generation != used.generation ? UnauthorizedVerdict::kRefreshed
                                                            : UnauthorizedVerdict::kGiveUp;
+}
+
+std::string_view OAuthAuthenticator::refusal_advice() const {
+  return "The org refused the service app's access token. Check that the app has an admin role "
+         "and the scopes this command needs (--scopes), and the org URL";
 }
 
 const AuthFailure* OAuthAuthenticator::failure() const {

@@ -36,6 +36,7 @@ class OAuthAuthenticator final : public Authenticator {
                                                              const HttpResponse& response,
                                                              bool may_refresh) override;
   const AuthFailure* failure() const override;
+  std::string_view refusal_advice() const override;
 
   // Counters for tests and the summary.
   int tokens_fetched() const;

@@ -321,7 +321,7 @@ class CountingAuthenticator final : public Authenticator {
   uint64_t generation = 1;
   int authorized = 0, unauthorized = 0;
   bool fail = false;
-  AuthFailure failure_{"invalid_client", "could not get an access token: \"nope\""};
+  AuthFailure failure_{"invalid_client", 401, "nope", "could not get an access token: \"nope\""};
   std::string last_method, last_target;
 };
 
@@ -402,7 +402,7 @@ TEST(HttpClientAuthTest, A401ThatOutlivesTheRefreshIsReturned) {
   EXPECT_EQ(auth.unauthorized, 2);
 }
 
-TEST(HttpClientAuthTest, AFailedAuthenticatorGetsA401WithItsMessageAndNothingIsSent) {
+TEST(HttpClientAuthTest, AFailedAuthenticatorGetsTheAuthFailedErrorAndNothingIsSent) {
   ScriptedServer server([&](tcp::socket& s, int) {
     std::string buf;
     while (!ReadHead(s, buf).empty()) Write(s, Ok("{}"));
@@ -415,12 +415,49 @@ TEST(HttpClientAuthTest, AFailedAuthenticatorGetsA401WithItsMessageAndNothingIsS
   r.method = "GET";
   r.target = "/api/v1/users/x";
   Result res = SendWith(io, *http, r);
-  ASSERT_TRUE(res) << res.error().message();
-  EXPECT_EQ(res->status, 401);
-  auto body = boost::json::parse(res->body).as_object();
-  EXPECT_EQ(body.at("errorCode").as_string(), "invalid_client");
-  EXPECT_EQ(body.at("errorSummary").as_string(), "could not get an access token: \"nope\"");
+  ASSERT_FALSE(res) << "a failed authenticator must not look like an answer from the org";
+  EXPECT_TRUE(IsAuthFailedError(res.error())) << res.error().message();
+  EXPECT_FALSE(IsAuthFailedError(boost::system::error_code(asio::error::connection_refused)));
+  ASSERT_NE(http->auth_failure(), nullptr);
+  EXPECT_EQ(http->auth_failure()->message, "could not get an access token: \"nope\"");
+  EXPECT_EQ(http->auth_failure()->http_status, 401);
   EXPECT_EQ(http->connections_opened(), 0u);
+}
+
+TEST(HttpClientAuthTest, AFailedRefreshAfterA401AnswersTheAuthFailedErrorNotThe401) {
+  int requests = 0;
+  ScriptedServer server([&](tcp::socket& s, int) {
+    std::string buf;
+    while (!ReadHead(s, buf).empty()) {
+      ++requests;
+      Write(s, k401);
+    }
+  });
+  // Gives up on the 401 because its refresh failed for good.
+  class FailsOnRefresh final : public Authenticator {
+   public:
+    asio::awaitable<boost::system::result<AuthHeaders>> Authorize(std::string_view, std::string_view) override {
+      AuthHeaders h;
+      h.authorization = "Bearer old";
+      co_return h;
+    }
+    asio::awaitable<UnauthorizedVerdict> OnUnauthorized(const AuthHeaders&, const HttpResponse&, bool) override {
+      failed = true;
+      co_return UnauthorizedVerdict::kGiveUp;
+    }
+    const AuthFailure* failure() const override { return failed ? &failure_ : nullptr; }
+    bool failed = false;
+    AuthFailure failure_{"invalid_client", 401, "gone", "could not get an access token: gone"};
+  } auth;
+  asio::io_context io;
+  auto http = ClientWith(io, server.port(), &auth);
+  HttpRequest r;
+  r.method = "GET";
+  r.target = "/api/v1/users/x";
+  Result res = SendWith(io, *http, r);
+  ASSERT_FALSE(res);
+  EXPECT_TRUE(IsAuthFailedError(res.error())) << res.error().message();
+  EXPECT_EQ(requests, 1);
 }
 
 TEST(HttpClientAuthTest, APreauthorizedFormRequestSkipsTheAuthenticatorAndKeepsItsContentType) {
