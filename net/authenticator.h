@@ -16,7 +16,7 @@ namespace okta_bulk {
 // What a 401 means for the request that got it.
 enum class UnauthorizedVerdict : unsigned char {
   kGiveUp,     // return the 401 (the dispatcher aborts the run)
-  kNewNonce,   // the server asked for a DPoP nonce, which is now known: send again
+  kNewNonce,   // the server asked for a DPoP nonce the proof lacked, now known: send again (once)
   kRefreshed,  // a newer credential is available: send again
 };
 
@@ -33,6 +33,12 @@ class Authenticator {
   virtual boost::asio::awaitable<UnauthorizedVerdict> OnUnauthorized(const AuthHeaders& used,
                                                                      const HttpResponse& response,
                                                                      bool may_refresh) = 0;
+  // Every response to a request authorized with `used` (401s too, before OnUnauthorized): a
+  // server may hand out a new DPoP nonce on any response (RFC 9449 §8, §9), for later proofs.
+  virtual void OnResponse(const AuthHeaders& used, const HttpResponse& response) {
+    (void)used;
+    (void)response;
+  }
   // Set once authentication has failed for good; nullptr until then. HttpClient then answers
   // every request with AuthFailedError() without sending it.
   virtual const AuthFailure* failure() const = 0;

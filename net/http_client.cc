@@ -268,7 +268,7 @@ asio::awaitable<boost::system::result<HttpResponse>> HttpClient::Send(const Http
     auto result = co_await d.SendOnce(request, *request.preauthorized);
     co_return result;
   }
-  bool refreshed = false;
+  bool refreshed = false, nonce_retried = false;
   for (int auth_retries = 0;; ++auth_retries) {
     auto auth = co_await d.authenticator->Authorize(request.method, request.target);
     if (!auth) {
@@ -276,6 +276,7 @@ asio::awaitable<boost::system::result<HttpResponse>> HttpClient::Send(const Http
       co_return auth.error();
     }
     auto result = co_await d.SendOnce(request, *auth);
+    if (result) d.authenticator->OnResponse(*auth, *result);
     if (!result || result->status != 401 || auth_retries >= 2) co_return result;
     UnauthorizedVerdict verdict = co_await d.authenticator->OnUnauthorized(*auth, *result, !refreshed);
     if (verdict == UnauthorizedVerdict::kGiveUp) {
@@ -284,6 +285,10 @@ asio::awaitable<boost::system::result<HttpResponse>> HttpClient::Send(const Http
       co_return result;
     }
     if (verdict == UnauthorizedVerdict::kRefreshed) refreshed = true;
+    if (verdict == UnauthorizedVerdict::kNewNonce) {
+      if (nonce_retried) co_return result;  // RFC 9449 §9: one retry with the new nonce
+      nonce_retried = true;
+    }
   }
 }
 

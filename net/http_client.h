@@ -49,7 +49,8 @@ class HttpClient final : public HttpTransport {
   ~HttpClient() override;
 
   // Asks the Authenticator for the request's credential headers, sends it, and after a 401
-  // sends it once more when the Authenticator got a new token (or DPoP nonce) for it. When
+  // sends it once more when the Authenticator got a new token (or DPoP nonce) for it; every
+  // response is shown to the Authenticator (OnResponse: DPoP-Nonce headers). When
   // authentication has failed for good, answers AuthFailedError() without sending.
   boost::asio::awaitable<boost::system::result<HttpResponse>> Send(
       const HttpRequest& request) override;

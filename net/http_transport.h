@@ -18,6 +18,7 @@ namespace okta_bulk {
 struct AuthHeaders {
   std::string authorization;  // "SSWS ...", "Bearer ...", "DPoP ..."; "" = no header
   std::string dpop;           // a DPoP proof JWT (RFC 9449), "" = no header
+  std::string dpop_nonce;     // the server nonce that proof carries, "" = none
   uint64_t generation = 0;    // which credential was used, for Authenticator::OnUnauthorized
 };
 

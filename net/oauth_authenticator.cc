@@ -56,8 +56,8 @@ struct OAuthAuthenticator::Impl {
 
   std::optional<DpopProofBuilder> dpop;  // the run's ephemeral key, once DPoP is in use
   bool dpop_on = false;
-  std::string token_nonce;     // the authorization server's DPoP-Nonce
-  std::string resource_nonce;  // the API's DPoP-Nonce, if it ever asks for one
+  std::string token_nonce;     // the authorization server's latest DPoP-Nonce
+  std::string resource_nonce;  // the API's latest DPoP-Nonce, if it ever sends one
 
   bool have_token = false;
   std::string access_token;
@@ -89,6 +89,7 @@ struct OAuthAuthenticator::Impl {
     if (token_is_dpop) {
       h.authorization = "DPoP " + access_token;
       h.dpop = dpop->Build(method, HtuFor(origin, target), NowS(), ath, resource_nonce);
+      h.dpop_nonce = resource_nonce;
     } else {
       h.authorization = "Bearer " + access_token;
     }
@@ -156,11 +157,14 @@ struct OAuthAuthenticator::Impl {
                                 "could not get an access token: POST " + token_url + " failed " +
                                     std::to_string(transient) + " times (" +
                                     result.error().message() + "); check the org URL and the "
-                                    "network, then run again with --resume"};
+                                    "network"};
         wait = Backoff(transient);
       } else {
         const HttpResponse& r = *result;
         TokenAnswer a = ParseTokenAnswer(r.status, r.body);
+        // RFC 9449 §8: any answer may carry the nonce to use from now on (a 200 included).
+        std::string_view nonce = r.Header("dpop-nonce");
+        if (!nonce.empty()) token_nonce = std::string(nonce);
         if (r.status == 200 && a.ok()) {
           if (a.IsDpop() && !dpop_on) {
             a.error = "invalid_response";
@@ -170,9 +174,7 @@ struct OAuthAuthenticator::Impl {
           Install(a, sent_at);
           co_return std::nullopt;
         }
-        std::string_view nonce = r.Header("dpop-nonce");
         if (a.error == "use_dpop_nonce" && !nonce.empty() && nonce_rounds++ < kMaxNonceRounds) {
-          token_nonce = std::string(nonce);
           EnableDpop();
           continue;
         }
@@ -272,9 +274,11 @@ asio::awaitable<UnauthorizedVerdict> OAuthAuthenticator::OnUnauthorized(const Au
   Impl& d = *impl_;
   std::string_view challenge = response.Header("www-authenticate");
   std::string_view nonce = response.Header("dpop-nonce");
-  if (d.token_is_dpop && !nonce.empty() && challenge.find("use_dpop_nonce") != std::string_view::npos &&
-      nonce != d.resource_nonce) {
-    d.resource_nonce = std::string(nonce);  // RFC 9449 §9: the resource server wants a nonce
+  if (d.token_is_dpop && !used.dpop.empty() && !nonce.empty() &&
+      challenge.find("use_dpop_nonce") != std::string_view::npos && nonce != used.dpop_nonce) {
+    // RFC 9449 §9: the resource server wants a nonce this proof did not carry (OnResponse has
+    // kept it already): send again with it.
+    d.resource_nonce = std::string(nonce);
     co_return UnauthorizedVerdict::kNewNonce;
   }
   if (!may_refresh || d.failure) co_return UnauthorizedVerdict::kGiveUp;
@@ -283,6 +287,13 @@ asio::awaitable<UnauthorizedVerdict> OAuthAuthenticator::OnUnauthorized(const Au
   while (d.refreshing) co_await d.WaitForRefresh();
   co_return !d.failure && d.generation != used.generation ? UnauthorizedVerdict::kRefreshed
                                                            : UnauthorizedVerdict::kGiveUp;
+}
+
+void OAuthAuthenticator::OnResponse(const AuthHeaders& used, const HttpResponse& response) {
+  // Only requests with a proof: a nonce is for DPoP proofs to the server that sent it.
+  if (used.dpop.empty()) return;
+  std::string_view nonce = response.Header("dpop-nonce");
+  if (!nonce.empty() && nonce != impl_->resource_nonce) impl_->resource_nonce = std::string(nonce);
 }
 
 std::string_view OAuthAuthenticator::refusal_advice() const {

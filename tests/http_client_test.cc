@@ -486,6 +486,72 @@ TEST(HttpClientAuthTest, APreauthorizedFormRequestSkipsTheAuthenticatorAndKeepsI
   EXPECT_EQ(head.find("Authorization:"), std::string::npos) << head;
 }
 
+// Proofs named after the latest DPoP-Nonce it was shown; a use_dpop_nonce 401 always asks for
+// a resend, so that the client's own limit (one nonce retry per request) is what is tested.
+class NonceAuthenticator final : public Authenticator {
+ public:
+  asio::awaitable<boost::system::result<AuthHeaders>> Authorize(std::string_view, std::string_view) override {
+    AuthHeaders h;
+    h.authorization = "DPoP t";
+    h.dpop = "proof-" + (nonce.empty() ? std::string("none") : nonce);
+    h.dpop_nonce = nonce;
+    co_return h;
+  }
+  void OnResponse(const AuthHeaders&, const HttpResponse& r) override {
+    if (!r.Header("dpop-nonce").empty()) nonce = std::string(r.Header("dpop-nonce"));
+  }
+  asio::awaitable<UnauthorizedVerdict> OnUnauthorized(const AuthHeaders&, const HttpResponse&, bool) override {
+    co_return UnauthorizedVerdict::kNewNonce;
+  }
+  const AuthFailure* failure() const override { return nullptr; }
+  std::string nonce;
+};
+
+TEST(HttpClientAuthTest, ADpopNonceFromAnyResponseIsUsedAndANonceChallengeIsRetriedOnce) {
+  std::vector<std::string> heads;
+  const std::string challenge =
+      "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: DPoP error=\"use_dpop_nonce\"\r\n"
+      "DPoP-Nonce: n1\r\nContent-Length: 0\r\n\r\n";
+  ScriptedServer server([&](tcp::socket& s, int) {
+    std::string buf;
+    for (std::string head; !(head = ReadHead(s, buf)).empty();) {
+      heads.push_back(head);
+      if (head.find("/always-challenge") != std::string::npos) {
+        Write(s, challenge);
+      } else if (head.find("DPoP: proof-n1\r\n") != std::string::npos) {
+        Write(s, "HTTP/1.1 200 OK\r\nDPoP-Nonce: n2\r\nContent-Length: 2\r\n\r\n{}");
+      } else if (head.find("DPoP: proof-n2\r\n") != std::string::npos) {
+        Write(s, Ok("{}"));
+      } else {
+        Write(s, challenge);
+      }
+    }
+  });
+  asio::io_context io;
+  NonceAuthenticator auth;
+  auto http = ClientWith(io, server.port(), &auth);
+  HttpRequest r;
+  r.method = "GET";
+  r.target = "/api/v1/users/x";
+  Result first = SendWith(io, *http, r);
+  ASSERT_TRUE(first) << first.error().message();
+  EXPECT_EQ(first->status, 200);
+  EXPECT_EQ(first->Header("dpop-nonce"), "n2");
+  Result second = SendWith(io, *http, r);  // with the nonce the 200 handed out
+  ASSERT_TRUE(second) << second.error().message();
+  EXPECT_EQ(second->status, 200);
+  ASSERT_EQ(heads.size(), 3u);
+  EXPECT_NE(heads[0].find("DPoP: proof-none\r\n"), std::string::npos) << heads[0];
+  EXPECT_NE(heads[1].find("DPoP: proof-n1\r\n"), std::string::npos) << heads[1];
+  EXPECT_NE(heads[2].find("DPoP: proof-n2\r\n"), std::string::npos) << heads[2];
+  // A server that keeps asking for a nonce gets one resend, then its 401.
+  r.target = "/always-challenge";
+  Result third = SendWith(io, *http, r);
+  ASSERT_TRUE(third) << third.error().message();
+  EXPECT_EQ(third->status, 401);
+  EXPECT_EQ(heads.size(), 5u);
+}
+
 TEST(OrgUrlTest, OriginLeavesOutTheDefaultPort) {
   OrgUrl u;
   std::string error;
