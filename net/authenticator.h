@@ -13,19 +13,10 @@
 
 namespace okta_bulk {
 
-// Why an Authenticator cannot authenticate any request (a refused client assertion, a
-// token endpoint that keeps failing): the run must stop. HttpClient answers every later
-// request with a 401 carrying `code` and `message`, which the dispatcher turns into an
-// abort (exit status 3) with that message.
-struct AuthFailure {
-  std::string code;     // "invalid_client", "invalid_scope", "temporarily_unavailable", ...
-  std::string message;  // a sentence for the user; never holds a token or key
-};
-
 // What a 401 means for the request that got it.
 enum class UnauthorizedVerdict : unsigned char {
   kGiveUp,     // return the 401 (the dispatcher aborts the run)
-  kNewNonce,   // the server asked for a DPoP nonce, which is now known: send again
+  kNewNonce,   // the server asked for a DPoP nonce the proof lacked, now known: send again (once)
   kRefreshed,  // a newer credential is available: send again
 };
 
@@ -42,8 +33,17 @@ class Authenticator {
   virtual boost::asio::awaitable<UnauthorizedVerdict> OnUnauthorized(const AuthHeaders& used,
                                                                      const HttpResponse& response,
                                                                      bool may_refresh) = 0;
-  // Set once authentication has failed for good; nullptr until then.
+  // Every response to a request authorized with `used` (401s too, before OnUnauthorized): a
+  // server may hand out a new DPoP nonce on any response (RFC 9449 §8, §9), for later proofs.
+  virtual void OnResponse(const AuthHeaders& used, const HttpResponse& response) {
+    (void)used;
+    (void)response;
+  }
+  // Set once authentication has failed for good; nullptr until then. HttpClient then answers
+  // every request with AuthFailedError() without sending it.
   virtual const AuthFailure* failure() const = 0;
+  // What to check when the org answers 401 to a request that carried these credentials.
+  virtual std::string_view refusal_advice() const { return "Check the token and the org URL"; }
 };
 
 // The Okta API token: the same `Authorization` value on every request, nothing to refresh.

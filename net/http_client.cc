@@ -12,8 +12,6 @@
 #include <stdexcept>
 #include <vector>
 
-#include "net/jose.h"
-
 namespace okta_bulk {
 
 namespace asio = boost::asio;
@@ -258,19 +256,11 @@ void HttpClient::SetAuthenticator(Authenticator* authenticator) {
   impl_->authenticator = authenticator;
 }
 
-namespace {
+const AuthFailure* HttpClient::auth_failure() const { return impl_->authenticator->failure(); }
 
-// The answer to a request that was not sent because authentication failed for good: a 401
-// in Okta's error shape, so the dispatcher stops the run with `failure.message`.
-HttpResponse Refusal(const AuthFailure& failure) {
-  HttpResponse r;
-  r.status = 401;
-  r.body = "{\"errorCode\":" + JsonQuote(failure.code) + ",\"errorSummary\":" +
-           JsonQuote(failure.message) + ",\"errorCauses\":[]}";
-  return r;
+std::string_view HttpClient::refusal_advice() const {
+  return impl_->authenticator->refusal_advice();
 }
-
-}  // namespace
 
 asio::awaitable<boost::system::result<HttpResponse>> HttpClient::Send(const HttpRequest& request) {
   Impl& d = *impl_;
@@ -278,18 +268,27 @@ asio::awaitable<boost::system::result<HttpResponse>> HttpClient::Send(const Http
     auto result = co_await d.SendOnce(request, *request.preauthorized);
     co_return result;
   }
-  bool refreshed = false;
+  bool refreshed = false, nonce_retried = false;
   for (int auth_retries = 0;; ++auth_retries) {
     auto auth = co_await d.authenticator->Authorize(request.method, request.target);
     if (!auth) {
-      if (const AuthFailure* failure = d.authenticator->failure()) co_return Refusal(*failure);
+      if (d.authenticator->failure()) co_return AuthFailedError();
       co_return auth.error();
     }
     auto result = co_await d.SendOnce(request, *auth);
+    if (result) d.authenticator->OnResponse(*auth, *result);
     if (!result || result->status != 401 || auth_retries >= 2) co_return result;
     UnauthorizedVerdict verdict = co_await d.authenticator->OnUnauthorized(*auth, *result, !refreshed);
-    if (verdict == UnauthorizedVerdict::kGiveUp) co_return result;
+    if (verdict == UnauthorizedVerdict::kGiveUp) {
+      // A refresh that failed for good says more than the 401 it answered.
+      if (d.authenticator->failure()) co_return AuthFailedError();
+      co_return result;
+    }
     if (verdict == UnauthorizedVerdict::kRefreshed) refreshed = true;
+    if (verdict == UnauthorizedVerdict::kNewNonce) {
+      if (nonce_retried) co_return result;  // RFC 9449 §9: one retry with the new nonce
+      nonce_retried = true;
+    }
   }
 }
 

@@ -49,10 +49,14 @@ class HttpClient final : public HttpTransport {
   ~HttpClient() override;
 
   // Asks the Authenticator for the request's credential headers, sends it, and after a 401
-  // sends it once more when the Authenticator got a new token (or DPoP nonce) for it. When
-  // authentication has failed for good, answers 401 without sending (see AuthFailure).
+  // sends it once more when the Authenticator got a new token (or DPoP nonce) for it; every
+  // response is shown to the Authenticator (OnResponse: DPoP-Nonce headers). When
+  // authentication has failed for good, answers AuthFailedError() without sending.
   boost::asio::awaitable<boost::system::result<HttpResponse>> Send(
       const HttpRequest& request) override;
+  // The Authenticator's failure() and refusal_advice().
+  const AuthFailure* auth_failure() const override;
+  std::string_view refusal_advice() const override;
 
   // Replaces the Authenticator (not owned; must outlive the client). For an authenticator
   // that sends its token requests through this client.

@@ -2,6 +2,7 @@
 // Header-light on purpose (no Beast): the pipeline and its tests see only this.
 #pragma once
 #include <boost/asio/awaitable.hpp>
+#include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
 #include <cstdint>
 #include <string>
@@ -17,6 +18,7 @@ namespace okta_bulk {
 struct AuthHeaders {
   std::string authorization;  // "SSWS ...", "Bearer ...", "DPoP ..."; "" = no header
   std::string dpop;           // a DPoP proof JWT (RFC 9449), "" = no header
+  std::string dpop_nonce;     // the server nonce that proof carries, "" = none
   uint64_t generation = 0;    // which credential was used, for Authenticator::OnUnauthorized
 };
 
@@ -45,6 +47,25 @@ struct HttpResponse {
   std::string_view Header(std::string_view lowercase_name) const;
 };
 
+// Why no request can be authenticated any more (the OAuth token endpoint refused the service
+// app, or kept failing): the run must stop. Set by an Authenticator (net/authenticator.h).
+struct AuthFailure {
+  std::string code;         // the OAuth error: "invalid_client", "invalid_scope", "temporarily_unavailable", ...
+  int http_status = 0;      // the token endpoint's status; 0 when it never answered
+  std::string description;  // the server's error_description, "" when none
+  std::string message;      // a sentence for the user (status, error, description, what to check);
+                            // never holds a token, an assertion or a key
+};
+
+// The error HttpTransport::Send returns, without sending, once authentication has failed for
+// good; HttpTransport::auth_failure() then says why. Its own category, so that callers tell it
+// from I/O errors (the dispatcher stops the run with the failure's message, exit status 3).
+const boost::system::error_category& AuthFailedCategory();
+boost::system::error_code AuthFailedError();
+inline bool IsAuthFailedError(const boost::system::error_code& ec) {
+  return ec.category() == AuthFailedCategory();
+}
+
 // Sends requests to one Okta org. Implementations: HttpClient (Beast connection pool) and
 // fakes in tests. All calls happen on the io_context thread that owns the transport.
 class HttpTransport {
@@ -52,9 +73,15 @@ class HttpTransport {
   virtual ~HttpTransport() = default;
   // Sends `request` and reads the whole response. I/O problems (refused, reset, closed before
   // the response, timeout, TLS failure, oversized body) come back as an error_code, never as
-  // an exception; any HTTP status is a success at this level.
+  // an exception; any HTTP status is a success at this level. AuthFailedError() when no
+  // credential can be had (see AuthFailure).
   virtual boost::asio::awaitable<boost::system::result<HttpResponse>> Send(
       const HttpRequest& request) = 0;
+  // Set once Send answers AuthFailedError(); nullptr until then (and for transports without
+  // an Authenticator).
+  virtual const AuthFailure* auth_failure() const { return nullptr; }
+  // What to check when the org answers 401 to a request that carried the credentials.
+  virtual std::string_view refusal_advice() const { return "Check the token and the org URL"; }
 };
 
 // Maps an error_code from HttpTransport::Send to the retry policy's kinds of failure.

@@ -126,20 +126,24 @@ std::string ExplainTokenError(int status, const TokenAnswer& a, std::string_view
   if (!a.error_description.empty()) out += " (" + a.error_description + ")";
   out += ". ";
   if (a.error == "invalid_client") {
-    out += "Check --client-id and --key-id, and that the public key of --private-key is "
-           "registered with the service app (Admin Console: Applications > the app > General > "
-           "Public keys) with client authentication 'Public key / Private key'";
+    out += "Check --client-id, and that the public key of --private-key is registered with that "
+           "service app (Admin Console: Applications > the app > General > Public keys) under "
+           "the kid given with --key-id, with client authentication 'Public key / Private key'";
   } else if (a.error == "invalid_scope") {
     out += "Grant these scopes to the service app (Admin Console: Applications > the app > "
            "Okta API Scopes) or request others with --scopes";
   } else if (a.error == "unauthorized_client") {
     out += "The app must be an API Services app with the Client Credentials grant";
   } else if (a.error == "invalid_dpop_proof" || a.error == "use_dpop_nonce") {
-    out += "The org refused okta-bulk's DPoP proof; check that this machine's clock is right";
+    out += "The org refused okta-bulk's DPoP proof; check that this machine's clock is right "
+           "(--dpop sends a proof from the first request)";
   } else if (a.error == "access_denied") {
-    out += "A network zone or policy blocks this client";
-  } else {
+    out += "A network zone or an access policy of the org blocks this client";
+  } else if (status == 429 || status >= 500) {
     out += "The token endpoint did not give a token; try again later";
+  } else {
+    out += "Check --client-id, --key-id and the public key registered with the service app, "
+           "the scopes granted to it (--scopes), and whether it requires DPoP (--dpop)";
   }
   return out;
 }

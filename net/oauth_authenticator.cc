@@ -56,8 +56,8 @@ struct OAuthAuthenticator::Impl {
 
   std::optional<DpopProofBuilder> dpop;  // the run's ephemeral key, once DPoP is in use
   bool dpop_on = false;
-  std::string token_nonce;     // the authorization server's DPoP-Nonce
-  std::string resource_nonce;  // the API's DPoP-Nonce, if it ever asks for one
+  std::string token_nonce;     // the authorization server's latest DPoP-Nonce
+  std::string resource_nonce;  // the API's latest DPoP-Nonce, if it ever sends one
 
   bool have_token = false;
   std::string access_token;
@@ -89,6 +89,7 @@ struct OAuthAuthenticator::Impl {
     if (token_is_dpop) {
       h.authorization = "DPoP " + access_token;
       h.dpop = dpop->Build(method, HtuFor(origin, target), NowS(), ath, resource_nonce);
+      h.dpop_nonce = resource_nonce;
     } else {
       h.authorization = "Bearer " + access_token;
     }
@@ -124,6 +125,11 @@ struct OAuthAuthenticator::Impl {
     have_token = true;
   }
 
+  // The token endpoint's refusal, with its real status, error and description.
+  AuthFailure Refused(int status, const TokenAnswer& a) const {
+    return AuthFailure{a.error, status, a.error_description, ExplainTokenError(status, a, token_url)};
+  }
+
   // Gets a token and installs it, or returns why not (after the retries the header describes).
   asio::awaitable<std::optional<AuthFailure>> FetchToken() {
     int transient = 0, rate_limited = 0, nonce_rounds = 0;
@@ -147,26 +153,28 @@ struct OAuthAuthenticator::Impl {
       milliseconds wait{0};
       if (!result) {
         if (++transient >= options.max_attempts)
-          co_return AuthFailure{"temporarily_unavailable",
+          co_return AuthFailure{"temporarily_unavailable", 0, result.error().message(),
                                 "could not get an access token: POST " + token_url + " failed " +
                                     std::to_string(transient) + " times (" +
-                                    result.error().message() + ")"};
+                                    result.error().message() + "); check the org URL and the "
+                                    "network"};
         wait = Backoff(transient);
       } else {
         const HttpResponse& r = *result;
         TokenAnswer a = ParseTokenAnswer(r.status, r.body);
+        // RFC 9449 §8: any answer may carry the nonce to use from now on (a 200 included).
+        std::string_view nonce = r.Header("dpop-nonce");
+        if (!nonce.empty()) token_nonce = std::string(nonce);
         if (r.status == 200 && a.ok()) {
           if (a.IsDpop() && !dpop_on) {
             a.error = "invalid_response";
             a.error_description = "a DPoP token was issued for a request without a DPoP proof";
-            co_return AuthFailure{a.error, ExplainTokenError(r.status, a, token_url)};
+            co_return Refused(r.status, a);
           }
           Install(a, sent_at);
           co_return std::nullopt;
         }
-        std::string_view nonce = r.Header("dpop-nonce");
         if (a.error == "use_dpop_nonce" && !nonce.empty() && nonce_rounds++ < kMaxNonceRounds) {
-          token_nonce = std::string(nonce);
           EnableDpop();
           continue;
         }
@@ -178,11 +186,11 @@ struct OAuthAuthenticator::Impl {
         }
         if (r.status == 429) {
           if (++rate_limited > kMaxRateLimited)
-            co_return AuthFailure{"rate_limited", ExplainTokenError(r.status, a, token_url)};
+            co_return Refused(r.status, a);
           wait = WaitForReset(r);
         } else if (r.status >= 500) {
           if (++transient >= options.max_attempts)
-            co_return AuthFailure{"server_error", ExplainTokenError(r.status, a, token_url)};
+            co_return Refused(r.status, a);
           wait = Backoff(transient);
         } else {
           if (a.error == "invalid_client" && !skew_fixed) {
@@ -195,7 +203,7 @@ struct OAuthAuthenticator::Impl {
               continue;
             }
           }
-          co_return AuthFailure{a.error, ExplainTokenError(r.status, a, token_url)};
+          co_return Refused(r.status, a);
         }
       }
       timer.expires_after(wait);
@@ -223,7 +231,7 @@ struct OAuthAuthenticator::Impl {
       try {
         std::rethrow_exception(e);
       } catch (const std::exception& ex) {
-        failure = AuthFailure{"internal_error",
+        failure = AuthFailure{"internal_error", 0, ex.what(),
                               std::string("could not get an access token: ") + ex.what()};
       }
       refreshing = false;
@@ -266,9 +274,11 @@ asio::awaitable<UnauthorizedVerdict> OAuthAuthenticator::OnUnauthorized(const Au
   Impl& d = *impl_;
   std::string_view challenge = response.Header("www-authenticate");
   std::string_view nonce = response.Header("dpop-nonce");
-  if (d.token_is_dpop && !nonce.empty() && challenge.find("use_dpop_nonce") != std::string_view::npos &&
-      nonce != d.resource_nonce) {
-    d.resource_nonce = std::string(nonce);  // RFC 9449 §9: the resource server wants a nonce
+  if (d.token_is_dpop && !used.dpop.empty() && !nonce.empty() &&
+      challenge.find("use_dpop_nonce") != std::string_view::npos && nonce != used.dpop_nonce) {
+    // RFC 9449 §9: the resource server wants a nonce this proof did not carry (OnResponse has
+    // kept it already): send again with it.
+    d.resource_nonce = std::string(nonce);
     co_return UnauthorizedVerdict::kNewNonce;
   }
   if (!may_refresh || d.failure) co_return UnauthorizedVerdict::kGiveUp;
@@ -277,6 +287,18 @@ asio::awaitable<UnauthorizedVerdict> OAuthAuthenticator::OnUnauthorized(const Au
   while (d.refreshing) co_await d.WaitForRefresh();
   co_return !d.failure && d.generation != used.generation ? UnauthorizedVerdict::kRefreshed
                                                            : UnauthorizedVerdict::kGiveUp;
+}
+
+void OAuthAuthenticator::OnResponse(const AuthHeaders& used, const HttpResponse& response) {
+  // Only requests with a proof: a nonce is for DPoP proofs to the server that sent it.
+  if (used.dpop.empty()) return;
+  std::string_view nonce = response.Header("dpop-nonce");
+  if (!nonce.empty() && nonce != impl_->resource_nonce) impl_->resource_nonce = std::string(nonce);
+}
+
+std::string_view OAuthAuthenticator::refusal_advice() const {
+  return "The org refused the service app's access token. Check that the app has an admin role "
+         "and the scopes this command needs (--scopes), and the org URL";
 }
 
 const AuthFailure* OAuthAuthenticator::failure() const {

@@ -4,7 +4,9 @@
 // the next request starts a refresh in the background and every request keeps using the
 // current token until the new one arrives (one refresh at a time). A 401 on an API call
 // triggers one refresh (or, for a DPoP nonce challenge, a new nonce) and the request is sent
-// again by HttpClient.
+// again by HttpClient. The latest DPoP-Nonce header seen from the token endpoint, and from
+// the API (any response to a DPoP request), goes into later proofs for that server
+// (RFC 9449 §8, §9).
 //
 // Token requests go through `transport` (normally the HttpClient this authenticator serves,
 // with HttpRequest::preauthorized), not through the dispatcher, so they never spend the
@@ -35,7 +37,9 @@ class OAuthAuthenticator final : public Authenticator {
   boost::asio::awaitable<UnauthorizedVerdict> OnUnauthorized(const AuthHeaders& used,
                                                              const HttpResponse& response,
                                                              bool may_refresh) override;
+  void OnResponse(const AuthHeaders& used, const HttpResponse& response) override;
   const AuthFailure* failure() const override;
+  std::string_view refusal_advice() const override;
 
   // Counters for tests and the summary.
   int tokens_fetched() const;

@@ -166,6 +166,15 @@ void Dispatcher::Complete(Task* task, Clock::time_point sent_at, Clock::time_poi
   Attempt attempt;
   OktaError error;
   HttpResponse* response = nullptr;
+  if (!result && IsAuthFailedError(result.error())) {
+    // Not sent: no credential can be had (the OAuth token endpoint refused the service app).
+    // Every row would end the same way; the authenticator says why and what to check.
+    const AuthFailure* failure = transport_.auth_failure();
+    Abort((failure ? failure->message : std::string("could not authenticate to the org")) +
+          "; no further rows were sent.");
+    Drop(task);
+    return;
+  }
   if (!result) {
     governor_.OnNoResponse(bucket, now, sent_at);
     ++stats_.transport_errors;
@@ -207,7 +216,7 @@ void Dispatcher::Complete(Task* task, Clock::time_point sent_at, Clock::time_poi
     case RetryVerdict::kAbortRun:
       Abort("Okta refused the credentials (HTTP " + std::to_string(attempt.http_status) +
             (error.code.empty() ? "" : " " + error.code) + ": " + error.Describe() +
-            "). Check the token and the org URL; no further rows were sent.");
+            "). " + std::string(transport_.refusal_advice()) + "; no further rows were sent.");
       Drop(task);
       return;
     case RetryVerdict::kRetry:

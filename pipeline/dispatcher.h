@@ -83,8 +83,9 @@ class Dispatcher {
   void StopIntake();
   bool intake_stopped() const { return intake_stopped_; }
 
-  // Set when the org refused our credentials (401, or 403 E0000005) or on_done failed:
-  // every later row would fail the same way, so the run stops at once.
+  // Set when the org refused our credentials (401, or 403 E0000005), when the transport can
+  // get no credential at all (AuthFailedError: its auth_failure() message is the reason), or
+  // when on_done failed: every later row would fail the same way, so the run stops at once.
   bool aborted() const { return !abort_reason_.empty(); }
   const std::string& abort_reason() const { return abort_reason_; }
   const DispatcherStats& stats() const { return stats_; }

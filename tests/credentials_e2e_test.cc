@@ -112,6 +112,30 @@ TEST(CredentialsEndToEndTest, NextLoginRefusesWhatOktaWouldRefuseBeforeSendingAn
   EXPECT_NE(no_column.err.find("'password' or 'passwordHash' column"), std::string::npos) << no_column.err;
 }
 
+TEST(CredentialsEndToEndTest, NextLoginCreatesUsersWhosePasswordIsExpired) {
+  TempDir dir;
+  MockProcess mock;
+  dir.Write("users.csv",
+            "login,firstName,lastName,email,password,passwordHash,hashAlgorithm\n"
+            "pw@example.com,P,W,pw@example.com,S3cret-Pass9,,\n"
+            "hash@example.com,H,A,hash@example.com,,$2b$10$rwh3vH166HCH/NT9XV5FYuqaMqvAPULkbiQzkTCWo5XDcvzpk8Tna,\n");
+  ProcessResult run = RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("r.csv"), "--next-login",
+                                   "change-password"},
+                                  mock.base_url());
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  auto results = ResultsByLogin(dir.File("r.csv"));
+  EXPECT_EQ(results.at("pw@example.com").at("outcome"), "created");
+  EXPECT_EQ(results.at("hash@example.com").at("outcome"), "created");
+  auto users = UsersByLogin(mock);
+  ASSERT_EQ(users.size(), 2u);
+  EXPECT_EQ(users.at("pw@example.com").at("status"), "PASSWORD_EXPIRED");
+  EXPECT_EQ(users.at("hash@example.com").at("status"), "PASSWORD_EXPIRED");
+  // Without the flag the same rows are plain ACTIVE users.
+  MockProcess other;
+  ASSERT_EQ(RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("r2.csv")}, other.base_url()).exit_code, 0);
+  EXPECT_EQ(UsersByLogin(other).at("pw@example.com").at("status"), "ACTIVE");
+}
+
 TEST(CredentialsEndToEndTest, TypedAttributesReachOktaAsTheirJsonTypesOnImportAndUpdate) {
   TempDir dir;
   MockProcess mock;

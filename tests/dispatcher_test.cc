@@ -58,10 +58,13 @@ class FakeTransport final : public HttpTransport {
  public:
   std::function<Result(const HttpRequest&)> handler;
   std::vector<std::string> log;
+  const AuthFailure* failure = nullptr;
   asio::awaitable<Result> Send(const HttpRequest& request) override {
     log.push_back(std::string(request.method) + " " + request.target);
     co_return handler(request);
   }
+  const AuthFailure* auth_failure() const override { return failure; }
+  std::string_view refusal_advice() const override { return "Check the fake's advice"; }
 };
 
 // Makes each task when the dispatcher asks for it, as the real sources do.
@@ -254,7 +257,25 @@ TEST(DispatcherTest, RefusedCredentialsAbortTheRunAfterAFewRequests) {
   };
   h.Run();
   EXPECT_NE(h.abort_reason.find("E0000011"), std::string::npos) << h.abort_reason;
+  EXPECT_NE(h.abort_reason.find("Check the fake's advice"), std::string::npos) << h.abort_reason;
   EXPECT_LE(h.transport.log.size(), 8u);
+  EXPECT_TRUE(h.results.empty()) << "rows not done are left for --resume";
+}
+
+TEST(DispatcherTest, AnAuthFailureAbortsWithTheAuthenticatorsMessageNotAFaked401) {
+  Harness h;
+  h.AddRows(200);
+  AuthFailure failure{"invalid_scope", 400, "The following scopes are not allowed for this client: openid",
+                      "could not get an access token: POST https://acme.okta.com/oauth2/v1/token answered "
+                      "HTTP 400 invalid_scope (The following scopes are not allowed for this client: openid)"};
+  h.transport.failure = &failure;
+  h.transport.handler = [&](const HttpRequest&) -> Result { return AuthFailedError(); };
+  h.Run();
+  EXPECT_EQ(h.abort_reason.rfind(failure.message, 0), 0u) << h.abort_reason;
+  EXPECT_EQ(h.abort_reason.find("HTTP 401"), std::string::npos) << h.abort_reason;
+  EXPECT_EQ(h.abort_reason.find("Check the fake's advice"), std::string::npos) << h.abort_reason;
+  EXPECT_LE(h.transport.log.size(), 8u) << "an auth failure is not retried";
+  EXPECT_EQ(h.stats.retried, 0u);
   EXPECT_TRUE(h.results.empty()) << "rows not done are left for --resume";
 }
 

@@ -34,14 +34,17 @@ std::set<std::string> GroupsOf(const json::object& user) {
   return out;
 }
 
-// Runs okta-bulk with `args` and kills it with SIGKILL once `state_path` says `pages` pages
-// are written (polling, so that a slow machine or a sanitizer build does not change what
-// is tested). Returns false when the export ended first or never got there.
-bool KillExportAfterPages(const std::vector<std::string>& args, const std::string& org_url,
-                          const std::string& state_path, int pages) {
+// Runs okta-bulk with `args` and sends it `signo` once `state_path` says `pages` pages are
+// written (polling, so that a slow machine or a sanitizer build does not change what is
+// tested). Its stderr goes to `err_path`. Returns the wait status, or -1 when the export
+// ended first or never got there.
+int SignalExportAfterPages(const std::vector<std::string>& args, const std::string& org_url,
+                           const std::string& state_path, int pages, int signo,
+                           const std::string& err_path = "/dev/null") {
   pid_t pid = ::fork();
   if (pid == 0) {
     std::freopen("/dev/null", "w", stdout);
+    std::freopen(err_path.c_str(), "w", stderr);
     ::setenv("OKTA_CLIENT_ORGURL", org_url.c_str(), 1);
     ::setenv("OKTA_CLIENT_TOKEN", "test-token", 1);
     std::vector<char*> argv = {const_cast<char*>(OKTA_BULK_PATH)};
@@ -53,20 +56,27 @@ bool KillExportAfterPages(const std::vector<std::string>& args, const std::strin
   const std::string want = "pages=" + std::to_string(pages) + "\n";
   for (int i = 0; i < 6000; ++i) {  // at most 60 s
     int status = 0;
-    if (::waitpid(pid, &status, WNOHANG) == pid) return false;  // finished before the kill
+    if (::waitpid(pid, &status, WNOHANG) == pid) return -1;  // finished before the signal
     std::ifstream in(state_path);
     std::stringstream text;
     text << in.rdbuf();
     if (text.str().find(want) != std::string::npos) {
-      ::kill(pid, SIGKILL);
+      ::kill(pid, signo);
       ::waitpid(pid, &status, 0);
-      return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+      return status;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ::kill(pid, SIGKILL);
   ::waitpid(pid, nullptr, 0);
-  return false;
+  return -1;
+}
+
+// Kills the export with SIGKILL after `pages` pages; false when it ended first.
+bool KillExportAfterPages(const std::vector<std::string>& args, const std::string& org_url,
+                          const std::string& state_path, int pages) {
+  int status = SignalExportAfterPages(args, org_url, state_path, pages, SIGKILL);
+  return status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 }
 
 const std::vector<std::string> kThreeGroups = {"--groups-count", "3"};
@@ -166,6 +176,44 @@ TEST(ExportRoundTripTest, AnExportKilledMidwayResumesToTheSameFileAsAnUninterrup
   ProcessResult other = RunOktaBulk({"export", "-o", dir.File("part.csv"), "--resume"}, mock.base_url());
   EXPECT_EQ(other.exit_code, 2);
   EXPECT_NE(other.err.find("other options"), std::string::npos) << other.err;
+}
+
+TEST(ExportRoundTripTest, CtrlCDuringAnExportPrintsTheResumeCommandWhichCompletesTheFile) {
+  TempDir dir;
+  ProcessResult gen = RunProcess({GEN_USERS_PATH, "--count", "200", "-o", dir.File("users.csv")});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  MockProcess mock({"--latency-ms", "15"});
+  ASSERT_EQ(RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("seed.csv"), "--concurrency", "32"},
+                        mock.base_url())
+                .exit_code,
+            0);
+  ProcessResult full = RunOktaBulk({"export", "-o", dir.File("full.csv"), "--page-size", "5"}, mock.base_url());
+  ASSERT_EQ(full.exit_code, 0) << full.out << full.err;
+
+  const std::vector<std::string> args = {"export", "-o", dir.File("part.csv"), "--page-size", "5"};
+  int status = SignalExportAfterPages(args, mock.base_url(), dir.File("part.csv.export"), 5, SIGINT,
+                                      dir.File("err.txt"));
+  ASSERT_NE(status, -1) << "the export ended before it could be interrupted after 5 of its 40 pages";
+  ASSERT_TRUE(WIFEXITED(status)) << "Ctrl-C must be handled, not kill the process";
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  const std::string err = dir.Read("err.txt");
+  const std::string intro = "To continue the export:\n  ";
+  std::size_t at = err.find(intro);
+  ASSERT_NE(at, std::string::npos) << err;
+  std::string command = err.substr(at + intro.size());
+  command = command.substr(0, command.find('\n'));
+  EXPECT_EQ(command, "okta-bulk export -o " + dir.File("part.csv") + " --page-size 5 --resume") << err;
+
+  // The printed command, run as it is, completes the file.
+  std::vector<std::string> resume;
+  std::istringstream words(command);
+  for (std::string w; words >> w;) resume.push_back(w);
+  ASSERT_EQ(resume.front(), "okta-bulk");
+  resume.erase(resume.begin());
+  ProcessResult resumed = RunOktaBulk(resume, mock.base_url());
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  EXPECT_NE(resumed.out.find("(resumed)"), std::string::npos) << resumed.out;
+  EXPECT_EQ(dir.Read("part.csv"), dir.Read("full.csv"));
 }
 
 TEST(ExportRoundTripTest, GroupListingsArePacedInTheGroupsBucket) {

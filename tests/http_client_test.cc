@@ -321,7 +321,7 @@ class CountingAuthenticator final : public Authenticator {
   uint64_t generation = 1;
   int authorized = 0, unauthorized = 0;
   bool fail = false;
-  AuthFailure failure_{"invalid_client", "could not get an access token: \"nope\""};
+  AuthFailure failure_{"invalid_client", 401, "nope", "could not get an access token: \"nope\""};
   std::string last_method, last_target;
 };
 
@@ -402,7 +402,7 @@ TEST(HttpClientAuthTest, A401ThatOutlivesTheRefreshIsReturned) {
   EXPECT_EQ(auth.unauthorized, 2);
 }
 
-TEST(HttpClientAuthTest, AFailedAuthenticatorGetsA401WithItsMessageAndNothingIsSent) {
+TEST(HttpClientAuthTest, AFailedAuthenticatorGetsTheAuthFailedErrorAndNothingIsSent) {
   ScriptedServer server([&](tcp::socket& s, int) {
     std::string buf;
     while (!ReadHead(s, buf).empty()) Write(s, Ok("{}"));
@@ -415,12 +415,49 @@ TEST(HttpClientAuthTest, AFailedAuthenticatorGetsA401WithItsMessageAndNothingIsS
   r.method = "GET";
   r.target = "/api/v1/users/x";
   Result res = SendWith(io, *http, r);
-  ASSERT_TRUE(res) << res.error().message();
-  EXPECT_EQ(res->status, 401);
-  auto body = boost::json::parse(res->body).as_object();
-  EXPECT_EQ(body.at("errorCode").as_string(), "invalid_client");
-  EXPECT_EQ(body.at("errorSummary").as_string(), "could not get an access token: \"nope\"");
+  ASSERT_FALSE(res) << "a failed authenticator must not look like an answer from the org";
+  EXPECT_TRUE(IsAuthFailedError(res.error())) << res.error().message();
+  EXPECT_FALSE(IsAuthFailedError(boost::system::error_code(asio::error::connection_refused)));
+  ASSERT_NE(http->auth_failure(), nullptr);
+  EXPECT_EQ(http->auth_failure()->message, "could not get an access token: \"nope\"");
+  EXPECT_EQ(http->auth_failure()->http_status, 401);
   EXPECT_EQ(http->connections_opened(), 0u);
+}
+
+TEST(HttpClientAuthTest, AFailedRefreshAfterA401AnswersTheAuthFailedErrorNotThe401) {
+  int requests = 0;
+  ScriptedServer server([&](tcp::socket& s, int) {
+    std::string buf;
+    while (!ReadHead(s, buf).empty()) {
+      ++requests;
+      Write(s, k401);
+    }
+  });
+  // Gives up on the 401 because its refresh failed for good.
+  class FailsOnRefresh final : public Authenticator {
+   public:
+    asio::awaitable<boost::system::result<AuthHeaders>> Authorize(std::string_view, std::string_view) override {
+      AuthHeaders h;
+      h.authorization = "Bearer old";
+      co_return h;
+    }
+    asio::awaitable<UnauthorizedVerdict> OnUnauthorized(const AuthHeaders&, const HttpResponse&, bool) override {
+      failed = true;
+      co_return UnauthorizedVerdict::kGiveUp;
+    }
+    const AuthFailure* failure() const override { return failed ? &failure_ : nullptr; }
+    bool failed = false;
+    AuthFailure failure_{"invalid_client", 401, "gone", "could not get an access token: gone"};
+  } auth;
+  asio::io_context io;
+  auto http = ClientWith(io, server.port(), &auth);
+  HttpRequest r;
+  r.method = "GET";
+  r.target = "/api/v1/users/x";
+  Result res = SendWith(io, *http, r);
+  ASSERT_FALSE(res);
+  EXPECT_TRUE(IsAuthFailedError(res.error())) << res.error().message();
+  EXPECT_EQ(requests, 1);
 }
 
 TEST(HttpClientAuthTest, APreauthorizedFormRequestSkipsTheAuthenticatorAndKeepsItsContentType) {
@@ -447,6 +484,72 @@ TEST(HttpClientAuthTest, APreauthorizedFormRequestSkipsTheAuthenticatorAndKeepsI
   EXPECT_NE(head.find("Content-Type: application/x-www-form-urlencoded\r\n"), std::string::npos) << head;
   EXPECT_NE(head.find("DPoP: token-proof\r\n"), std::string::npos) << head;
   EXPECT_EQ(head.find("Authorization:"), std::string::npos) << head;
+}
+
+// Proofs named after the latest DPoP-Nonce it was shown; a use_dpop_nonce 401 always asks for
+// a resend, so that the client's own limit (one nonce retry per request) is what is tested.
+class NonceAuthenticator final : public Authenticator {
+ public:
+  asio::awaitable<boost::system::result<AuthHeaders>> Authorize(std::string_view, std::string_view) override {
+    AuthHeaders h;
+    h.authorization = "DPoP t";
+    h.dpop = "proof-" + (nonce.empty() ? std::string("none") : nonce);
+    h.dpop_nonce = nonce;
+    co_return h;
+  }
+  void OnResponse(const AuthHeaders&, const HttpResponse& r) override {
+    if (!r.Header("dpop-nonce").empty()) nonce = std::string(r.Header("dpop-nonce"));
+  }
+  asio::awaitable<UnauthorizedVerdict> OnUnauthorized(const AuthHeaders&, const HttpResponse&, bool) override {
+    co_return UnauthorizedVerdict::kNewNonce;
+  }
+  const AuthFailure* failure() const override { return nullptr; }
+  std::string nonce;
+};
+
+TEST(HttpClientAuthTest, ADpopNonceFromAnyResponseIsUsedAndANonceChallengeIsRetriedOnce) {
+  std::vector<std::string> heads;
+  const std::string challenge =
+      "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: DPoP error=\"use_dpop_nonce\"\r\n"
+      "DPoP-Nonce: n1\r\nContent-Length: 0\r\n\r\n";
+  ScriptedServer server([&](tcp::socket& s, int) {
+    std::string buf;
+    for (std::string head; !(head = ReadHead(s, buf)).empty();) {
+      heads.push_back(head);
+      if (head.find("/always-challenge") != std::string::npos) {
+        Write(s, challenge);
+      } else if (head.find("DPoP: proof-n1\r\n") != std::string::npos) {
+        Write(s, "HTTP/1.1 200 OK\r\nDPoP-Nonce: n2\r\nContent-Length: 2\r\n\r\n{}");
+      } else if (head.find("DPoP: proof-n2\r\n") != std::string::npos) {
+        Write(s, Ok("{}"));
+      } else {
+        Write(s, challenge);
+      }
+    }
+  });
+  asio::io_context io;
+  NonceAuthenticator auth;
+  auto http = ClientWith(io, server.port(), &auth);
+  HttpRequest r;
+  r.method = "GET";
+  r.target = "/api/v1/users/x";
+  Result first = SendWith(io, *http, r);
+  ASSERT_TRUE(first) << first.error().message();
+  EXPECT_EQ(first->status, 200);
+  EXPECT_EQ(first->Header("dpop-nonce"), "n2");
+  Result second = SendWith(io, *http, r);  // with the nonce the 200 handed out
+  ASSERT_TRUE(second) << second.error().message();
+  EXPECT_EQ(second->status, 200);
+  ASSERT_EQ(heads.size(), 3u);
+  EXPECT_NE(heads[0].find("DPoP: proof-none\r\n"), std::string::npos) << heads[0];
+  EXPECT_NE(heads[1].find("DPoP: proof-n1\r\n"), std::string::npos) << heads[1];
+  EXPECT_NE(heads[2].find("DPoP: proof-n2\r\n"), std::string::npos) << heads[2];
+  // A server that keeps asking for a nonce gets one resend, then its 401.
+  r.target = "/always-challenge";
+  Result third = SendWith(io, *http, r);
+  ASSERT_TRUE(third) << third.error().message();
+  EXPECT_EQ(third->status, 401);
+  EXPECT_EQ(heads.size(), 5u);
 }
 
 TEST(OrgUrlTest, OriginLeavesOutTheDefaultPort) {

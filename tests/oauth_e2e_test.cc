@@ -140,16 +140,26 @@ TEST(OAuthEndToEndTest, ATokenEndpointRefusalStopsTheRunWithExitThreeAndAClearMe
                                        "--client-id", "0oaSomeoneElse", "--private-key", dir.File("client.pem")},
                                       mock.base_url(), "");
   EXPECT_EQ(unknown.exit_code, 3) << unknown.out << unknown.err;
-  EXPECT_NE(unknown.err.find("invalid_client"), std::string::npos) << unknown.err;
+  // The token endpoint's real status, error and description, and advice that fits OAuth.
+  EXPECT_NE(unknown.err.find("answered HTTP 401 invalid_client (Invalid value for 'client_id' parameter.)"),
+            std::string::npos) << unknown.err;
   EXPECT_NE(unknown.err.find("--client-id"), std::string::npos) << unknown.err;
+  EXPECT_NE(unknown.err.find("--key-id"), std::string::npos) << unknown.err;
   EXPECT_NE(unknown.err.find("--resume"), std::string::npos) << unknown.err;
+  EXPECT_EQ(unknown.err.find("Check the token"), std::string::npos) << unknown.err;
+  EXPECT_EQ(unknown.err.find("refused the credentials"), std::string::npos) << unknown.err;
   // A scope the app may not have.
   ProcessResult scope = RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("r2.csv"),
                                      "--client-id", "0oaBulk", "--private-key", dir.File("client.pem"),
                                      "--scopes", "openid"},
                                     mock.base_url(), "");
   EXPECT_EQ(scope.exit_code, 3) << scope.out << scope.err;
-  EXPECT_NE(scope.err.find("invalid_scope"), std::string::npos) << scope.err;
+  EXPECT_NE(scope.err.find("answered HTTP 400 invalid_scope (The following scopes are not allowed for "
+                           "this client: openid)"),
+            std::string::npos) << scope.err;
+  EXPECT_NE(scope.err.find("--scopes"), std::string::npos) << scope.err;
+  EXPECT_EQ(scope.err.find("HTTP 401"), std::string::npos) << scope.err;
+  EXPECT_EQ(scope.err.find("Check the token"), std::string::npos) << scope.err;
   // Nothing was sent to the API, no row was lost (none is in the results: --resume sends them).
   auto stats = MockStats(mock);
   EXPECT_EQ(stats.at("requests_total").as_int64(), 0);

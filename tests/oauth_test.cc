@@ -454,5 +454,87 @@ TEST(OAuthAuthenticatorTest, ARateLimitedTokenRequestWaitsForTheResetOnTheServer
   EXPECT_EQ(endpoint.seen.size(), 2u);
 }
 
+TEST(OAuthAuthenticatorTest, TheLatestDpopNonceFromAnyTokenEndpointAnswerGoesIntoTheNextTokenProof) {
+  asio::io_context io;
+  // A 200 may carry the nonce for next time (RFC 9449 §8): the refresh's proof must use it.
+  FakeTokenEndpoint endpoint(io.get_executor(), [](const FakeTokenEndpoint::Seen& s, int i) {
+    if (i == 0) {
+      HttpResponse r = Token("t1", "DPoP");
+      r.headers.emplace_back("dpop-nonce", "AS-1");
+      return r;
+    }
+    if (S(Decode(s.dpop).claims, "nonce") != "AS-1")
+      return Answer(400, R"({"error":"use_dpop_nonce","error_description":"x"})", {{"dpop-nonce", "AS-2"}});
+    return Token("t2", "DPoP");
+  });
+  OAuthAuthenticator auth(io.get_executor(), endpoint, "https://acme.okta.com",
+                          Options(MakeEcKey().private_pem, DpopMode::kAlways));
+  HttpResponse expired = Answer(401, R"({"errorCode":"E0000011"})", {{"www-authenticate", R"(DPoP error="invalid_token")"}});
+  RunCo(io, [&]() -> asio::awaitable<void> {
+    auto h1 = co_await auth.Authorize("GET", "/api/v1/users");
+    EXPECT_TRUE(h1);
+    if (!h1) co_return;
+    auto v = co_await auth.OnUnauthorized(*h1, expired, true);
+    EXPECT_EQ(v, UnauthorizedVerdict::kRefreshed);
+    auto h2 = co_await auth.Authorize("GET", "/api/v1/users");
+    EXPECT_TRUE(h2);
+    if (h2) EXPECT_EQ(h2->authorization, "DPoP t2");
+  });
+  ASSERT_EQ(endpoint.seen.size(), 2u) << "the refresh went out with the nonce of the first answer";
+  EXPECT_EQ(S(Decode(endpoint.seen[0].dpop).claims, "nonce"), "");
+  EXPECT_EQ(S(Decode(endpoint.seen[1].dpop).claims, "nonce"), "AS-1");
+}
+
+TEST(OAuthAuthenticatorTest, TheLatestDpopNonceFromTheApiGoesIntoLaterApiProofs) {
+  asio::io_context io;
+  FakeTokenEndpoint endpoint(io.get_executor(), [](const auto&, int) {
+    HttpResponse r = Token("t1", "DPoP");
+    r.headers.emplace_back("dpop-nonce", "AS-1");  // the token endpoint's nonce is not the API's
+    return r;
+  });
+  OAuthAuthenticator auth(io.get_executor(), endpoint, "https://acme.okta.com",
+                          Options(MakeEcKey().private_pem, DpopMode::kAlways));
+  RunCo(io, [&]() -> asio::awaitable<void> {
+    auto h1 = co_await auth.Authorize("POST", "/api/v1/users?activate=true");
+    EXPECT_TRUE(h1);
+    if (!h1) co_return;
+    EXPECT_EQ(S(Decode(h1->dpop).claims, "nonce"), "");
+    EXPECT_EQ(h1->dpop_nonce, "");
+    auth.OnResponse(*h1, Answer(200, "{}", {{"dpop-nonce", "RS-1"}}));
+    auto h2 = co_await auth.Authorize("GET", "/api/v1/users/x");
+    EXPECT_EQ(S(Decode(h2->dpop).claims, "nonce"), "RS-1");
+    EXPECT_EQ(h2->dpop_nonce, "RS-1");
+    auth.OnResponse(*h2, Answer(404, "{}"));  // no header: the nonce stays
+    auth.OnResponse(*h2, Answer(200, "{}", {{"dpop-nonce", "RS-2"}}));
+    auto h3 = co_await auth.Authorize("GET", "/api/v1/users/y");
+    EXPECT_EQ(S(Decode(h3->dpop).claims, "nonce"), "RS-2");
+  });
+}
+
+TEST(OAuthAuthenticatorTest, AnApiNonceChallengeIsAnsweredWithTheNonceOnceAndNotForANonceAlreadySent) {
+  asio::io_context io;
+  FakeTokenEndpoint endpoint(io.get_executor(), [](const auto&, int) { return Token("t1", "DPoP"); });
+  OAuthAuthenticator auth(io.get_executor(), endpoint, "https://acme.okta.com",
+                          Options(MakeEcKey().private_pem, DpopMode::kAlways));
+  HttpResponse challenge = Answer(
+      401, "", {{"www-authenticate", R"(DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof")"},
+                {"dpop-nonce", "RS-9"}});
+  RunCo(io, [&]() -> asio::awaitable<void> {
+    auto h1 = co_await auth.Authorize("GET", "/api/v1/users/x");
+    EXPECT_TRUE(h1);
+    if (!h1) co_return;
+    auth.OnResponse(*h1, challenge);  // as HttpClient does, before OnUnauthorized
+    auto v1 = co_await auth.OnUnauthorized(*h1, challenge, true);
+    EXPECT_EQ(v1, UnauthorizedVerdict::kNewNonce);
+    auto h2 = co_await auth.Authorize("GET", "/api/v1/users/x");
+    EXPECT_EQ(S(Decode(h2->dpop).claims, "nonce"), "RS-9");
+    // The proof carried that nonce and the server still says use_dpop_nonce: no loop.
+    auth.OnResponse(*h2, challenge);
+    auto v2 = co_await auth.OnUnauthorized(*h2, challenge, false);
+    EXPECT_EQ(v2, UnauthorizedVerdict::kGiveUp);
+  });
+  EXPECT_EQ(endpoint.seen.size(), 1u);
+}
+
 }  // namespace
 }  // namespace okta_bulk

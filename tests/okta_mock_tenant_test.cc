@@ -119,6 +119,40 @@ TEST_F(MockTenantTest, StatusFollowsCredentialAndActivate) {
             json::parse(R"({"type":"IMPORT","name":"IMPORT"})"));
 }
 
+TEST_F(MockTenantTest, NextLoginChangePasswordNeedsActivateAndAPasswordAndExpiresIt) {
+  const std::string password = R"(,"credentials":{"password":{"value":"Passw0rd!"}})";
+  MockResponse staged = Call("POST", "/api/v1/users?activate=false&nextLogin=changePassword",
+                             UserBody("n1@example.com", "", password));
+  EXPECT_EQ(staged.status, 400) << staged.body;
+  EXPECT_EQ(Body(staged).at("errorCode"), "E0000125");
+  EXPECT_NE(std::string(Body(staged).at("errorSummary").as_string()).find("\"activate\" must be true"),
+            std::string::npos) << staged.body;
+  for (std::string_view creds : {std::string_view(""), std::string_view(R"(,"credentials":{"password":{"hook":{"type":"default"}}})")}) {
+    MockResponse none = Call("POST", "/api/v1/users?activate=true&nextLogin=changePassword",
+                             UserBody("n2@example.com", "", creds));
+    EXPECT_EQ(none.status, 400) << none.body;
+    EXPECT_EQ(Body(none).at("errorCode"), "E0000124") << creds;
+    EXPECT_NE(std::string(Body(none).at("errorSummary").as_string()).find("a password must be specified"),
+              std::string::npos) << none.body;
+  }
+  EXPECT_EQ(Call("GET", "/api/v1/users/n1@example.com").status, 404) << "a refused create creates nothing";
+  EXPECT_EQ(Call("GET", "/api/v1/users/n2@example.com").status, 404);
+  // activate defaults to true.
+  MockResponse ok = Call("POST", "/api/v1/users?nextLogin=changePassword", UserBody("n3@example.com", "", password));
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(Body(ok).at("status"), "PASSWORD_EXPIRED");
+  EXPECT_FALSE(Body(ok).at("activated").is_null());
+  EXPECT_EQ(Body(Call("GET", "/api/v1/users/n3@example.com")).at("status"), "PASSWORD_EXPIRED");
+  MockResponse hashed = Call("POST", "/api/v1/users?activate=true&nextLogin=changePassword",
+      UserBody("n4@example.com", "", R"(,"credentials":{"password":{"hash":{"algorithm":"BCRYPT","workFactor":10,
+          "salt":"rwh3vH166HCH/NT9XV5FYu","value":"qaMqvAPULkbiQzkTCWo5XDcvzpk8Tna"}}})"));
+  ASSERT_EQ(hashed.status, 200) << hashed.body;
+  EXPECT_EQ(Body(hashed).at("status"), "PASSWORD_EXPIRED");
+  // Without nextLogin nothing changes.
+  MockResponse plain = Call("POST", "/api/v1/users?activate=true", UserBody("n5@example.com", "", password));
+  EXPECT_EQ(Body(plain).at("status"), "ACTIVE");
+}
+
 TEST_F(MockTenantTest, MissingAuthorizationIsForbiddenInvalidSession) {
   for (std::string_view auth : {"", "Bearer abc", "SSWS ", "ssws test-token"}) {
     MockResponse r = Call("POST", "/api/v1/users", UserBody("x@example.com"), auth);

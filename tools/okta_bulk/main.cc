@@ -112,7 +112,15 @@ int main(int argc, char** argv) {
         ::_exit(130);
       }
       if (config.command == "export") {  // pages are written whole: the file ends on a row
-        std::fputs("\nokta-bulk: interrupted; the file holds the pages written so far\n", stderr);
+        const std::string& out = config.export_options.output_path;
+        if (out == "-") {
+          std::fputs("\nokta-bulk: interrupted; stdout holds the pages written so far\n", stderr);
+        } else {  // the state beside the file says where to go on (saved after every page)
+          std::fprintf(stderr,
+                       "\nokta-bulk: interrupted; %s holds the pages written so far. "
+                       "To continue the export:\n  %s\n",
+                       out.c_str(), ResumeCommand(argc, argv).c_str());
+        }
         ::_exit(130);
       }
       std::fputs("\nokta-bulk: interrupted: finishing the requests in flight "

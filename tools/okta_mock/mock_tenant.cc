@@ -743,6 +743,28 @@ struct MockTenant::Impl {
     return Error(400, "E0000003", "The request body was not well-formed.");
   }
 
+  // nextLogin=changePassword on create (contract §2, SPEC createUser): Okta creates the user
+  // with the password EXPIRED (status PASSWORD_EXPIRED), which needs activate=true (else 400
+  // E0000125) and a password, a value or an imported hash (else 400 E0000124; a hook is no
+  // password). Returns the refusal, or nullopt with `*expire` set when the password is to be
+  // expired. Other nextLogin values are ignored (the spec's enum has only changePassword).
+  std::optional<MockResponse> NextLoginOnCreate(const Query& q, bool activate, Credential cred,
+                                                bool* expire) {
+    *expire = false;
+    const std::string* next = q.Get("nextLogin");
+    if (!next || *next != "changePassword") return std::nullopt;
+    if (!activate)
+      return Error(400, "E0000125",
+                   "Could not create user. To create a user and expire their password "
+                   "immediately, \"activate\" must be true.");
+    if (cred != Credential::kPassword && cred != Credential::kHash)
+      return Error(400, "E0000124",
+                   "Could not create user. To create a user and expire their password "
+                   "immediately, a password must be specified.");
+    *expire = true;
+    return std::nullopt;
+  }
+
   MockResponse CreateUser(const Query& q, std::string_view body, TimePoint now) {
     json::object* parsed = ParseBodyObject(body);
     if (!parsed) return Malformed();
@@ -773,6 +795,8 @@ struct MockTenant::Impl {
     json::object hash_params;
     Credential cred = ReadCredentials(req, causes, hash_params);
     if (!causes.empty()) return ValidationError(causes);
+    bool expire_password = false;
+    if (auto refused = NextLoginOnCreate(q, activate, cred, &expire_password)) return *refused;
     for (const std::string& g : group_ids)
       if (!group_by_id.count(g)) return NotFound(g, "UserGroup");
     const std::size_t idx = users.size();
@@ -798,6 +822,7 @@ struct MockTenant::Impl {
       u.activated = now;
     }
     if (cred == Credential::kPassword || cred == Credential::kHash) u.password_changed = now;
+    if (expire_password) u.status = "PASSWORD_EXPIRED";
     u.profile_json = json::serialize(profile);
     if (cred == Credential::kHash) u.hash_json = json::serialize(hash_params);
     for (std::string& g : group_ids)
