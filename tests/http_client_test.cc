@@ -109,9 +109,9 @@ struct Client {
     http = std::make_unique<HttpClient>(io.get_executor(), o);
   }
   Result Send(std::string target = "/api/v1/users/x") { return Send("GET", std::move(target), ""); }
-  Result Send(std::string method, std::string target, std::string body) {
+  Result Send(std::string_view method, std::string target, std::string body) {
     HttpRequest r;
-    r.method = std::move(method);
+    r.method = method;  // a literal
     r.target = std::move(target);
     r.body = std::move(body);
     std::optional<Result> out;
