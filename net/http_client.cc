@@ -12,6 +12,7 @@
 #include <boost/beast/ssl.hpp>
 #include <array>
 #include <charconv>
+#include <memory_resource>
 #include <stdexcept>
 #include <vector>
 
@@ -49,6 +50,10 @@ struct Connection {
   // The request head, written by hand into a buffer the connection reuses (see
   // AppendRequestHead): a request costs no allocation once the buffer has grown.
   std::string head;
+  // The response's header fields are parsed into this arena, released before each response
+  // (one parser at a time per connection); a larger head spills to the heap.
+  std::array<std::byte, 2048> fields_buffer;
+  std::pmr::monotonic_buffer_resource fields_arena{fields_buffer.data(), fields_buffer.size()};
   std::chrono::steady_clock::time_point idle_since;
 
   beast::tcp_stream& Layer() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
@@ -86,11 +91,14 @@ void AppendRequestHead(std::string& out, const HttpRequest& request, std::string
   out += "\r\n";
 }
 
+using FieldsAllocator = std::pmr::polymorphic_allocator<char>;
+using ResponseParser = http::response_parser<http::string_body, FieldsAllocator>;
+
 template <class Stream>
 asio::awaitable<error_code> RoundTrip(Stream& stream, beast::tcp_stream& layer,
                                       beast::flat_buffer& buffer, const std::string& head,
                                       const std::string& body,
-                                      http::response_parser<http::string_body>& parser,
+                                      ResponseParser& parser,
                                       std::chrono::milliseconds timeout) {
   layer.expires_after(timeout);
   const std::array<asio::const_buffer, 2> out{asio::buffer(head), asio::buffer(body)};
@@ -281,7 +289,9 @@ asio::awaitable<boost::system::result<HttpResponse>> HttpClient::Send(const Http
   }
   AppendRequestHead(conn->head, request, d.fixed_headers);
 
-  http::response_parser<http::string_body> parser;
+  conn->fields_arena.release();
+  ResponseParser parser(std::piecewise_construct, std::make_tuple(),
+                        std::make_tuple(FieldsAllocator(&conn->fields_arena)));
   parser.header_limit(64 * 1024);
   parser.body_limit(d.options.max_body_bytes);
   error_code ec =
