@@ -6,9 +6,13 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <array>
+#include <charconv>
+#include <memory_resource>
 #include <stdexcept>
 #include <vector>
 
@@ -44,10 +48,13 @@ struct Connection {
   std::unique_ptr<beast::tcp_stream> plain;
   std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
   beast::flat_buffer buffer;
-  // The request, reused: its constant headers are set once (Prepare), so a request costs
-  // allocations for its target and Content-Length only, and the body reuses its capacity.
-  http::request<http::string_body> req;
-  bool prepared = false;
+  // The request head, written by hand into a buffer the connection reuses (see
+  // AppendRequestHead): a request costs no allocation once the buffer has grown.
+  std::string head;
+  // The response's header fields are parsed into this arena, released before each response
+  // (one parser at a time per connection); a larger head spills to the heap.
+  std::array<std::byte, 2048> fields_buffer;
+  std::pmr::monotonic_buffer_resource fields_arena{fields_buffer.data(), fields_buffer.size()};
   std::chrono::steady_clock::time_point idle_since;
 
   beast::tcp_stream& Layer() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
@@ -63,14 +70,54 @@ struct Connection {
   }
 };
 
+// Writes the head of `request`: the constant lines `fixed` (Host, Accept, User-Agent), then
+// the request's credentials (Authorization and a DPoP proof, from the Authenticator: they
+// change with a refreshed token), its Content-Type, and Content-Length when there is a body,
+// also 0 for a bodiless PUT or POST (contract section 3: 411 without it).
+void AppendRequestHead(std::string& out, const HttpRequest& request, std::string_view fixed,
+                       const AuthHeaders& auth) {
+  out.clear();
+  out += request.method;
+  out.push_back(' ');
+  out += request.target;
+  out += " HTTP/1.1\r\n";
+  out += fixed;
+  if (!auth.authorization.empty()) {
+    out += "Authorization: ";
+    out += auth.authorization;
+    out += "\r\n";
+  }
+  if (!auth.dpop.empty()) {
+    out += "DPoP: ";
+    out += auth.dpop;
+    out += "\r\n";
+  }
+  out += "Content-Type: ";
+  out += request.content_type.empty() ? std::string_view("application/json") : request.content_type;
+  out += "\r\n";
+  if (!request.body.empty() || request.method == "PUT" || request.method == "POST" ||
+      request.method == "OPTIONS") {
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, request.body.size());
+    out += "Content-Length: ";
+    out.append(digits, end);
+    out += "\r\n";
+  }
+  out += "\r\n";
+}
+
+using FieldsAllocator = std::pmr::polymorphic_allocator<char>;
+using ResponseParser = http::response_parser<http::string_body, FieldsAllocator>;
+
 template <class Stream>
 asio::awaitable<error_code> RoundTrip(Stream& stream, beast::tcp_stream& layer,
-                                      beast::flat_buffer& buffer,
-                                      http::request<http::string_body>& req,
-                                      http::response_parser<http::string_body>& parser,
+                                      beast::flat_buffer& buffer, const std::string& head,
+                                      const std::string& body,
+                                      ResponseParser& parser,
                                       std::chrono::milliseconds timeout) {
   layer.expires_after(timeout);
-  auto [wec, wn] = co_await http::async_write(stream, req, kNoThrow);
+  const std::array<asio::const_buffer, 2> out{asio::buffer(head), asio::buffer(body)};
+  auto [wec, wn] = co_await asio::async_write(stream, out, kNoThrow);
   if (wec) co_return wec;
   layer.expires_after(timeout);
   auto [rec, rn] = co_await http::async_read(stream, buffer, parser, kNoThrow);
@@ -172,6 +219,7 @@ struct HttpClient::Impl {
   HttpClientOptions options;
   ssl::context tls_context{ssl::context::tls_client};
   std::string host_header;
+  std::string fixed_headers;  // Host ... User-Agent lines of every request
   std::vector<std::unique_ptr<Connection>> idle;
   tcp::resolver::results_type endpoints;
   std::size_t opened = 0;
@@ -235,6 +283,9 @@ HttpClient::HttpClient(asio::any_io_executor executor, HttpClientOptions options
   bool default_port = (org.tls && org.port == "443") || (!org.tls && org.port == "80");
   std::string host = org.host.find(':') != std::string::npos ? "[" + org.host + "]" : org.host;
   impl_->host_header = default_port ? host : host + ":" + org.port;
+  impl_->fixed_headers = "Host: " + impl_->host_header +
+                         "\r\nAccept: application/json\r\nUser-Agent: " +
+                         impl_->options.user_agent + "\r\n";
   if (org.tls) {
     error_code ec;
     impl_->tls_context.set_default_verify_paths(ec);
@@ -307,41 +358,18 @@ asio::awaitable<boost::system::result<HttpResponse>> HttpClient::Impl::SendOnce(
     error_code ec = co_await d.Open(*conn);
     if (ec) co_return ec;
   }
-  http::request<http::string_body>& req = conn->req;
-  if (!conn->prepared) {
-    req.version(11);
-    req.set(http::field::host, d.host_header);
-    req.set(http::field::accept, "application/json");
-    req.set(http::field::user_agent, d.options.user_agent);
-    req.keep_alive(true);
-    conn->prepared = true;
-  }
-  // Per request: the credentials (a refreshed token, a fresh DPoP proof) and the body's type.
-  if (auth.authorization.empty()) {
-    req.erase(http::field::authorization);
-  } else {
-    req.set(http::field::authorization, auth.authorization);
-  }
-  if (auth.dpop.empty()) {
-    req.erase("DPoP");
-  } else {
-    req.set("DPoP", auth.dpop);
-  }
-  req.set(http::field::content_type,
-          request.content_type.empty() ? std::string_view("application/json") : request.content_type);
-  req.method(http::string_to_verb(request.method));
-  req.target(request.target);
-  req.body().assign(request.body);
-  req.prepare_payload();  // Content-Length, also 0 for a bodiless PUT/POST (contract §3: 411)
+  AppendRequestHead(conn->head, request, d.fixed_headers, auth);
 
-  http::response_parser<http::string_body> parser;
+  conn->fields_arena.release();
+  ResponseParser parser(std::piecewise_construct, std::make_tuple(),
+                        std::make_tuple(FieldsAllocator(&conn->fields_arena)));
   parser.header_limit(64 * 1024);
   parser.body_limit(d.options.max_body_bytes);
   error_code ec =
-      conn->tls ? co_await RoundTrip(*conn->tls, conn->Layer(), conn->buffer, req, parser,
-                                     d.options.timeout)
-                : co_await RoundTrip(*conn->plain, conn->Layer(), conn->buffer, req, parser,
-                                     d.options.timeout);
+      conn->tls ? co_await RoundTrip(*conn->tls, conn->Layer(), conn->buffer, conn->head,
+                                     request.body, parser, d.options.timeout)
+                : co_await RoundTrip(*conn->plain, conn->Layer(), conn->buffer, conn->head,
+                                     request.body, parser, d.options.timeout);
   if (ec) co_return ec;  // the connection is dropped: never reuse a failed stream
 
   auto& msg = parser.get();

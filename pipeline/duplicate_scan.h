@@ -61,7 +61,8 @@ using KeyOfRecord = std::function<bool(const CsvRecord& record, uint64_t row, st
 // Scans `path` (a regular file; the header line is skipped) and returns the keys that may
 // repeat. When `path` is not a regular file (a pipe cannot be read twice) or cannot be read,
 // returns RepeatedKeys() (track everything): the job then reads it and reports as before.
-// The filter has one size, kScanSketchBits (4 MiB), for every file.
+// The filter has one size, kScanSketchBits (4 MiB), for every file. The file is assumed not
+// to change between the scan and the job: rows appended in between are not scanned.
 RepeatedKeys ScanForRepeatedKeys(const std::string& path, const KeyOfRecord& key_of);
 
 }  // namespace okta_bulk

@@ -110,10 +110,12 @@ struct Client {
     o.max_body_bytes = max_body;
     http = std::make_unique<HttpClient>(io.get_executor(), o);
   }
-  Result Send(std::string target = "/api/v1/users/x") {
+  Result Send(std::string target = "/api/v1/users/x") { return Send("GET", std::move(target), ""); }
+  Result Send(std::string_view method, std::string target, std::string body) {
     HttpRequest r;
-    r.method = "GET";
+    r.method = method;  // a literal
     r.target = std::move(target);
+    r.body = std::move(body);
     std::optional<Result> out;
     asio::co_spawn(io, [&]() -> asio::awaitable<void> { out = co_await http->Send(r); },
                    [](std::exception_ptr e) {
@@ -148,6 +150,51 @@ TEST(HttpClientTest, HeadersArrivePerLineWithLowercaseNamesAndTheConnectionIsReu
     EXPECT_EQ(links, 2);
   }
   EXPECT_EQ(c.http->connections_opened(), 1u);
+}
+
+// The request head, byte for byte, on one reused connection: each request carries its own
+// method, target and Content-Length (none for a bodiless GET, 0 for a bodiless PUT: contract
+// section 3 answers 411 without it), after the same fixed headers.
+TEST(HttpClientTest, RequestsOnOneConnectionCarryTheirOwnMethodTargetAndLength) {
+  std::vector<std::string> heads;
+  ScriptedServer server([&heads](tcp::socket& s, int) {
+    std::string buf;
+    for (;;) {
+      boost::system::error_code ec;
+      std::size_t n = asio::read_until(s, asio::dynamic_buffer(buf), "\r\n\r\n", ec);
+      if (ec) return;
+      std::string head = buf.substr(0, n);
+      buf.erase(0, n);
+      std::size_t cl = head.find("Content-Length: ");
+      std::size_t len = cl == std::string::npos ? 0 : std::stoul(head.substr(cl + 16));
+      while (buf.size() < len) {
+        char tmp[4096];
+        std::size_t got = s.read_some(asio::buffer(tmp), ec);
+        if (ec) return;
+        buf.append(tmp, got);
+      }
+      heads.push_back(head + buf.substr(0, len));
+      buf.erase(0, len);
+      Write(s, Ok("{}"));
+    }
+  });
+  Client c(server.port());
+  const std::string body = R"({"profile":{"login":"a@example.com"}})";
+  ASSERT_TRUE(c.Send("POST", "/api/v1/users?activate=true", body));
+  ASSERT_TRUE(c.Send("GET", "/api/v1/users/a%40example.com", ""));
+  ASSERT_TRUE(c.Send("PUT", "/api/v1/groups/00g1/users/00u1", ""));
+  ASSERT_TRUE(c.Send("DELETE", "/api/v1/users/00u1", ""));
+  EXPECT_EQ(c.http->connections_opened(), 1u);
+  const std::string fixed = "Host: 127.0.0.1:" + std::to_string(server.port()) +
+                            "\r\nAccept: application/json\r\nUser-Agent: okta-bulk-test\r\n"
+                            "Authorization: SSWS secret\r\nContent-Type: application/json\r\n";
+  ASSERT_EQ(heads.size(), 4u);
+  EXPECT_EQ(heads[0], "POST /api/v1/users?activate=true HTTP/1.1\r\n" + fixed + "Content-Length: " +
+                          std::to_string(body.size()) + "\r\n\r\n" + body);
+  EXPECT_EQ(heads[1], "GET /api/v1/users/a%40example.com HTTP/1.1\r\n" + fixed + "\r\n");
+  EXPECT_EQ(heads[2], "PUT /api/v1/groups/00g1/users/00u1 HTTP/1.1\r\n" + fixed +
+                          "Content-Length: 0\r\n\r\n");
+  EXPECT_EQ(heads[3], "DELETE /api/v1/users/00u1 HTTP/1.1\r\n" + fixed + "\r\n");
 }
 
 TEST(HttpClientTest, ChunkedBodiesAreReassembled) {
