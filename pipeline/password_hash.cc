@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "pipeline/okta_json.h"
+#include "pipeline/user_row.h"
 
 namespace okta_bulk {
 namespace {
@@ -11,12 +12,6 @@ namespace {
 constexpr std::string_view kNames[kHashFieldCount] = {
     "passwordHash", "hashAlgorithm", "passwordSalt", "saltOrder",
     "workFactor", "iterationCount", "keySize", "digestAlgorithm"};
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::string Upper(std::string_view s) {
   std::string out(s);
@@ -76,7 +71,7 @@ bool HashFieldFromLowerName(std::string_view lower, HashField* field) {
 
 bool AnyHashCell(const HashCells& cells) {
   for (std::string_view c : cells)
-    if (!Trim(c).empty()) return true;
+    if (!TrimSpaces(c).empty()) return true;
   return false;
 }
 
@@ -96,7 +91,7 @@ long Base64DecodedSize(std::string_view s) {
 
 bool AppendPasswordHash(std::string* out, const HashCells& raw, HashProblem* p) {
   HashCells c;
-  for (std::size_t i = 0; i < kHashFieldCount; ++i) c[i] = Trim(raw[i]);
+  for (std::size_t i = 0; i < kHashFieldCount; ++i) c[i] = TrimSpaces(raw[i]);
   auto cell = [&](HashField f) { return c[static_cast<std::size_t>(f)]; };
   using F = HashField;
   std::string_view value = cell(F::kHash);

@@ -5,15 +5,10 @@
 #include <cstdlib>
 
 #include "pipeline/okta_json.h"
+#include "pipeline/user_row.h"
 
 namespace okta_bulk {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -57,7 +52,7 @@ bool IsJsonNumber(std::string_view s) {
 }
 
 bool AppendScalar(std::string* out, AttributeType type, std::string_view raw, std::string* problem) {
-  std::string_view v = type == AttributeType::kString ? raw : Trim(raw);
+  std::string_view v = type == AttributeType::kString ? raw : TrimSpaces(raw);
   switch (type) {
     case AttributeType::kString:
       AppendJsonString(out, v);
@@ -129,8 +124,8 @@ bool SplitTypedName(std::string_view header_name, std::string* name, AttributeTy
     *type = AttributeType::kString;
     return true;
   }
-  std::string_view base = Trim(header_name.substr(0, colon));
-  std::string_view suffix = Trim(header_name.substr(colon + 1));
+  std::string_view base = TrimSpaces(header_name.substr(0, colon));
+  std::string_view suffix = TrimSpaces(header_name.substr(colon + 1));
   static constexpr AttributeType kTypes[] = {
       AttributeType::kString, AttributeType::kInteger, AttributeType::kNumber,
       AttributeType::kBoolean, AttributeType::kStringArray, AttributeType::kIntegerArray,
@@ -165,7 +160,7 @@ bool AppendTypedValue(std::string* out, AttributeType type, std::string_view cel
   bool first = true;
   while (true) {
     std::size_t semi = cell.find(';');
-    std::string_view item = Trim(cell.substr(0, semi));
+    std::string_view item = TrimSpaces(cell.substr(0, semi));
     if (!item.empty()) {
       if (!first) out->push_back(',');
       first = false;
