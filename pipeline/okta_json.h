@@ -7,10 +7,9 @@
 #include <string>
 #include <string_view>
 
-namespace okta_bulk {
+#include "net/json_text.h"  // AppendJsonString
 
-// Appends `s` as a JSON string literal (with quotes). REQUIRES: `s` is valid UTF-8.
-void AppendJsonString(std::string* out, std::string_view s);
+namespace okta_bulk {
 
 // Percent-encodes a path segment (RFC 3986 unreserved characters stay as they are), so a
 // login like "a+b@x.com" becomes "a%2Bb%40x.com".

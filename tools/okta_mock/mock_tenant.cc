@@ -10,6 +10,7 @@
 
 #include <boost/json.hpp>
 
+#include "net/json_text.h"
 #include "net/okta_buckets.h"
 #include "pipeline/login_fold.h"
 #include "tools/okta_mock/mock_oauth.h"
@@ -26,28 +27,7 @@ constexpr char kAlnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 // ---------------------------------------------------------------------------------------------
 // Small string helpers.
 
-void AppendJsonString(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  out.push_back('"');
-}
+void AppendJsonString(std::string& out, std::string_view s) { okta_bulk::AppendJsonString(&out, s); }
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
