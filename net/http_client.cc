@@ -29,6 +29,13 @@ namespace {
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::chrono::seconds kMaxIdle{50};  // close before a typical 60-75 s server idle timeout
+// A connection back in the pool for less than this is reused without probing it first (see
+// Connection::LooksDead): at full speed a connection waits microseconds between two requests,
+// and the probe was one of five system calls per row.
+constexpr std::chrono::milliseconds kProbeAfterIdle{1};
+// Room for a whole typical response in the first read (Beast reads at most the buffer's spare
+// capacity, 512 bytes when it is empty: two reads for a create's 865-byte answer).
+constexpr std::size_t kReadBufferBytes = 16 * 1024;
 
 bool IsInterestingHeader(std::string_view lower) {
   return lower == "date" || lower == "link" || lower == "x-okta-request-id" ||
@@ -59,11 +66,15 @@ struct Connection {
 
   beast::tcp_stream& Layer() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
 
-  // True when the peer has closed (or sent something unexpected on) an idle connection.
+  // True when the peer has closed (or sent something unexpected on) an idle connection. A
+  // connection idle for less than kProbeAfterIdle is not probed: a server that closes one that
+  // early gives a "closed before response" that is retried like any other.
   bool LooksDead() {
-    if (std::chrono::steady_clock::now() - idle_since > kMaxIdle) return true;
+    const auto idle = std::chrono::steady_clock::now() - idle_since;
+    if (idle > kMaxIdle) return true;
     auto& sock = Layer().socket();
     if (!sock.is_open()) return true;
+    if (idle < kProbeAfterIdle) return false;
     char byte;
     ssize_t n = ::recv(sock.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
     return n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
@@ -238,6 +249,7 @@ struct HttpClient::Impl {
       endpoints = results;
     }
     c.plain = std::make_unique<beast::tcp_stream>(executor);
+    c.buffer.reserve(kReadBufferBytes);
     beast::tcp_stream* layer = c.plain.get();
     if (options.org.tls) {
       c.tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(*c.plain),

@@ -545,15 +545,15 @@ bool ExportWriter::WritePage(std::string& body, std::string* error) {
 
   if (!header_written_) {
     if (columns_.empty()) {
-      for (const char* base : {"login", "email", "firstName", "lastName"}) columns_.push_back({base});
+      for (const char* base : {"login", "email", "firstName", "lastName"}) columns_.push_back(Column{base, Kind::kUnknown, {}});
       for (std::size_t i = 0; i < n; ++i)
         for (std::size_t f = 0; f < page_[i].fields; ++f) {
           const std::string& name = page_[i].profile[f].name;
           if (std::none_of(columns_.begin(), columns_.end(),
                            [&](const Column& c) { return c.name == name; }))
-            columns_.push_back({name});
+            columns_.push_back(Column{name, Kind::kUnknown, {}});
         }
-      if (groups_) columns_.push_back({"groupId"});
+      if (groups_) columns_.push_back(Column{"groupId", Kind::kUnknown, {}});
     }
     // Each untyped column takes the kind of its first non-null value on this page.
     for (Column& c : columns_) {
@@ -607,8 +607,8 @@ bool ExportWriter::WritePage(std::string& body, std::string* error) {
 bool ExportWriter::Finish(std::string* error) {
   if (!header_written_) {
     if (columns_.empty()) {
-      for (const char* base : {"login", "email", "firstName", "lastName"}) columns_.push_back({base});
-      if (groups_) columns_.push_back({"groupId"});
+      for (const char* base : {"login", "email", "firstName", "lastName"}) columns_.push_back(Column{base, Kind::kUnknown, {}});
+      if (groups_) columns_.push_back(Column{"groupId", Kind::kUnknown, {}});
     }
     header_written_ = true;
     const std::vector<std::string> header = columns();

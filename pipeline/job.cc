@@ -1,6 +1,7 @@
 #include "pipeline/job.h"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <cstdio>
 
 #include "pipeline/csv_reader.h"
@@ -215,6 +216,10 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
     return false;
   ResultsSink sink;
   if (!sink.Open(options.results_path, /*append=*/options.resume, error)) return false;
+  // Rows ending in one turn of the event loop share one write(2) (pipeline/results_sink.h).
+  sink.SetFlushPoster([executor = io.get_executor()](std::function<void()> flush) {
+    boost::asio::post(executor, std::move(flush));
+  });
   int64_t job_start = options.resume ? ReadJobStart(options.results_path) : 0;
   if (job_start > 0) {
     run.run_start_server_epoch = job_start;  // the first run's start, not this one's

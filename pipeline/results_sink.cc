@@ -11,6 +11,7 @@
 
 namespace okta_bulk {
 namespace {
+constexpr std::size_t kMaxBatchBytes = 64 * 1024;
 constexpr std::array<std::string_view, kOutcomeCount> kOutcomeNames = {
     "created", "existed", "updated", "assigned", "deactivated", "deleted", "invalid", "failed"};
 }
@@ -65,7 +66,18 @@ bool ResultsSink::Open(const std::string& path, bool append, std::string* error)
   return true;
 }
 
+void ResultsSink::SetFlushPoster(FlushPoster post) {
+  post_ = std::move(post);
+  self_ = std::make_shared<ResultsSink*>(this);
+}
+
+void ResultsSink::FlushBatch() {
+  flush_posted_ = false;
+  if (fd_ >= 0 && !failed_) Flush();
+}
+
 bool ResultsSink::Write(const RowResult& r) {
+  if (failed_) return false;
   ++counts_[static_cast<std::size_t>(r.outcome)];
   buffer_.append(std::to_string(r.row));
   buffer_.push_back(',');
@@ -85,7 +97,14 @@ bool ResultsSink::Write(const RowResult& r) {
   buffer_.push_back(',');
   buffer_.append(std::to_string(r.attempts));
   buffer_.push_back('\n');
-  return Flush();
+  if (!post_ || buffer_.size() >= kMaxBatchBytes) return Flush();
+  if (!flush_posted_) {
+    flush_posted_ = true;
+    post_([weak = std::weak_ptr<ResultsSink*>(self_)] {
+      if (auto self = weak.lock()) (*self)->FlushBatch();
+    });
+  }
+  return true;
 }
 
 bool ResultsSink::Flush() {
@@ -95,6 +114,7 @@ bool ResultsSink::Flush() {
     if (n < 0) {
       if (errno == EINTR) continue;
       last_error_ = std::string("cannot write the results file: ") + std::strerror(errno);
+      failed_ = true;
       return false;
     }
     off += static_cast<std::size_t>(n);
@@ -104,8 +124,9 @@ bool ResultsSink::Flush() {
 }
 
 bool ResultsSink::Close(std::string* error) {
-  if (fd_ < 0) return true;
-  bool ok = Flush();
+  self_.reset();
+  if (fd_ < 0) return !failed_;
+  bool ok = !failed_ && Flush();
   if (owns_fd_) {
     if (::fsync(fd_) != 0 && errno != EINVAL) ok = ok && true;  // best effort
     if (::close(fd_) != 0) ok = false;

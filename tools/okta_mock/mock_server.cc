@@ -5,6 +5,8 @@
 #include <csignal>
 #include <exception>
 #include <iostream>
+#include <memory>
+#include <memory_resource>
 #include <optional>
 
 #include <boost/asio/as_tuple.hpp>
@@ -21,6 +23,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "tools/okta_mock/deadline.h"
 #include "tools/okta_mock/mock_tenant.h"
 
 namespace okta_bulk::mock {
@@ -103,22 +106,34 @@ auto LogErrors(const char* what) {
   };
 }
 
+// The request's header fields are parsed into a per-connection arena (released before each
+// request) instead of one heap allocation per field.
+using FieldsAllocator = std::pmr::polymorphic_allocator<char>;
+using RequestParser = http::request_parser<http::string_body, FieldsAllocator>;
+
 // Serves requests on one connection until the peer closes, a timeout, `Connection: close`,
 // a reset fault or a hang fault.
 template <class Stream>
 asio::awaitable<void> ServeRequests(Stream& stream, MockTenant& tenant) {
   beast::flat_buffer buffer;
+  buffer.reserve(16 * 1024);  // a typical request in one read
   std::string head;  // the response's status line and headers, reused
   head.reserve(512);
   auto& lowest = beast::get_lowest_layer(stream);
+  lowest.expires_never();  // the handshake's timeout is over: Deadline takes it from here
+  Deadline deadline(co_await asio::this_coro::executor, lowest.socket());
   asio::steady_timer timer(co_await asio::this_coro::executor);
+  std::array<std::byte, 2048> fields_buffer;
+  std::pmr::monotonic_buffer_resource fields_arena{fields_buffer.data(), fields_buffer.size()};
   for (;;) {
-    http::request_parser<http::string_body> parser;
+    fields_arena.release();
+    RequestParser parser(std::piecewise_construct, std::make_tuple(),
+                         std::make_tuple(FieldsAllocator(&fields_arena)));
     parser.body_limit(kBodyLimit);
-    lowest.expires_after(kIdleTimeout);
+    deadline.ExpiresAfter(kIdleTimeout);
     auto [read_ec, read_n] = co_await http::async_read(stream, buffer, parser, kUseTuple);
     if (read_ec) co_return;
-    const http::request<http::string_body>& req = parser.get();
+    const auto& req = parser.get();
     MockRequest mreq{req.method_string(), req.target(), req[http::field::authorization], req.body(),
                      req[http::field::host], req["DPoP"]};
     MockResponse mres = tenant.Handle(mreq, Clock::now());
@@ -131,7 +146,7 @@ asio::awaitable<void> ServeRequests(Stream& stream, MockTenant& tenant) {
       // Keep the socket open, discarding input, until the peer gives up.
       char sink[1024];
       for (;;) {
-        lowest.expires_after(kIdleTimeout);
+        deadline.ExpiresAfter(kIdleTimeout);
         auto [ec, n_read] = co_await lowest.async_read_some(asio::buffer(sink), kUseTuple);
         if (ec) co_return;
       }
@@ -151,7 +166,7 @@ asio::awaitable<void> ServeRequests(Stream& stream, MockTenant& tenant) {
     const bool keep_alive = req.keep_alive();
     AppendResponseHead(head, mres, req.version(), keep_alive);
     const std::array<asio::const_buffer, 2> out{asio::buffer(head), asio::buffer(mres.body)};
-    lowest.expires_after(kWriteTimeout);
+    deadline.ExpiresAfter(kWriteTimeout);
     auto [write_ec, write_n] = co_await asio::async_write(stream, out, kUseTuple);
     guard.Release();
     if (write_ec || !keep_alive) co_return;
