@@ -864,7 +864,8 @@ Method
   scenarios a client that fills a window early must wait for its end, so there the stall is
   mostly the window's idle tail by design; it is the target only in (c).
 - Latency p50/p99: client side, per HTTP attempt. okta-bulk: its --summary-json (a histogram
-  with four buckets per doubling: a quantile is within 19% of the true value); Node SDK: timed
+  with sixteen buckets per doubling: a quantile is read as its bucket's upper end, at most
+  6.25% above the true value); Node SDK: timed
   inside the SDK's request executor; wrk: its latency distribution.
 - okta-mock CPU per request: its user + system time from /proc over the run, divided by the
   requests it answered; "one core" = 1e6 / that. The system part is loopback TCP (one recv and

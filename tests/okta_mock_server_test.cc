@@ -85,6 +85,28 @@ TEST(OktaMockServerTest, RateHeadersAreLowercaseOnTheWireAndKeepAliveServesSever
   EXPECT_EQ(Count(wire, "\r\nDate: "), 3u);
 }
 
+TEST(OktaMockServerTest, APostOrPutWithNeitherBodyNorContentLengthGets411) {
+  MockProcess mock;
+  ASSERT_NE(mock.port(), 0);
+  const std::string auth = "Host: x\r\nAuthorization: SSWS test-token\r\n";
+  for (const char* method : {"POST", "PUT"}) {
+    std::string bare = std::string(method) + " /api/v1/users/00u1/lifecycle/activate HTTP/1.1\r\n" +
+                       auth + "Connection: close\r\n\r\n";
+    std::string wire = RawExchange(mock.port(), bare);
+    EXPECT_TRUE(wire.starts_with("HTTP/1.1 411 Length Required\r\n")) << method << ": " << wire;
+    std::string with_length = std::string(method) +
+                              " /api/v1/users/00u1/lifecycle/activate HTTP/1.1\r\n" + auth +
+                              "Content-Length: 0\r\nConnection: close\r\n\r\n";
+    wire = RawExchange(mock.port(), with_length);
+    EXPECT_FALSE(wire.starts_with("HTTP/1.1 411")) << method << ": " << wire;
+    EXPECT_TRUE(wire.starts_with("HTTP/1.1 ")) << method << ": " << wire;
+  }
+  // A GET needs no length.
+  std::string get = "GET /api/v1/users/nobody%40example.com HTTP/1.1\r\n" + auth +
+                    "Connection: close\r\n\r\n";
+  EXPECT_TRUE(RawExchange(mock.port(), get).starts_with("HTTP/1.1 404")) << "GET";
+}
+
 TEST(OktaMockServerTest, AuthErrorsAre403And401) {
   MockProcess mock({"--token", "s3cret"});
   ASSERT_NE(mock.port(), 0);

@@ -111,6 +111,21 @@ auto LogErrors(const char* what) {
 using FieldsAllocator = std::pmr::polymorphic_allocator<char>;
 using RequestParser = http::request_parser<http::string_body, FieldsAllocator>;
 
+template <class Request>
+bool NeedsLength(const Request& req) {
+  return (req.method() == http::verb::post || req.method() == http::verb::put) &&
+         !req.has_content_length() && !req.chunked();
+}
+
+MockResponse LengthRequired() {
+  MockResponse r;
+  r.status = 411;
+  r.headers.emplace_back("Content-Type", "text/html");
+  r.body = "<html><head><title>411 Length Required</title></head><body><h1>Length Required</h1>"
+           "</body></html>\n";
+  return r;
+}
+
 // Serves requests on one connection until the peer closes, a timeout, `Connection: close`,
 // a reset fault or a hang fault.
 template <class Stream>
@@ -136,7 +151,9 @@ asio::awaitable<void> ServeRequests(Stream& stream, MockTenant& tenant) {
     const auto& req = parser.get();
     MockRequest mreq{req.method_string(), req.target(), req[http::field::authorization], req.body(),
                      req[http::field::host], req["DPoP"]};
-    MockResponse mres = tenant.Handle(mreq, Clock::now());
+    // Okta answers 411 to a PUT or POST with neither a body nor Content-Length (contract
+    // section 3), before any authentication or rate limit.
+    MockResponse mres = NeedsLength(req) ? LengthRequired() : tenant.Handle(mreq, Clock::now());
     InFlightGuard guard(mres.in_flight ? &tenant : nullptr);
 
     if (mres.action == MockAction::kHang) {
