@@ -172,9 +172,12 @@ bool AppendGroupIds(std::string_view cell, std::vector<std::string>* ids, std::s
 }
 
 std::string BadGroupIdMessage(std::string_view bad) {
-  return "'" + std::string(bad) +
-         "' is not a group id (ids are letters and digits, like 00g1abcd2EFGH3ijk4x5; "
-         "separate several with ';')";
+  // Appended, not "'" + std::string(bad) + ...: GCC 12 warns (-Wrestrict) on that form.
+  std::string m = "'";
+  m += bad;
+  m += "' is not a group id (ids are letters and digits, like 00g1abcd2EFGH3ijk4x5; "
+       "separate several with ';')";
+  return m;
 }
 
 bool ColumnMap::FromHeader(const std::vector<std::string>& header, ColumnMap* out,
