@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
 #include <cstdio>
@@ -109,7 +110,10 @@ int main(int argc, char** argv) {
       if (++signal_count > 1) {
         std::fputs("\nokta-bulk: second interrupt, exiting now; results written so far are intact\n",
                    stderr);
-        ::_exit(130);
+        // Posted, not called: a batch of finished rows whose write to results.csv is already
+        // queued on this loop (ResultsSink::SetFlushPoster) goes out first.
+        asio::post(io, [] { ::_exit(130); });
+        return;
       }
       if (config.command == "export") {  // pages are written whole: the file ends on a row
         const std::string& out = config.export_options.output_path;
