@@ -545,7 +545,8 @@ bool ExportWriter::WritePage(std::string& body, std::string* error) {
 
   if (!header_written_) {
     if (columns_.empty()) {
-      for (const char* base : {"login", "email", "firstName", "lastName"}) columns_.push_back(Column{base, Kind::kUnknown, {}});
+      for (const char* base : {"login", "email", "firstName", "lastName"})
+        columns_.push_back(Column{base, Kind::kUnknown, {}});
       for (std::size_t i = 0; i < n; ++i)
         for (std::size_t f = 0; f < page_[i].fields; ++f) {
           const std::string& name = page_[i].profile[f].name;
@@ -607,7 +608,8 @@ bool ExportWriter::WritePage(std::string& body, std::string* error) {
 bool ExportWriter::Finish(std::string* error) {
   if (!header_written_) {
     if (columns_.empty()) {
-      for (const char* base : {"login", "email", "firstName", "lastName"}) columns_.push_back(Column{base, Kind::kUnknown, {}});
+      for (const char* base : {"login", "email", "firstName", "lastName"})
+        columns_.push_back(Column{base, Kind::kUnknown, {}});
       if (groups_) columns_.push_back(Column{"groupId", Kind::kUnknown, {}});
     }
     header_written_ = true;

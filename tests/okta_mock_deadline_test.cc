@@ -71,6 +71,34 @@ TEST(MockDeadlineTest, AMovedDeadlineIsHonouredNotTheFirstOne) {
   EXPECT_FALSE(p.server.is_open());
 }
 
+TEST(MockDeadlineTest, ADeadlineMovedEarlierIsEnforcedAtOnce) {
+  SocketPair p;
+  auto start = SteadyClock::now();
+  Deadline deadline(p.io.get_executor(), p.server);
+  deadline.ExpiresAfter(60s);  // the wait ends Deadline::kMaxSleep ahead at the latest
+  deadline.ExpiresAfter(50ms);
+  boost::system::error_code ec;
+  auto ended = ReadEnds(p, start, &ec);
+  ASSERT_TRUE(ended);
+  EXPECT_GE(*ended, 50ms);
+  EXPECT_LT(*ended, Deadline::kMaxSleep) << "waited for the first wake-up";
+  EXPECT_FALSE(p.server.is_open());
+}
+
+TEST(MockDeadlineTest, ADeadlineBeyondTheLongestSleepIsReachedThroughWakeUps) {
+  // kMaxSleep is 5 s: 6 s needs a second wait. Slow (6 s) but the path every idle connection
+  // takes.
+  SocketPair p;
+  auto start = SteadyClock::now();
+  Deadline deadline(p.io.get_executor(), p.server);
+  deadline.ExpiresAfter(Deadline::kMaxSleep + 1s);
+  boost::system::error_code ec;
+  auto ended = ReadEnds(p, start, &ec);
+  ASSERT_TRUE(ended);
+  EXPECT_GE(*ended, Deadline::kMaxSleep + 1s);
+  EXPECT_FALSE(p.server.is_open());
+}
+
 TEST(MockDeadlineTest, DataBeforeTheDeadlineKeepsTheSocketOpen) {
   SocketPair p;
   auto start = SteadyClock::now();
