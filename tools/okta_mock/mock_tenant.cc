@@ -1039,16 +1039,62 @@ struct MockTenant::Impl {
     return false;
   }
 
-  MockResponse ListUsers(const Query& q, TimePoint now) {
-    int64_t limit = 200;
+  // `limit` from the query: `max` when absent, clamped to 1..`max`; false (and 400
+  // E0000029 in *error) when it is not a number.
+  bool PageLimit(const Query& q, int64_t max, int64_t* limit, MockResponse* error) {
+    *limit = max;
     if (const std::string* l = q.Get("limit")) {
       try {
-        limit = std::stoll(*l);
+        *limit = std::clamp<int64_t>(std::stoll(*l), 1, max);
       } catch (...) {
-        return Error(400, "E0000029", "Invalid paging request.");
+        *error = Error(400, "E0000029", "Invalid paging request.");
+        return false;
       }
-      limit = std::clamp<int64_t>(limit, 1, 200);
     }
+    return true;
+  }
+
+  // One page of users in creation order, after the query's `after` cursor (a user id), of the
+  // visible ones `keep` accepts, with the self and next links Okta sends: `list_url` is the
+  // list's URL up to its `?`, `extra` the query parameters carried into both links.
+  template <class Keep>
+  MockResponse UserPage(const Query& q, TimePoint now, int64_t limit, const std::string& list_url,
+                        const std::string& extra, Keep keep) {
+    std::size_t start = 0;
+    if (const std::string* after = q.Get("after")) {
+      std::optional<std::size_t> pos = by_id.find(*after);
+      if (!pos) return Error(400, "E0000029", "Invalid paging request.");
+      start = *pos + 1;
+    }
+    std::string b = "[";
+    int64_t n = 0;
+    std::string last_id;
+    bool more = false;
+    for (std::size_t i = start; i < users.size(); ++i) {
+      const User& u = users[i];
+      if (u.deleted || now < u.visible_at || !keep(u)) continue;
+      if (n == limit) {
+        more = true;
+        break;
+      }
+      if (n++) b.push_back(',');
+      AppendUserJson(b, u);
+      last_id = u.id;
+    }
+    b.push_back(']');
+    MockResponse r = Json(200, std::move(b));
+    std::string lim = std::to_string(limit);
+    r.headers.emplace_back("link", "<" + list_url + "?limit=" + lim + extra + ">; rel=\"self\"");
+    if (more)
+      r.headers.emplace_back("link", "<" + list_url + "?after=" + last_id + "&limit=" + lim +
+                                         extra + ">; rel=\"next\"");
+    return r;
+  }
+
+  MockResponse ListUsers(const Query& q, TimePoint now) {
+    int64_t limit;
+    MockResponse error;
+    if (!PageLimit(q, 200, &limit, &error)) return error;
     std::string extra;  // filter/search carried into the links
     std::unique_ptr<Expr> expr;
     for (std::string_view name : {"filter", "search"}) {
@@ -1061,38 +1107,10 @@ struct MockTenant::Impl {
         break;
       }
     }
-    std::size_t start = 0;
-    if (const std::string* after = q.Get("after")) {
-      auto it = by_id.find(*after);
-      if (!it) return Error(400, "E0000029", "Invalid paging request.");
-      start = *it + 1;
-    }
-    std::string b = "[";
-    int64_t n = 0;
-    std::string last_id;
-    bool more = false;
-    for (std::size_t i = start; i < users.size(); ++i) {
-      const User& u = users[i];
-      if (u.deleted || now < u.visible_at) continue;
+    return UserPage(q, now, limit, base_url + "/api/v1/users", extra, [&](const User& u) {
       std::optional<json::object> profile;
-      if (expr ? !Matches(*expr, u, profile) : u.status == "DEPROVISIONED") continue;
-      if (n == limit) {
-        more = true;
-        break;
-      }
-      if (n++) b.push_back(',');
-      AppendUserJson(b, u);
-      last_id = u.id;
-    }
-    b.push_back(']');
-    MockResponse r = Json(200, std::move(b));
-    std::string lim = std::to_string(limit);
-    r.headers.emplace_back("link", "<" + base_url + "/api/v1/users?limit=" + lim + extra +
-                                       ">; rel=\"self\"");
-    if (more)
-      r.headers.emplace_back("link", "<" + base_url + "/api/v1/users?after=" + last_id +
-                                         "&limit=" + lim + extra + ">; rel=\"next\"");
-    return r;
+      return expr ? Matches(*expr, u, profile) : u.status != "DEPROVISIONED";
+    });
   }
 
   // ---- groups --------------------------------------------------------------------------------
@@ -1119,45 +1137,14 @@ struct MockTenant::Impl {
   // 1000, at most 1000) per page, paged through link rel="next" with after=<last user id>
   // like the users list.
   MockResponse ListGroupMembers(const std::string& gid, const Query& q, TimePoint now) {
-    int64_t limit = 1000;
-    if (const std::string* l = q.Get("limit")) {
-      try {
-        limit = std::stoll(*l);
-      } catch (...) {
-        return Error(400, "E0000029", "Invalid paging request.");
-      }
-      limit = std::clamp<int64_t>(limit, 1, 1000);
-    }
-    std::size_t start = 0;
-    if (const std::string* after = q.Get("after")) {
-      std::optional<std::size_t> pos = by_id.find(*after);
-      if (!pos) return Error(400, "E0000029", "Invalid paging request.");
-      start = *pos + 1;
-    }
-    std::string b = "[";
-    int64_t n = 0;
-    std::string last_id;
-    bool more = false;
-    for (std::size_t i = start; i < users.size(); ++i) {
-      const User& u = users[i];
-      if (u.deleted || now < u.visible_at) continue;
-      if (std::find(u.group_ids.begin(), u.group_ids.end(), gid) == u.group_ids.end()) continue;
-      if (n == limit) {
-        more = true;
-        break;
-      }
-      if (n++) b.push_back(',');
-      AppendUserJson(b, u);
-      last_id = u.id;
-    }
-    b.push_back(']');
-    MockResponse r = Json(200, std::move(b));
-    std::string base = base_url + "/api/v1/groups/" + gid + "/users?";
-    std::string lim = std::to_string(limit);
-    r.headers.emplace_back("link", "<" + base + "limit=" + lim + ">; rel=\"self\"");
-    if (more)
-      r.headers.emplace_back("link", "<" + base + "after=" + last_id + "&limit=" + lim + ">; rel=\"next\"");
-    return r;
+    int64_t limit;
+    MockResponse error;
+    if (!PageLimit(q, 1000, &limit, &error)) return error;
+    return UserPage(q, now, limit, base_url + "/api/v1/groups/" + gid + "/users", "",
+                    [&](const User& u) {
+                      return std::find(u.group_ids.begin(), u.group_ids.end(), gid) !=
+                             u.group_ids.end();
+                    });
   }
 
   // ---- test-only endpoints -------------------------------------------------------------------
