@@ -26,10 +26,14 @@ void DetectTerminal(int fd, MonitorOptions* options) {
   options->tty = ::isatty(fd) == 1;
   const char* no_color = std::getenv("NO_COLOR");
   options->colour = options->tty && !(no_color && *no_color);
-  options->width = 0;
+  options->tty_fd = options->tty ? fd : -1;
+  options->width = options->tty ? TerminalWidth(fd, 0) : 0;
+}
+
+std::size_t TerminalWidth(int fd, std::size_t fallback) {
   winsize ws{};
-  if (options->tty && ::ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-    options->width = ws.ws_col - 1;  // the last column would wrap on some terminals
+  if (fd < 0 || ::ioctl(fd, TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0) return fallback;
+  return static_cast<std::size_t>(ws.ws_col) - 1;
 }
 
 RunMonitor::RunMonitor(MonitorOptions options) : options_(std::move(options)) {}
@@ -97,6 +101,8 @@ void RunMonitor::Tick(Clock::time_point now, bool force_print) {
   if (now - last_sample_ >= kSampleEvery) Sample(now);
   if (!options_.progress_out) return;
   if (options_.tty) {
+    // Read again at each redraw (an ioctl, 4 times a second): the window may have been resized.
+    options_.width = TerminalWidth(options_.tty_fd, options_.width);
     const std::string line = RenderProgressLine(Snapshot(now), options_.width, options_.colour);
     std::fprintf(options_.progress_out, "\r%s\x1b[K", line.c_str());
     std::fflush(options_.progress_out);

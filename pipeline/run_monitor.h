@@ -58,6 +58,7 @@ struct MonitorOptions {
   bool tty = false;
   bool colour = false;                 // ANSI colours (a terminal, NO_COLOR unset or empty)
   std::size_t width = 0;               // terminal columns (0 = do not cut)
+  int tty_fd = -1;                     // the terminal, read again at each redraw (resizes)
   std::chrono::milliseconds redraw{250};
   std::chrono::milliseconds interval{5000};  // --progress-interval
   std::optional<uint64_t> total;       // rows in the input, when known up front
@@ -65,8 +66,12 @@ struct MonitorOptions {
 };
 
 // Fills the terminal fields of `options` for file descriptor `fd`: tty (isatty), width
-// (TIOCGWINSZ) and colour (a terminal and NO_COLOR unset or empty, see no-color.org).
+// (TIOCGWINSZ), tty_fd and colour (a terminal and NO_COLOR unset or empty, see no-color.org).
 void DetectTerminal(int fd, MonitorOptions* options);
+
+// The columns a progress line may use on terminal `fd` now: its width less one (the last
+// column would wrap on some terminals); `fallback` when `fd` is no terminal or says nothing.
+std::size_t TerminalWidth(int fd, std::size_t fallback);
 
 // Samples a run and prints its progress. Lives on the io_context thread; must outlive the
 // run (OnStart to OnFinish). The sampling coroutine it starts ends at OnFinish; when the job

@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/ioctl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -240,6 +241,31 @@ TEST(DetectTerminalTest, APipeIsNoTerminalAndNoColourAndATerminalHonoursNoColor)
   DetectTerminal(slave, &o);
   EXPECT_TRUE(o.colour) << "an empty NO_COLOR does not count (no-color.org)";
   if (old) ::setenv("NO_COLOR", saved.c_str(), 1); else ::unsetenv("NO_COLOR");
+  ::close(slave);
+  ::close(master);
+}
+
+TEST(DetectTerminalTest, TheWidthFollowsTheTerminalWhenItIsResized) {
+  int master = ::posix_openpt(O_RDWR | O_NOCTTY);
+  if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0)
+    GTEST_SKIP() << "no pseudo-terminal available here";
+  int slave = ::open(::ptsname(master), O_RDWR | O_NOCTTY);
+  ASSERT_GE(slave, 0);
+  winsize ws{};
+  ws.ws_row = 24;
+  ws.ws_col = 80;
+  ASSERT_EQ(::ioctl(master, TIOCSWINSZ, &ws), 0);
+  MonitorOptions o;
+  DetectTerminal(slave, &o);
+  EXPECT_EQ(o.tty_fd, slave);
+  EXPECT_EQ(o.width, 79u) << "the last column is left free";
+  ws.ws_col = 40;
+  ASSERT_EQ(::ioctl(master, TIOCSWINSZ, &ws), 0);
+  EXPECT_EQ(TerminalWidth(o.tty_fd, o.width), 39u);
+  ws.ws_col = 0;  // a terminal that does not say: keep what we had
+  ASSERT_EQ(::ioctl(master, TIOCSWINSZ, &ws), 0);
+  EXPECT_EQ(TerminalWidth(o.tty_fd, 39), 39u);
+  EXPECT_EQ(TerminalWidth(-1, 7), 7u);
   ::close(slave);
   ::close(master);
 }
