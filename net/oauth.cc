@@ -1,5 +1,7 @@
 #include "net/oauth.h"
 
+#include "net/url_encoding.h"
+
 #include <simdjson.h>
 
 #include <algorithm>
@@ -30,33 +32,16 @@ std::string BuildClientAssertion(const OAuthOptions& o, std::string_view token_u
   return SignJwt(header, claims, *o.key);
 }
 
-std::string FormEncode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '~') {
-      out.push_back(ch);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
 std::string BuildTokenRequestBody(const OAuthOptions& o, std::string_view assertion) {
   std::string scope;
   for (const auto& s : o.scopes) {
     if (!scope.empty()) scope.push_back(' ');
     scope += s;
   }
-  return "grant_type=client_credentials&scope=" + FormEncode(scope) +
+  return "grant_type=client_credentials&scope=" + PercentEncode(scope) +
          "&client_assertion_type=" +
-         FormEncode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer") +
-         "&client_assertion=" + FormEncode(assertion);
+         PercentEncode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer") +
+         "&client_assertion=" + PercentEncode(assertion);
 }
 
 bool TokenAnswer::IsDpop() const {

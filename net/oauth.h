@@ -46,8 +46,6 @@ std::string BuildClientAssertion(const OAuthOptions& options, std::string_view t
 
 // application/x-www-form-urlencoded body of the client-credentials token request.
 std::string BuildTokenRequestBody(const OAuthOptions& options, std::string_view assertion);
-// Percent-encodes `s` for a form body (RFC 3986 unreserved characters kept, space as %20).
-std::string FormEncode(std::string_view s);
 
 // What a token endpoint answered.
 struct TokenAnswer {

@@ -3,6 +3,8 @@
 #include <array>
 #include <limits>
 
+#include "net/ascii.h"
+
 namespace okta_bulk {
 namespace {
 
@@ -12,15 +14,6 @@ constexpr std::array<std::string_view, 7> kLongDayNames = {
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
 constexpr std::array<std::string_view, 12> kMonthNames = {
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  return true;
-}
 
 bool IsSpace(char c) { return c == ' ' || c == '\t'; }
 
@@ -206,7 +199,7 @@ std::optional<int64_t> ParseNonNegativeInt(std::string_view text) {
 void RateLimitSnapshot::AddHeader(std::string_view name, std::string_view value) {
   // Cheap reject: every header we want is at least 4 characters and starts with x or d.
   if (name.size() < 4) return;
-  const char first = Lower(name.front());
+  const char first = AsciiLower(name.front());
   if (first == 'x') {
     if (HeaderIs(name, "x-rate-limit-reset")) {
       KeepSmallest(reset_epoch_s, value);

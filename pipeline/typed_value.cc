@@ -4,22 +4,12 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "net/ascii.h"
 #include "pipeline/okta_json.h"
 #include "pipeline/user_row.h"
 
 namespace okta_bulk {
 namespace {
-
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 constexpr int64_t kMaxSafeInteger = 9007199254740991;  // 2^53 - 1
 
@@ -90,8 +80,8 @@ bool AppendScalar(std::string* out, AttributeType type, std::string_view raw, st
       return true;
     }
     case AttributeType::kBoolean:
-      if (EqualsIgnoringCase(v, "true")) out->append("true");
-      else if (EqualsIgnoringCase(v, "false")) out->append("false");
+      if (EqualsIgnoreCase(v, "true")) out->append("true");
+      else if (EqualsIgnoreCase(v, "false")) out->append("false");
       else {
         *problem = "'" + std::string(v) + "' is not a boolean (true or false)";
         return false;
@@ -131,7 +121,7 @@ bool SplitTypedName(std::string_view header_name, std::string* name, AttributeTy
       AttributeType::kBoolean, AttributeType::kStringArray, AttributeType::kIntegerArray,
       AttributeType::kNumberArray};
   for (AttributeType t : kTypes) {
-    if (EqualsIgnoringCase(suffix, AttributeTypeName(t))) {
+    if (EqualsIgnoreCase(suffix, AttributeTypeName(t))) {
       if (base.empty()) {
         *error = "has a type but no attribute name before the ':'";
         return false;

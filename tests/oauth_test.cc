@@ -16,6 +16,7 @@
 #include <set>
 
 #include "net/oauth_authenticator.h"
+#include "net/url_encoding.h"
 #include "tests/testing/test_keys.h"
 
 namespace okta_bulk {
@@ -118,7 +119,7 @@ TEST(OAuthTest, TokenRequestBodyIsAFormWithTheGrantScopesAndAssertion) {
   EXPECT_EQ(f["scope"], "okta.users.manage okta.groups.manage");
   EXPECT_EQ(f["client_assertion_type"], "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
   EXPECT_EQ(f["client_assertion"], "aa.bb.cc");
-  EXPECT_EQ(FormEncode("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+  EXPECT_EQ(PercentEncode("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
 }
 
 TEST(OAuthTest, DefaultScopesAreWhatEachCommandNeeds) {

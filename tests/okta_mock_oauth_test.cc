@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include "net/oauth.h"
+#include "net/url_encoding.h"
 #include "tests/testing/test_keys.h"
 
 namespace okta_bulk::mock {
@@ -63,9 +64,9 @@ class MockOAuthTest : public ::testing::Test {
   }
 
   static std::string FormBody(const std::string& assertion, const std::string& scope = "okta.users.manage") {
-    return "grant_type=client_credentials&scope=" + FormEncode(scope) +
+    return "grant_type=client_credentials&scope=" + PercentEncode(scope) +
            "&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
-           "&client_assertion=" + FormEncode(assertion);
+           "&client_assertion=" + PercentEncode(assertion);
   }
 
   MockResponse Post(MockOAuth& oauth, const std::string& body, const std::string& dpop = "") {

@@ -12,6 +12,7 @@
 
 #include "net/json_text.h"
 #include "net/okta_buckets.h"
+#include "net/url_encoding.h"
 #include "pipeline/login_fold.h"
 #include "tools/okta_mock/mock_oauth.h"
 
@@ -50,21 +51,6 @@ std::string UrlDecode(std::string_view s, bool plus_is_space) {
       }
     }
     out.push_back(plus_is_space && s[i] == '+' ? ' ' : s[i]);
-  }
-  return out;
-}
-
-std::string UrlEncode(std::string_view s) {
-  std::string out;
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(ch);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
   }
   return out;
 }
@@ -1103,7 +1089,7 @@ struct MockTenant::Impl {
         expr = p.Or();
         p.Skip();
         if (!p.ok || p.pos != f->size()) return Error(400, "E0000031", "Invalid search criteria.");
-        extra = "&" + std::string(name) + "=" + UrlEncode(*f);
+        extra = "&" + std::string(name) + "=" + PercentEncode(*f);
         break;
       }
     }
