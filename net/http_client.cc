@@ -16,6 +16,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "net/ascii.h"
+
 namespace okta_bulk {
 
 namespace asio = boost::asio;
@@ -45,8 +47,7 @@ bool IsInterestingHeader(std::string_view lower) {
 
 std::string Lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  for (char& c : out) c = AsciiLower(c);
   return out;
 }
 

@@ -11,20 +11,13 @@
 #include <set>
 
 #include "pipeline/import_task.h"
+#include "tools/okta_mock/mock_tenant.h"  // HttpDate: the Date header as okta-mock writes it
 
 namespace okta_bulk {
 namespace {
 
 namespace asio = boost::asio;
 using Result = boost::system::result<HttpResponse>;
-
-std::string HttpDate(std::time_t t) {
-  char buf[64];
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  return buf;
-}
 
 std::string OktaTime(std::time_t t) {
   char buf[64];
@@ -39,7 +32,7 @@ HttpResponse Response(int status, std::string body,
   HttpResponse r;
   r.status = status;
   r.body = std::move(body);
-  r.headers.emplace_back("date", HttpDate(std::time(nullptr)));
+  r.headers.emplace_back("date", mock::HttpDate(std::chrono::system_clock::now()));
   for (auto& h : extra) r.headers.push_back(std::move(h));
   return r;
 }

@@ -9,20 +9,13 @@
 
 #include "pipeline/import_job.h"
 #include "tests/testing/import_fixture.h"
+#include "tools/okta_mock/mock_tenant.h"  // HttpDate: the Date header as okta-mock writes it
 
 namespace okta_bulk {
 namespace {
 
 namespace asio = boost::asio;
 using Result = boost::system::result<HttpResponse>;
-
-std::string HttpDate(std::time_t t) {
-  char buf[64];
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  return buf;
-}
 
 // Creates every user, except logins starting with "bad", which Okta refuses (400); answers
 // carry the create bucket's rate-limit headers (limit 1000, counting down).
@@ -34,7 +27,7 @@ class FakeOkta final : public HttpTransport {
     if (during_send) during_send();
     HttpResponse r;
     const std::time_t now = std::time(nullptr);
-    r.headers = {{"date", HttpDate(now)},
+    r.headers = {{"date", mock::HttpDate(std::chrono::system_clock::from_time_t(now))},
                  {"x-rate-limit-limit", "1000"},
                  {"x-rate-limit-remaining", std::to_string(999 - created)},
                  {"x-rate-limit-reset", std::to_string(now + 60)}};
