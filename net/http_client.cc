@@ -13,6 +13,7 @@
 #include <array>
 #include <charconv>
 #include <memory_resource>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -31,10 +32,9 @@ namespace {
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::chrono::seconds kMaxIdle{50};  // close before a typical 60-75 s server idle timeout
-// A connection back in the pool for less than this is reused without probing it first (see
-// Connection::LooksDead): at full speed a connection waits microseconds between two requests,
-// and the probe was one of five system calls per row.
-constexpr std::chrono::milliseconds kProbeAfterIdle{1};
+// At most this many interim (1xx) responses before the final one: a peer that sends 103s for
+// ever is broken, and each one costs a parse.
+constexpr int kMaxInterimResponses = 8;
 // Room for a whole typical response in the first read (Beast reads at most the buffer's spare
 // capacity, 512 bytes when it is empty: two reads for a create's 865-byte answer).
 constexpr std::size_t kReadBufferBytes = 16 * 1024;
@@ -67,15 +67,17 @@ struct Connection {
 
   beast::tcp_stream& Layer() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
 
-  // True when the peer has closed (or sent something unexpected on) an idle connection. A
-  // connection idle for less than kProbeAfterIdle is not probed: a server that closes one that
-  // early gives a "closed before response" that is retried like any other.
+  // True when the peer has closed, or sent anything at all on, an idle connection. Every reuse
+  // is probed, however short the idle time: a byte that arrives with no request outstanding
+  // (an extra response, a late duplicate) would otherwise be read as the answer to the next
+  // request, and every later answer on the connection would pair with the wrong request
+  // (RFC 9112 9.3: a response arrives only for a request sent; issue 13).
   bool LooksDead() {
     const auto idle = std::chrono::steady_clock::now() - idle_since;
     if (idle > kMaxIdle) return true;
     auto& sock = Layer().socket();
     if (!sock.is_open()) return true;
-    if (idle < kProbeAfterIdle) return false;
+    if (buffer.size() != 0) return true;  // bytes read past the last response
     char byte;
     ssize_t n = ::recv(sock.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
     return n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
@@ -121,19 +123,69 @@ void AppendRequestHead(std::string& out, const HttpRequest& request, std::string
 using FieldsAllocator = std::pmr::polymorphic_allocator<char>;
 using ResponseParser = http::response_parser<http::string_body, FieldsAllocator>;
 
-template <class Stream>
+// Why a response cannot be trusted to answer the request it was read for (issue 13). The
+// connection is closed and the request is retried like one whose response was lost.
+enum class PairingError {
+  kSwitchingProtocols = 1,  // 101: this client never asks to upgrade
+  kTooManyInterim,          // more than kMaxInterimResponses 1xx before the final response
+  kBytesAfterResponse,      // data past the end of the response: a stray or shifted answer
+};
+
+class PairingCategoryImpl final : public boost::system::error_category {
+ public:
+  const char* name() const noexcept override { return "okta_bulk.http_pairing"; }
+  std::string message(int ev) const override {
+    switch (static_cast<PairingError>(ev)) {
+      case PairingError::kSwitchingProtocols:
+        return "the server answered 101 Switching Protocols to a request that asked for no upgrade";
+      case PairingError::kTooManyInterim:
+        return "the server sent more than 8 interim (1xx) responses before its answer";
+      case PairingError::kBytesAfterResponse:
+        return "the server sent more data after its response than the request asked for";
+    }
+    return "response not paired with its request";
+  }
+};
+
+error_code MakeError(PairingError e) {
+  static const PairingCategoryImpl category;
+  return {static_cast<int>(e), category};
+}
+
+// Writes the request and reads its final response into `parser` (emplaced here: Beast parsers
+// read one message each). Interim 1xx responses (100 Continue, 103 Early Hints, ...) are read
+// and dropped, as RFC 9110 15.2 requires; 101 is an error. One deadline covers every read, so
+// a trickle of 1xx cannot hold the request past `timeout`. `reset_arena` runs before each
+// parser is made (the previous one is destroyed first).
+template <class Stream, class ResetArena>
 asio::awaitable<error_code> RoundTrip(Stream& stream, beast::tcp_stream& layer,
                                       beast::flat_buffer& buffer, const std::string& head,
                                       const std::string& body,
-                                      ResponseParser& parser,
+                                      std::optional<ResponseParser>& parser,
+                                      ResetArena reset_arena, std::size_t body_limit,
                                       std::chrono::milliseconds timeout) {
   layer.expires_after(timeout);
   const std::array<asio::const_buffer, 2> out{asio::buffer(head), asio::buffer(body)};
   auto [wec, wn] = co_await asio::async_write(stream, out, kNoThrow);
   if (wec) co_return wec;
   layer.expires_after(timeout);
-  auto [rec, rn] = co_await http::async_read(stream, buffer, parser, kNoThrow);
-  co_return rec;
+  for (int interim = 0;; ++interim) {
+    parser.reset();
+    FieldsAllocator allocator = reset_arena();
+    parser.emplace(std::piecewise_construct, std::make_tuple(), std::make_tuple(allocator));
+    parser->header_limit(64 * 1024);
+    parser->body_limit(body_limit);
+    auto [rec, rn] = co_await http::async_read(stream, buffer, *parser, kNoThrow);
+    if (rec) co_return rec;
+    const unsigned status = parser->get().result_int();
+    if (status >= 200) break;
+    if (status == 101) co_return MakeError(PairingError::kSwitchingProtocols);
+    if (interim + 1 >= kMaxInterimResponses) co_return MakeError(PairingError::kTooManyInterim);
+  }
+  // Nothing may follow the response: this client sends one request at a time per connection,
+  // so any byte here belongs to no request, and the response just read may be a stray one.
+  if (buffer.size() != 0) co_return MakeError(PairingError::kBytesAfterResponse);
+  co_return error_code{};
 }
 
 }  // namespace
@@ -373,19 +425,22 @@ asio::awaitable<boost::system::result<HttpResponse>> HttpClient::Impl::SendOnce(
   }
   AppendRequestHead(conn->head, request, d.fixed_headers, auth);
 
-  conn->fields_arena.release();
-  ResponseParser parser(std::piecewise_construct, std::make_tuple(),
-                        std::make_tuple(FieldsAllocator(&conn->fields_arena)));
-  parser.header_limit(64 * 1024);
-  parser.body_limit(d.options.max_body_bytes);
+  std::optional<ResponseParser> parser;
+  Connection* c = conn.get();
+  auto reset_arena = [c] {
+    c->fields_arena.release();
+    return FieldsAllocator(&c->fields_arena);
+  };
   error_code ec =
       conn->tls ? co_await RoundTrip(*conn->tls, conn->Layer(), conn->buffer, conn->head,
-                                     request.body, parser, d.options.timeout)
+                                     request.body, parser, reset_arena,
+                                     d.options.max_body_bytes, d.options.timeout)
                 : co_await RoundTrip(*conn->plain, conn->Layer(), conn->buffer, conn->head,
-                                     request.body, parser, d.options.timeout);
+                                     request.body, parser, reset_arena,
+                                     d.options.max_body_bytes, d.options.timeout);
   if (ec) co_return ec;  // the connection is dropped: never reuse a failed stream
 
-  auto& msg = parser.get();
+  auto& msg = parser->get();
   HttpResponse response;
   response.headers.reserve(8);  // date, request id, three x-rate-limit-*, a link or two
   response.status = static_cast<int>(msg.result_int());

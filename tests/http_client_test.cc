@@ -271,6 +271,112 @@ TEST(HttpClientTest, GarbageInsteadOfHttpIsAnErrorNotACrash) {
   EXPECT_FALSE(r);
 }
 
+// Issue 13: a response must answer the request it is read for. Each answer below names the
+// request it belongs to ({"id":"<n>"} for the server's n-th request, counted over every
+// connection), so a shifted pairing shows as a wrong id.
+std::string Numbered(int n) { return Ok(R"({"id":")" + std::to_string(n) + R"("})"); }
+
+TEST(HttpClientTest, InterimResponsesAreSkippedAndEachAnswerStaysWithItsRequest) {
+  int served = 0;
+  ScriptedServer server([&served](tcp::socket& s, int) {
+    std::string buf;
+    while (ScriptedServer::ReadRequest(s, buf)) {
+      ++served;
+      if (served % 2 == 1) {  // all in one write
+        Write(s, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\n"
+                 "Link: </style.css>; rel=preload\r\n\r\n" + Numbered(served));
+      } else {  // the interim responses and the answer in separate packets
+        Write(s, "HTTP/1.1 103 Early Hints\r\nLink: </a.js>; rel=preload\r\n\r\n");
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        Write(s, "HTTP/1.1 102 Processing\r\n\r\n");
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        Write(s, Numbered(served));
+      }
+    }
+  });
+  Client c(server.port());
+  for (int i = 1; i <= 4; ++i) {
+    Result r = c.Send();
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->body, R"({"id":")" + std::to_string(i) + R"("})");
+  }
+  EXPECT_EQ(c.http->connections_opened(), 1u);
+}
+
+TEST(HttpClientTest, ASwitchingProtocolsAnswerIsAnErrorAndTheConnectionIsNotReused) {
+  ScriptedServer server([](tcp::socket& s, int) {
+    std::string buf;
+    if (!ScriptedServer::ReadRequest(s, buf)) return;
+    Write(s, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n" +
+                 Numbered(1));
+  });
+  Client c(server.port());
+  Result r = c.Send();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(ClassifyTransportError(r.error()), TransportError::kClosedBeforeResponse)
+      << r.error().message();
+}
+
+TEST(HttpClientTest, AnEndlessStreamOfInterimResponsesIsAnError) {
+  std::atomic<bool> done{false};
+  ScriptedServer server([&](tcp::socket& s, int) {
+    std::string buf;
+    if (!ScriptedServer::ReadRequest(s, buf)) return;
+    for (int i = 0; i < 1000 && !done; ++i) Write(s, "HTTP/1.1 103 Early Hints\r\n\r\n");
+  });
+  Client c(server.port());
+  Result r = c.Send();
+  done = true;
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message().find("interim"), std::string::npos) << r.error().message();
+}
+
+TEST(HttpClientTest, AnExtraResponseBehindTheAnswerFailsThatExchangeAndNeverAnswersTheNextRequest) {
+  int served = 0;
+  ScriptedServer server([&served](tcp::socket& s, int connection) {
+    std::string buf;
+    while (ScriptedServer::ReadRequest(s, buf)) {
+      ++served;
+      // The first connection sends a second, unrequested answer in the same write.
+      Write(s, Numbered(served) + (connection == 0 ? Numbered(99) : ""));
+    }
+  });
+  Client c(server.port());
+  Result first = c.Send();
+  ASSERT_FALSE(first) << "an answer followed by a stray one must not be trusted: " << first->body;
+  EXPECT_EQ(ClassifyTransportError(first.error()), TransportError::kClosedBeforeResponse)
+      << first.error().message();
+  Result second = c.Send();
+  ASSERT_TRUE(second) << second.error().message();
+  EXPECT_EQ(second->body, R"({"id":"2"})");  // never the stray {"id":"99"}
+  EXPECT_EQ(c.http->connections_opened(), 2u);
+}
+
+TEST(HttpClientTest, BytesArrivingOnAnIdleConnectionCloseIt) {
+  int served = 0;
+  ScriptedServer server([&served](tcp::socket& s, int connection) {
+    std::string buf;
+    while (ScriptedServer::ReadRequest(s, buf)) {
+      ++served;
+      Write(s, Numbered(served));
+      if (connection == 0) {  // an unrequested answer, a moment after the real one
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        Write(s, Numbered(99));
+      }
+    }
+  });
+  Client c(server.port());
+  Result first = c.Send();
+  ASSERT_TRUE(first) << first.error().message();
+  EXPECT_EQ(first->body, R"({"id":"1"})");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the stray answer arrives
+  Result second = c.Send();
+  ASSERT_TRUE(second) << second.error().message();
+  EXPECT_EQ(second->body, R"({"id":"2"})");
+  EXPECT_EQ(c.http->connections_opened(), 2u);
+}
+
 TEST(HttpClientTest, AKeepAliveConnectionTheServerClosedWhileIdleIsNotReused) {
   ScriptedServer server([](tcp::socket& s, int) {
     std::string buf;
