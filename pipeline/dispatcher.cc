@@ -278,6 +278,7 @@ void Dispatcher::Complete(Task* task, Clock::time_point sent_at, Clock::time_poi
       break;
   }
 
+  const int failures_before = task->failures;
   task->failures = 0;
   task->rate_limited = 0;
   TaskStep step = task->OnResponse(*response, reader_);
@@ -286,6 +287,28 @@ void Dispatcher::Complete(Task* task, Clock::time_point sent_at, Clock::time_poi
     case TaskStep::kNextFirst: first_[static_cast<std::size_t>(task->request().bucket)].push_back(task); break;
     case TaskStep::kRetryAfter: Delay(task, step.delay); break;
     case TaskStep::kDone: Finish(task); break;
+    case TaskStep::kNotMine: {
+      // Another request's answer: this request's own answer was lost on the way.
+      task->failures = failures_before;
+      ++stats_.transport_errors;
+      task->OnNoResponse();
+      Attempt lost;
+      lost.transport = TransportError::kClosedBeforeResponse;
+      RetryDecision retry = DecideRetry(lost, task->failures + 1, retry_options_,
+                                        std::uniform_real_distribution<double>(0, 1)(rng_));
+      if (retry.verdict == RetryVerdict::kRetry) {
+        ++task->failures;
+        ++stats_.retried;
+        Delay(task, retry.delay);
+        return;
+      }
+      task->OnGiveUp(0, "", "the server answered with another user's data " +
+                                std::to_string(task->failures + 1) +
+                                " times (a proxy or server pairs answers with the wrong "
+                                "requests); nothing was recorded for this row");
+      Finish(task);
+      break;
+    }
   }
 }
 

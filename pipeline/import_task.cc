@@ -151,6 +151,7 @@ TaskStep ImportTask::OnResponse(HttpResponse& response, ResponseReader& reader) 
           PrepareLookup();
           return TaskStep::Next();
         }
+        if (!IsAnswerFor(user, "", row_.login)) return TaskStep::NotMine();
         result_.outcome = Outcome::kCreated;
         if (!prechecked_) run_.ObserveExistence(false);  // a looked-up row counted already
         result_.user_id = std::move(user.id);
@@ -179,6 +180,10 @@ TaskStep ImportTask::OnResponse(HttpResponse& response, ResponseReader& reader) 
       return Fail(response, reader, "");
     }
     case Phase::kLookup: {
+      UserSummary user;
+      std::string read_error;
+      const bool read = status == 200 && reader.ReadUser(response.body, &user, &read_error);
+      if (read && !IsAnswerFor(user, "", row_.login)) return TaskStep::NotMine();
       if (precheck_) {
         precheck_ = false;
         if (status == 404) {  // a new login: create it, ahead of rows not looked up yet
@@ -193,11 +198,9 @@ TaskStep ImportTask::OnResponse(HttpResponse& response, ResponseReader& reader) 
         }
       }
       if (status == 200) {
-        UserSummary user;
-        std::string error;
-        if (!reader.ReadUser(response.body, &user, &error)) {
+        if (!read) {
           result_.outcome = Outcome::kFailed;
-          result_.error = "looking up the existing user: " + error;
+          result_.error = "looking up the existing user: " + read_error;
           return TaskStep::Done();
         }
         result_.user_id = std::move(user.id);
@@ -233,6 +236,7 @@ TaskStep ImportTask::OnResponse(HttpResponse& response, ResponseReader& reader) 
           result_.error = "user exists (" + result_.user_id + "); updating its profile: " + error;
           return TaskStep::Done();
         }
+        if (!IsAnswerFor(user, result_.user_id, "")) return TaskStep::NotMine();
         result_.outcome = Outcome::kUpdated;
         result_.user_status = std::move(user.status);
         return AssignGroups();

@@ -1,6 +1,7 @@
 #include "pipeline/okta_json.h"
 
 #include "net/url_encoding.h"
+#include "pipeline/login_fold.h"
 
 #include <cstdio>
 
@@ -52,6 +53,7 @@ bool ResponseReader::ReadUser(std::string& body, UserSummary* out, std::string* 
   out->id.clear();
   out->status.clear();
   out->created.clear();
+  out->login.clear();
   for (auto field : obj) {
     std::string_view key;
     if (field.unescaped_key().get(key)) break;
@@ -62,6 +64,14 @@ bool ResponseReader::ReadUser(std::string& body, UserSummary* out, std::string* 
       if (!field.value().get_string().get(value)) out->status = value;
     } else if (key == "created") {
       if (!field.value().get_string().get(value)) out->created = value;
+    } else if (key == "profile") {
+      ondemand::object profile;
+      if (field.value().get_object().get(profile)) continue;
+      for (auto attribute : profile) {
+        std::string_view name;
+        if (attribute.unescaped_key().get(name)) break;
+        if (name == "login" && !attribute.value().get_string().get(value)) out->login = value;
+      }
     }
   }
   if (out->id.empty()) {
@@ -69,6 +79,17 @@ bool ResponseReader::ReadUser(std::string& body, UserSummary* out, std::string* 
     return false;
   }
   return true;
+}
+
+bool IsAnswerFor(const UserSummary& user, std::string_view asked_id, std::string_view asked_login) {
+  if (!asked_id.empty()) return user.id == asked_id;
+  if (user.login.empty() || asked_login.empty()) return true;
+  const std::string answered = FoldLogin(user.login), asked = FoldLogin(asked_login);
+  if (answered == asked) return true;
+  // GET /api/v1/users/{login shortname}: "isaac" finds the user whose login is
+  // "isaac@<domain>" (Okta: "ID, login, or login shortname").
+  return asked.find('@') == std::string::npos && answered.size() > asked.size() &&
+         answered.compare(0, asked.size(), asked) == 0 && answered[asked.size()] == '@';
 }
 
 OktaError ResponseReader::ReadError(std::string& body) {

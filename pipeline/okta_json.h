@@ -22,7 +22,15 @@ struct UserSummary {
   std::string id;
   std::string status;
   std::string created;  // "2026-11-29T10:00:00.000Z", as sent
+  std::string login;    // profile.login, "" when the answer has none
 };
+
+// Whether `user`, read from an answer, is the user the request asked for: the same id when
+// `asked_id` is set, else a login that folds like `asked_login` (Okta also finds a user by
+// the part of the login before '@' when the row gives only that). An answer without a login
+// is not judged by login. A mismatch means the answer belongs to another request (a hostile
+// or broken peer shifted the pairing, issue 13): it must never be recorded for this row.
+bool IsAnswerFor(const UserSummary& user, std::string_view asked_id, std::string_view asked_login);
 
 // The parts of an Okta error body (contract §3).
 struct OktaError {

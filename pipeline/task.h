@@ -25,8 +25,13 @@ struct TaskRequest {
 struct TaskStep {
   // kNextFirst: like kNext, but ahead of the tasks in its bucket's queue that were not
   // given priority (a row a lookup proved new spends a create better than an unknown row).
-  enum Kind : unsigned char { kNext, kNextFirst, kRetryAfter, kDone } kind = kDone;
+  // kNotMine: the answer is about another user (IsAnswerFor in okta_json.h): it belongs to
+  // another request, so the dispatcher treats request() as sent without a response (the
+  // server may have acted on it) and retries it under the usual transport-failure rules.
+  // The task must not have changed its state before returning it.
+  enum Kind : unsigned char { kNext, kNextFirst, kRetryAfter, kDone, kNotMine } kind = kDone;
   std::chrono::milliseconds delay{0};  // for kRetryAfter: send request() again after this
+  static TaskStep NotMine() { return {kNotMine, {}}; }
   static TaskStep Next() { return {kNext, {}}; }
   static TaskStep NextFirst() { return {kNextFirst, {}}; }
   static TaskStep Done() { return {kDone, {}}; }

@@ -122,6 +122,9 @@ TaskStep UserOpTask::OnResponse(HttpResponse& response, ResponseReader& reader) 
           result_.error = Context() + error;
           return TaskStep::Done();
         }
+        // The id that later requests (deactivate, DELETE) act on comes from this answer: it
+        // must be the row's user, whatever the peer sent (issue 13).
+        if (!IsAnswerFor(user, result_.user_id, row_.login)) return TaskStep::NotMine();
         result_.user_id = std::move(user.id);
         result_.user_status = std::move(user.status);
         if (phase_ == Phase::kLookup) return AfterLookup();

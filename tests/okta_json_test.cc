@@ -28,6 +28,23 @@ TEST(OktaJsonTest, ReadsTheUserIdStatusAndCreatedTime) {
   EXPECT_EQ(user.id, "00ub0oNGTSWTBKOLGLNR");
   EXPECT_EQ(user.status, "ACTIVE");
   EXPECT_EQ(user.created, "2013-07-02T21:36:25.344Z");
+  EXPECT_EQ(user.login, "a@b.co");
+}
+
+TEST(OktaJsonTest, AnAnswerIsForTheUserAskedForByIdOrByFoldedLogin) {
+  UserSummary user;
+  user.id = "00u1";
+  user.login = "Isaac.Brock@Example.com";
+  EXPECT_TRUE(IsAnswerFor(user, "00u1", ""));
+  EXPECT_FALSE(IsAnswerFor(user, "00u2", "isaac.brock@example.com"));  // the id decides
+  EXPECT_TRUE(IsAnswerFor(user, "", "isaac.brock@example.com"));
+  EXPECT_TRUE(IsAnswerFor(user, "", "ISAAC.BRÖCK@example.com"));  // folded as Okta does
+  EXPECT_TRUE(IsAnswerFor(user, "", "isaac.brock"));              // a login shortname
+  EXPECT_FALSE(IsAnswerFor(user, "", "isaac"));
+  EXPECT_FALSE(IsAnswerFor(user, "", "other@example.com"));
+  EXPECT_FALSE(IsAnswerFor(user, "", "isaac.brock@example.co"));
+  user.login.clear();  // an answer without a login is not judged by login
+  EXPECT_TRUE(IsAnswerFor(user, "", "other@example.com"));
 }
 
 TEST(OktaJsonTest, ABodyThatIsNotAUserIsAClearErrorNotACrash) {

@@ -391,6 +391,74 @@ TEST(UserOpTaskTest, DeleteWhoseResponseWasLostCountsTheFollowing404AsDeleted) {
   EXPECT_EQ(std::count(h.org.log.begin(), h.org.log.end(), "DELETE /api/v1/users/00u1"), 2);
 }
 
+// Issue 13: a peer that pairs answers with the wrong requests hands a lookup of one user the
+// answer about another. The id that deactivate and DELETE act on comes from that answer, so
+// it must never be taken: the lookup is sent again, and only the row's own user is touched.
+TEST(UserOpTaskTest, DeleteNeverActsOnAnotherUsersLookupAnswer) {
+  Harness h(UserOp::kDelete);
+  h.org.Add("00u1", "a@example.com");
+  h.org.Add("00u2", "b@example.com");
+  h.Header({"login"});
+  h.Row({"a@example.com"});
+  int shifted = 0;
+  h.wrap = [&](const HttpRequest& r) -> Result {
+    if (r.method == "GET" && shifted < 2) {  // the first two lookups get b's answer
+      ++shifted;
+      h.org.log.push_back("GET (answered for b)");
+      return FakeOrg::UserBody(h.org.users["00u2"]);
+    }
+    return h.org.Handle(r);
+  };
+  h.Run();
+  ASSERT_EQ(h.results.size(), 1u);
+  EXPECT_EQ(h.results[0].outcome, Outcome::kDeleted) << h.results[0].error;
+  EXPECT_EQ(h.results[0].user_id, "00u1");
+  EXPECT_EQ(h.org.users.count("00u1"), 0u);
+  ASSERT_EQ(h.org.users.count("00u2"), 1u);
+  EXPECT_EQ(h.org.users["00u2"].status, "ACTIVE");
+  EXPECT_EQ(std::count(h.org.log.begin(), h.org.log.end(), "POST /api/v1/users/00u2/lifecycle/deactivate"), 0);
+}
+
+TEST(UserOpTaskTest, ALookupAnsweredForAnotherUserEveryTimeFailsTheRowAndTouchesNoOne) {
+  Harness h(UserOp::kDeactivate);
+  h.org.Add("00u1", "a@example.com");
+  h.org.Add("00u2", "b@example.com");
+  h.Header({"login"});
+  h.Row({"a@example.com"});
+  h.wrap = [&](const HttpRequest& r) -> Result {
+    if (r.method == "GET") return FakeOrg::UserBody(h.org.users["00u2"]);
+    return h.org.Handle(r);
+  };
+  h.Run();
+  ASSERT_EQ(h.results.size(), 1u);
+  EXPECT_EQ(h.results[0].outcome, Outcome::kFailed);
+  EXPECT_NE(h.results[0].error.find("another user"), std::string::npos) << h.results[0].error;
+  EXPECT_EQ(h.results[0].attempts, 5);  // --max-attempts, as for a lost response
+  EXPECT_EQ(h.org.users["00u1"].status, "ACTIVE");
+  EXPECT_EQ(h.org.users["00u2"].status, "ACTIVE");
+}
+
+TEST(UserOpTaskTest, ALookupByIdMustAnswerThatId) {
+  Harness h(UserOp::kDelete);
+  h.org.Add("00u1", "a@example.com", "DEPROVISIONED");
+  h.org.Add("00u2", "b@example.com", "DEPROVISIONED");
+  h.Header({"id"});
+  h.Row({"00u1"});
+  bool shifted = false;
+  h.wrap = [&](const HttpRequest& r) -> Result {
+    if (r.method == "GET" && !shifted) {
+      shifted = true;
+      return FakeOrg::UserBody(h.org.users["00u2"]);
+    }
+    return h.org.Handle(r);
+  };
+  h.Run();
+  ASSERT_EQ(h.results.size(), 1u);
+  EXPECT_EQ(h.results[0].outcome, Outcome::kDeleted) << h.results[0].error;
+  EXPECT_EQ(h.org.users.count("00u1"), 0u);
+  EXPECT_EQ(h.org.users.count("00u2"), 1u);
+}
+
 TEST(UserOpTaskTest, ImportWithExistingUpdateUpdatesTheExistingProfileThenAddsTheGroups) {
   Harness h(UserOp::kUpdate);
   h.org.Add("00u1", "a@example.com");

@@ -26,7 +26,7 @@ fi
 sources_of() {
   case "$1" in
     csv_reader) echo "pipeline/csv_reader.cc" ;;
-    response_reader) echo "pipeline/okta_json.cc net/json_text.cc net/url_encoding.cc" ;;
+    response_reader) echo "pipeline/okta_json.cc pipeline/login_fold.cc net/json_text.cc net/url_encoding.cc" ;;
     rate_headers) echo "net/rate_limit_headers.cc" ;;
     *) echo "unknown target: $1" >&2; return 1 ;;
   esac

@@ -1,0 +1,55 @@
+// A hostile HTTP/1.1 proxy for end-to-end tests (issue 13): it listens on 127.0.0.1 (port 0),
+// forwards each request to an upstream server on 127.0.0.1 (okta-mock), and misbehaves on the
+// way back as a broken proxy or a hostile server would. Only loopback addresses are used.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace okta_bulk::testing {
+
+class HostileProxy {
+ public:
+  enum class Mode {
+    kInterim,       // "100 Continue" and "103 Early Hints" before every answer
+    kExtraAnswer,   // every third answer is followed, in the same write, by a copy of the
+                    // answer sent before it (to another request, maybe on another connection)
+    kLateExtraAnswer,  // the same copy, sent 15 ms after the answer in a write of its own
+  };
+
+  // Starts listening at once; each accepted connection gets its own thread and its own
+  // upstream connection. Fails the current test (ADD_FAILURE) when it cannot listen.
+  HostileProxy(uint16_t upstream_port, Mode mode);
+  // Closes every socket and joins every thread.
+  ~HostileProxy();
+  HostileProxy(const HostileProxy&) = delete;
+  HostileProxy& operator=(const HostileProxy&) = delete;
+
+  std::string base_url() const;  // "http://127.0.0.1:<port>"
+  int answers() const { return answers_; }         // answers forwarded from upstream
+  int extra_answers() const { return extras_; }    // unrequested answers sent
+
+ private:
+  void Accept();
+  void Serve(int client_fd);
+  std::string NextExtra(const std::string& answer);  // "" or the copy to send after `answer`
+
+  uint16_t upstream_port_;
+  Mode mode_;
+  int listen_fd_ = -1;
+  uint16_t port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> answers_{0};
+  std::atomic<int> extras_{0};
+  std::mutex mu_;
+  std::string previous_answer_;     // guarded by mu_
+  std::vector<int> fds_;            // guarded by mu_: every open socket, shut down at the end
+  std::vector<std::thread> threads_;  // guarded by mu_
+  std::thread acceptor_;
+};
+
+}  // namespace okta_bulk::testing
