@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "pipeline/csv_reader.h"
-#include "pipeline/csv_writer.h"
+#include "pipeline/csv/csv_reader.h"
+#include "pipeline/csv/csv_writer.h"
 
 namespace okta_bulk {
 namespace {

@@ -20,12 +20,12 @@
 #include <vector>
 
 #include "net/rate_governor.h"
-#include "pipeline/csv_reader.h"
-#include "pipeline/dispatcher.h"
-#include "pipeline/import_task.h"
-#include "pipeline/okta_json.h"
-#include "pipeline/row_sets.h"
-#include "pipeline/user_row.h"
+#include "pipeline/csv/csv_reader.h"
+#include "pipeline/engine/dispatcher.h"
+#include "pipeline/jobs/import_task.h"
+#include "pipeline/okta/okta_json.h"
+#include "pipeline/rows/row_sets.h"
+#include "pipeline/rows/user_row.h"
 #include "bench/alloc_count.h"
 
 // ---- Allocation counting -------------------------------------------------------------------

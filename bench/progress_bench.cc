@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <string>
 
-#include "pipeline/progress.h"
-#include "pipeline/run_report.h"
+#include "pipeline/report/progress.h"
+#include "pipeline/report/run_report.h"
 
 namespace okta_bulk {
 namespace {

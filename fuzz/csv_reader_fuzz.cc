@@ -1,4 +1,4 @@
-// libFuzzer target for the CSV tokenizer and reader (pipeline/csv_reader.h).
+// libFuzzer target for the CSV tokenizer and reader (pipeline/csv/csv_reader.h).
 //
 // Input: byte 0 picks the options and seeds the chunk splitting; the rest is the CSV text.
 // Checks, beyond "no crash, no sanitizer report":
@@ -23,7 +23,7 @@
 #include <string_view>
 #include <vector>
 
-#include "pipeline/csv_reader.h"
+#include "pipeline/csv/csv_reader.h"
 
 namespace okta_bulk {
 namespace {

@@ -1,4 +1,4 @@
-// libFuzzer target for Okta response reading and request encoding (pipeline/okta_json.h).
+// libFuzzer target for Okta response reading and request encoding (pipeline/okta/okta_json.h).
 //
 // The input is a response body from a hostile or broken server. Checks, beyond "no crash,
 // no sanitizer report":
@@ -19,7 +19,7 @@
 #include <string>
 #include <string_view>
 
-#include "pipeline/okta_json.h"
+#include "pipeline/okta/okta_json.h"
 
 namespace okta_bulk {
 namespace {

@@ -1,4 +1,4 @@
-#include "pipeline/csv_reader.h"
+#include "pipeline/csv/csv_reader.h"
 
 #include <unistd.h>
 
@@ -10,7 +10,7 @@
 
 #include <gtest/gtest.h>
 
-#include "pipeline/csv_writer.h"
+#include "pipeline/csv/csv_writer.h"
 
 namespace okta_bulk {
 namespace {

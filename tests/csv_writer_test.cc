@@ -1,4 +1,4 @@
-#include "pipeline/csv_writer.h"
+#include "pipeline/csv/csv_writer.h"
 
 #include <string>
 #include <vector>

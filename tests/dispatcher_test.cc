@@ -1,5 +1,5 @@
 // The dispatcher and the import row state machine, driven over a fake transport (no sockets).
-#include "pipeline/dispatcher.h"
+#include "pipeline/engine/dispatcher.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <functional>
 #include <set>
 
-#include "pipeline/import_task.h"
+#include "pipeline/jobs/import_task.h"
 #include "tools/okta_mock/mock_tenant.h"  // HttpDate: the Date header as okta-mock writes it
 
 namespace okta_bulk {

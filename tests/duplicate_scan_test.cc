@@ -1,12 +1,12 @@
 // The duplicate scan: a first read of the input that finds which logins may repeat, so a job
 // remembers only those. Unit tests on the filter and the scan, then okta-bulk --dry-run on a
 // file (scanned) and on a pipe (not scanned) to show both report the same duplicates.
-#include "pipeline/duplicate_scan.h"
+#include "pipeline/rows/duplicate_scan.h"
 
 #include <gtest/gtest.h>
 
-#include "pipeline/csv_reader.h"
-#include "pipeline/row_sets.h"
+#include "pipeline/csv/csv_reader.h"
+#include "pipeline/rows/row_sets.h"
 #include "tests/testing/import_fixture.h"
 
 namespace okta_bulk {

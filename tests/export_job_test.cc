@@ -1,5 +1,5 @@
 // export's pure parts: the Link header cursor and writing users pages as CSV.
-#include "pipeline/export_job.h"
+#include "pipeline/jobs/export_job.h"
 
 #include <gtest/gtest.h>
 

@@ -6,7 +6,7 @@
 #include <set>
 #include <string>
 
-#include "pipeline/csv_reader.h"
+#include "pipeline/csv/csv_reader.h"
 #include "tests/testing/import_fixture.h"
 
 namespace okta_bulk::testing {

@@ -1,5 +1,5 @@
 // The latency histogram: log buckets, bounds and quantiles.
-#include "pipeline/latency_histogram.h"
+#include "pipeline/engine/latency_histogram.h"
 
 #include <gtest/gtest.h>
 

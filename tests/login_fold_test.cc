@@ -1,4 +1,4 @@
-#include "pipeline/login_fold.h"
+#include "pipeline/rows/login_fold.h"
 
 #include <gtest/gtest.h>
 

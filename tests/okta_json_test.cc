@@ -1,4 +1,4 @@
-#include "pipeline/okta_json.h"
+#include "pipeline/okta/okta_json.h"
 
 #include <gtest/gtest.h>
 

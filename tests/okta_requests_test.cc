@@ -1,4 +1,4 @@
-#include "pipeline/okta_requests.h"
+#include "pipeline/okta/okta_requests.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "pipeline/password_hash.h"
+#include "pipeline/rows/password_hash.h"
 
 #include <gtest/gtest.h>
 

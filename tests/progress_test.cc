@@ -1,6 +1,6 @@
 // The progress line as pure functions: rendering, ETA, the bottleneck, the recent rate on a
 // fake clock, and the pre-count of CSV records. No terminal, no sockets.
-#include "pipeline/progress.h"
+#include "pipeline/report/progress.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "pipeline/run_monitor.h"
+#include "pipeline/report/run_monitor.h"
 #include "tests/testing/import_fixture.h"
 
 namespace okta_bulk {

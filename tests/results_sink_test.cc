@@ -1,6 +1,6 @@
 // ResultsSink: rows reach the file at once, or with a flush poster in one write per batch when
 // the posted task runs; a failed batch write stops the run and is reported at Close.
-#include "pipeline/results_sink.h"
+#include "pipeline/engine/results_sink.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>

@@ -1,13 +1,13 @@
 // RunMonitor watching a real job (RunImport over a fake transport, no sockets): what it sees
 // mid-run, the failures it collects, and the record it hands to --summary-json / --report.
-#include "pipeline/run_monitor.h"
+#include "pipeline/report/run_monitor.h"
 
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
 #include <ctime>
 
-#include "pipeline/import_job.h"
+#include "pipeline/jobs/import_job.h"
 #include "tests/testing/import_fixture.h"
 #include "tools/okta_mock/mock_tenant.h"  // HttpDate: the Date header as okta-mock writes it
 

@@ -1,6 +1,6 @@
 // The run's time series, failures table, summary JSON and HTML report, as pure functions;
 // and the report rendered by a real headless browser (Debian's chromium), offline.
-#include "pipeline/run_report.h"
+#include "pipeline/report/run_report.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "pipeline/typed_value.h"
+#include "pipeline/rows/typed_value.h"
 
 #include <gtest/gtest.h>
 

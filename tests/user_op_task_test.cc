@@ -1,6 +1,6 @@
 // update / assign / deactivate / delete rows (UserOpTask and their row checks), driven by the
 // dispatcher over a fake transport that plays a tiny Okta org (no sockets).
-#include "pipeline/user_op_task.h"
+#include "pipeline/jobs/user_op_task.h"
 
 #include <gtest/gtest.h>
 
@@ -10,11 +10,11 @@
 #include <functional>
 #include <map>
 
-#include "pipeline/csv_reader.h"
-#include "pipeline/dispatcher.h"
-#include "pipeline/import_task.h"
-#include "pipeline/user_op_job.h"
-#include "pipeline/user_row.h"
+#include "pipeline/csv/csv_reader.h"
+#include "pipeline/engine/dispatcher.h"
+#include "pipeline/jobs/import_task.h"
+#include "pipeline/jobs/user_op_job.h"
+#include "pipeline/rows/user_row.h"
 
 namespace okta_bulk {
 namespace {

@@ -1,8 +1,8 @@
-#include "pipeline/user_row.h"
+#include "pipeline/rows/user_row.h"
 
 #include <gtest/gtest.h>
 
-#include "pipeline/csv_reader.h"
+#include "pipeline/csv/csv_reader.h"
 
 namespace okta_bulk {
 namespace {

@@ -25,8 +25,8 @@ fi
 # The project sources each target needs (no CMake: these are plain, dependency-light files).
 sources_of() {
   case "$1" in
-    csv_reader) echo "pipeline/csv_reader.cc" ;;
-    response_reader) echo "pipeline/okta_json.cc pipeline/login_fold.cc net/json_text.cc net/url_encoding.cc" ;;
+    csv_reader) echo "pipeline/csv/csv_reader.cc" ;;
+    response_reader) echo "pipeline/okta/okta_json.cc pipeline/rows/login_fold.cc net/json_text.cc net/url_encoding.cc" ;;
     rate_headers) echo "net/rate_limit_headers.cc" ;;
     *) echo "unknown target: $1" >&2; return 1 ;;
   esac

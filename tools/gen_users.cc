@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/csv_writer.h"
+#include "pipeline/csv/csv_writer.h"
 
 namespace {
 

@@ -13,7 +13,7 @@
 #include <random>
 #include <sstream>
 
-#include "pipeline/csv_reader.h"
+#include "pipeline/csv/csv_reader.h"
 #include "tests/testing/http_test_client.h"
 
 namespace okta_bulk::testing {

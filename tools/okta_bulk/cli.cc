@@ -1,6 +1,6 @@
 #include "tools/okta_bulk/cli.h"
 
-#include "pipeline/user_row.h"
+#include "pipeline/rows/user_row.h"
 
 #include <algorithm>
 #include <charconv>

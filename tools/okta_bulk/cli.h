@@ -6,9 +6,9 @@
 
 #include "net/http_client.h"
 #include "net/oauth.h"
-#include "pipeline/export_job.h"
-#include "pipeline/import_job.h"
-#include "pipeline/user_op_job.h"
+#include "pipeline/jobs/export_job.h"
+#include "pipeline/jobs/import_job.h"
+#include "pipeline/jobs/user_op_job.h"
 
 namespace okta_bulk {
 

@@ -11,10 +11,10 @@
 
 #include "net/http_client.h"
 #include "net/oauth_authenticator.h"
-#include "pipeline/export_job.h"
-#include "pipeline/import_job.h"
-#include "pipeline/run_monitor.h"
-#include "pipeline/user_op_job.h"
+#include "pipeline/jobs/export_job.h"
+#include "pipeline/jobs/import_job.h"
+#include "pipeline/report/run_monitor.h"
+#include "pipeline/jobs/user_op_job.h"
 #include "tools/okta_bulk/cli.h"
 
 namespace asio = boost::asio;

@@ -13,7 +13,7 @@
 #include "net/json_text.h"
 #include "net/okta_buckets.h"
 #include "net/url_encoding.h"
-#include "pipeline/login_fold.h"
+#include "pipeline/rows/login_fold.h"
 #include "tools/okta_mock/mock_oauth.h"
 
 namespace okta_bulk::mock {

@@ -1,0 +1,282 @@
+#include "pipeline/engine/job.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <cstdio>
+
+#include "pipeline/csv/csv_reader.h"
+#include "pipeline/rows/duplicate_scan.h"
+#include "pipeline/engine/resume_journal.h"
+#include "pipeline/rows/row_sets.h"
+#include "pipeline/engine/job_observer.h"
+
+namespace okta_bulk {
+namespace {
+
+// Reads records, validates them through the handler, writes invalid rows straight to the
+// results, and hands valid rows out as tasks. Rows the journal says are done are read (their
+// keys still count for duplicate detection) but not sent again.
+class JobSource final : public TaskSource {
+ public:
+  JobSource(CsvReader& reader, RowHandler& handler, ResultsSink* sink, const RowSet* done,
+            RunContext& run)
+      : reader_(reader), handler_(handler), sink_(sink), done_(done), run_(run) {}
+
+  std::unique_ptr<Task> Next() override {
+    BuiltRow row;
+    if (NextValid(&row)) return std::move(row.task);
+    return nullptr;
+  }
+
+  // The next valid row to send; invalid rows are reported on the way.
+  bool NextValid(BuiltRow* row) {
+    while (reader_.Next(&record_)) {
+      ++row_;
+      const bool done = done_ && done_->Contains(row_);
+      std::string error;
+      *row = BuiltRow();
+      if (handler_.Build(record_, row_, run_, row, &error)) {
+        uint64_t first = 0;
+        if (!row->key.empty()) {
+          const uint64_t hash = LoginHash(row->key);
+          if (repeated_.MayRepeat(hash)) first = seen_.InsertHash(hash, row_);
+        }
+        if (first == 0) {
+          if (done) continue;
+          return true;
+        }
+        if (row->key_field == "login")
+          error = "row " + std::to_string(row_) + ", field 'login': '" + row->key +
+                  "' is the same login as row " + std::to_string(first) +
+                  " (Okta compares logins ignoring case and diacritics); not sent";
+        else
+          error = "row " + std::to_string(row_) + ", field '" + row->key_field + "': '" +
+                  row->key + "' is the same user as row " + std::to_string(first) + "; not sent";
+      }
+      if (done) continue;
+      RowResult r;
+      r.row = row_;
+      r.login = handler_.LoginOf(record_);
+      r.outcome = Outcome::kInvalid;
+      r.error = std::move(error);
+      ++invalid_;
+      if (on_invalid) on_invalid(r);
+      if (sink_ && !sink_->Write(r)) write_failed_ = true;
+    }
+    if (reader_.error()) read_error_ = reader_.error().message();
+    return false;
+  }
+
+  std::function<void(const RowResult&)> on_invalid;
+  // Only the keys that may repeat are remembered (see ScanKeys); by default every key.
+  void set_repeated(RepeatedKeys repeated) { repeated_ = std::move(repeated); }
+  bool write_failed() const { return write_failed_; }
+  const std::string& read_error() const { return read_error_; }
+  uint64_t rows() const { return row_; }
+  uint64_t invalid() const { return invalid_; }
+
+ private:
+  CsvReader& reader_;
+  RowHandler& handler_;
+  ResultsSink* sink_;
+  const RowSet* done_;
+  RunContext& run_;
+  CsvRecord record_;
+  RepeatedKeys repeated_;
+  SeenLogins seen_;
+  uint64_t row_ = 0;
+  uint64_t invalid_ = 0;
+  bool write_failed_ = false;
+  std::string read_error_;
+};
+
+// A first read of the input for the keys (logins, ids) that may repeat in it, so that the
+// duplicate check remembers those only and memory stays flat at millions of rows. The keys
+// come from the handler's own Build, so a row counts exactly as it will in the job.
+RepeatedKeys ScanKeys(const std::string& path, RowHandler& handler) {
+  RunContext scratch;  // tasks built here are dropped at once
+  return ScanForRepeatedKeys(path, [&](const CsvRecord& record, uint64_t row, std::string* key) {
+    BuiltRow built;
+    std::string error;
+    if (!handler.Build(record, row, scratch, &built, &error)) return false;
+    *key = std::move(built.key);
+    return true;
+  });
+}
+
+}  // namespace
+
+std::string JobSummary::Describe() const {
+  std::string s;
+  char buf[256];
+  if (dry_run && !dry_run_action.empty()) {
+    std::snprintf(buf, sizeof buf,
+                  "Dry run: %llu rows read; %llu would be sent (%s), %llu invalid. Nothing was sent.",
+                  static_cast<unsigned long long>(rows), static_cast<unsigned long long>(would_send),
+                  dry_run_action.c_str(),
+                  static_cast<unsigned long long>(counts[static_cast<std::size_t>(Outcome::kInvalid)]));
+    return buf;
+  }
+  if (dry_run) {
+    std::snprintf(buf, sizeof buf,
+                  "Dry run: %llu rows read; %llu would be sent as one POST /api/v1/users each "
+                  "(%llu with a password, %llu with groups), %llu invalid. Nothing was sent.",
+                  static_cast<unsigned long long>(rows), static_cast<unsigned long long>(would_send),
+                  static_cast<unsigned long long>(with_password),
+                  static_cast<unsigned long long>(with_groups),
+                  static_cast<unsigned long long>(counts[static_cast<std::size_t>(Outcome::kInvalid)]));
+    return buf;
+  }
+  std::snprintf(buf, sizeof buf, "%llu rows in %.1f s (%.1f rows/s): ",
+                static_cast<unsigned long long>(rows), elapsed_s,
+                elapsed_s > 0 ? static_cast<double>(rows) / elapsed_s : 0.0);
+  s += buf;
+  bool first = true;
+  for (std::size_t i = 0; i < kOutcomeCount; ++i) {
+    if (counts[i] == 0 && (command != "import" || i > static_cast<std::size_t>(Outcome::kExisted)) &&
+        static_cast<Outcome>(i) != Outcome::kInvalid && static_cast<Outcome>(i) != Outcome::kFailed)
+      continue;
+    s += first ? "" : ", ";
+    first = false;
+    s += std::to_string(counts[i]) + " " + std::string(OutcomeName(static_cast<Outcome>(i)));
+  }
+  std::snprintf(buf, sizeof buf,
+                ". %llu requests, %llu rate-limited (429), %llu concurrency-limited, %llu retried.",
+                static_cast<unsigned long long>(stats.requests),
+                static_cast<unsigned long long>(stats.rate_limited),
+                static_cast<unsigned long long>(stats.concurrency_limited),
+                static_cast<unsigned long long>(stats.retried));
+  s += buf;
+  // Appended piece by piece: " " + std::to_string(n) draws a GCC 12 -Wrestrict false positive.
+  if (prechecks) {
+    s += ' ';
+    s += std::to_string(prechecks);
+    s += " logins were looked up before a create (existing ones showed up); ";
+    s += std::to_string(precheck_hits);
+    s += " already existed and cost no create.";
+  }
+  if (resumed_rows) {
+    s += ' ';
+    s += std::to_string(resumed_rows);
+    s += " of these rows were already done in the results file.";
+  }
+  if (!abort_reason.empty()) s += " Stopped early: " + abort_reason;
+  return s;
+}
+
+int JobSummary::ExitCode() const {
+  if (interrupted) return 130;
+  if (!abort_reason.empty()) return 3;
+  if (counts[static_cast<std::size_t>(Outcome::kInvalid)] ||
+      counts[static_cast<std::size_t>(Outcome::kFailed)])
+    return 1;
+  return 0;
+}
+
+bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOptions& options,
+            RowHandler& handler, JobSummary* summary, std::string* error,
+            const std::function<void(Dispatcher&)>& on_dispatcher) {
+  auto started = std::chrono::steady_clock::now();
+  auto opened = CsvReader::Open(options.input_path);
+  if (!opened) {
+    *error = "cannot read '" + options.input_path + "': " + opened.error().message();
+    return false;
+  }
+  CsvReader& reader = **opened;
+  CsvRecord header;
+  if (!reader.Next(&header)) {
+    *error = reader.error() ? "cannot read '" + options.input_path + "': " + reader.error().message()
+                            : "'" + options.input_path + "' is empty: expected a header line";
+    return false;
+  }
+  if (header.problem != CsvProblem::kNone) {
+    *error = "header: " + std::string(CsvProblemMessage(header.problem));
+    return false;
+  }
+  if (!handler.Start(header.fields, error)) return false;
+
+  RunContext run;
+  RepeatedKeys repeated = ScanKeys(options.input_path, handler);
+  if (options.dry_run) {
+    JobSource source(reader, handler, nullptr, nullptr, run);
+    source.set_repeated(std::move(repeated));
+    source.on_invalid = [](const RowResult& r) { std::printf("%s\n", r.error.c_str()); };
+    BuiltRow row;
+    summary->dry_run = true;
+    while (source.NextValid(&row)) {
+      ++summary->would_send;
+      if (row.with_password) ++summary->with_password;
+      if (row.with_groups) ++summary->with_groups;
+    }
+    summary->rows = source.rows();
+    summary->counts[static_cast<std::size_t>(Outcome::kInvalid)] = source.invalid();
+    if (!source.read_error().empty()) summary->abort_reason = "reading the input failed: " + source.read_error();
+    summary->elapsed_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return true;
+  }
+
+  Journal journal;
+  if (options.resume &&
+      !LoadAndCompactJournal(options.results_path, options.retry_failed, &journal, error))
+    return false;
+  ResultsSink sink;
+  if (!sink.Open(options.results_path, /*append=*/options.resume, error)) return false;
+  // Rows ending in one turn of the event loop share one write(2) (pipeline/engine/results_sink.h).
+  sink.SetFlushPoster([executor = io.get_executor()](std::function<void()> flush) {
+    boost::asio::post(executor, std::move(flush));
+  });
+  int64_t job_start = options.resume ? ReadJobStart(options.results_path) : 0;
+  if (job_start > 0) {
+    run.run_start_server_epoch = job_start;  // the first run's start, not this one's
+    handler.SetResumed();
+  } else if (options.results_path != "-") {
+    run.on_run_start = [path = options.results_path](int64_t epoch) { WriteJobStart(path, epoch); };
+  }
+
+  RateGovernor governor(options.governor);
+  JobSource source(reader, handler, &sink, options.resume ? &journal.done : nullptr, run);
+  source.set_repeated(std::move(repeated));
+  JobObserver* observer = options.observer;
+  Dispatcher dispatcher(io.get_executor(), transport, governor, run, source, options.dispatch,
+                        [&sink, observer](Task& task) {
+                          if (observer) observer->OnRowDone(task.result());
+                          return sink.Write(task.result());
+                        });
+  if (on_dispatcher) on_dispatcher(dispatcher);
+  if (observer) {
+    source.on_invalid = [observer](const RowResult& r) { observer->OnRowDone(r); };
+    RunView view;
+    view.executor = io.get_executor();
+    view.dispatcher = &dispatcher;
+    view.governor = &governor;
+    view.counts = &sink.counts();
+    view.resumed = journal.counts;
+    observer->OnStart(view);
+  }
+
+  dispatcher.RunToCompletion(io);
+  if (observer) observer->OnFinish();
+
+  summary->counts = sink.counts();
+  for (std::size_t i = 0; i < kOutcomeCount; ++i) summary->counts[i] += journal.counts[i];
+  summary->resumed_rows = journal.done.size();
+  summary->prechecks = run.prechecks;
+  summary->precheck_hits = run.precheck_hits;
+  summary->rows = sink.total() + journal.done.size();
+  summary->stats = dispatcher.stats();
+  summary->abort_reason = dispatcher.abort_reason();
+  if (source.write_failed() && summary->abort_reason.empty())
+    summary->abort_reason = "cannot write the results file: " + sink.last_error();
+  if (!source.read_error().empty() && summary->abort_reason.empty())
+    summary->abort_reason = "reading the input failed: " + source.read_error();
+  summary->interrupted = dispatcher.intake_stopped() && summary->abort_reason.empty();
+  std::string close_error;
+  if (!sink.Close(&close_error) && summary->abort_reason.empty())
+    summary->abort_reason = close_error;
+  summary->elapsed_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return true;
+}
+
+}  // namespace okta_bulk

@@ -1,0 +1,94 @@
+// The machinery every row-per-request subcommand shares: read a CSV, validate each record,
+// hand valid rows to the Dispatcher as Tasks, write one result row per input row, and
+// support --resume / --retry-failed (the results file is the journal), --dry-run, duplicate
+// detection and the summary. What differs per subcommand lives in a RowHandler.
+#pragma once
+#include <boost/asio/io_context.hpp>
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "net/http_transport.h"
+#include "net/rate_governor.h"
+#include "pipeline/engine/dispatcher.h"
+
+namespace okta_bulk {
+
+struct CsvRecord;
+class JobObserver;
+
+// What every job takes from the command line.
+struct JobOptions {
+  std::string input_path;
+  std::string results_path = "results.csv";
+  bool resume = false;        // --resume: skip rows already in the results file
+  bool retry_failed = false;  // --retry-failed: with --resume, send failed rows again
+  bool dry_run = false;       // --dry-run: validate only, send nothing
+  DispatcherOptions dispatch;
+  GovernorOptions governor;
+  // Sees the run start, every row end and the run finish (progress, reports); optional, not
+  // owned, must outlive RunJob. Not told about --dry-run.
+  JobObserver* observer = nullptr;
+};
+
+struct JobSummary {
+  std::array<uint64_t, kOutcomeCount> counts{};
+  uint64_t rows = 0;
+  double elapsed_s = 0;
+  DispatcherStats stats;
+  std::string abort_reason;  // non-empty: the run stopped early
+  bool interrupted = false;
+  uint64_t resumed_rows = 0;  // rows found finished in the results file (included in counts)
+  uint64_t prechecks = 0, precheck_hits = 0;  // lookups made while creates waited
+  bool dry_run = false;
+  uint64_t would_send = 0, with_password = 0, with_groups = 0;  // dry run
+  // Dry run: what a valid row would cost, e.g. "one POST /api/v1/users/{id} each";
+  // "" = the import's wording.
+  std::string dry_run_action;
+  // The subcommand; "import" always lists its created and existed counts, others only the
+  // outcomes that occurred (and invalid, failed).
+  std::string command = "import";
+  // The one-paragraph summary printed at the end.
+  std::string Describe() const;
+  // 0 all rows succeeded, 1 some invalid/failed, 3 aborted, 130 interrupted (issue 2).
+  int ExitCode() const;
+};
+
+// One valid row, ready for the dispatcher.
+struct BuiltRow {
+  std::unique_ptr<Task> task;
+  // Identity for duplicate detection (a login, or a user id); "" = never a duplicate.
+  std::string key;
+  std::string key_field;  // the column `key` came from, for the message
+  bool with_password = false, with_groups = false;  // dry-run counts
+};
+
+// A subcommand's rows: which columns mean what, how a record is checked, which Task it
+// becomes. Used on the io_context thread only; outlives RunJob.
+class RowHandler {
+ public:
+  virtual ~RowHandler() = default;
+  // Reads the header; false with `error` for a header this job cannot use (exit 2).
+  virtual bool Start(const std::vector<std::string>& header, std::string* error) = 0;
+  // A resumed job: rows not finished may have been acted on by the interrupted run.
+  virtual void SetResumed() {}
+  // Builds the row's task, or returns false with `error` naming the row and the field.
+  virtual bool Build(const CsvRecord& record, uint64_t row, RunContext& run, BuiltRow* out,
+                     std::string* error) = 0;
+  // The login (or id) cell of `record`, for the results row of an invalid record.
+  virtual std::string LoginOf(const CsvRecord& record) const = 0;
+};
+
+// Runs a job on `io` (single-threaded) through `transport`. Returns false with `error` for a
+// problem found before anything was sent (unreadable input, bad header, results file not
+// writable): exit status 2. `on_dispatcher` (optional) sees the dispatcher once it exists,
+// for signal handling and progress.
+bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOptions& options,
+            RowHandler& handler, JobSummary* summary, std::string* error,
+            const std::function<void(Dispatcher&)>& on_dispatcher = {});
+
+}  // namespace okta_bulk

@@ -1,0 +1,37 @@
+// How one input row ended: the outcome names and the row result every job writes to the
+// results file (engine/results_sink.h), shows in progress (report/) and reads back on --resume.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace okta_bulk {
+
+enum class Outcome : unsigned char {
+  kCreated, kExisted, kUpdated, kAssigned, kDeactivated, kDeleted, kInvalid, kFailed,
+};
+inline constexpr std::size_t kOutcomeCount = 8;
+std::string_view OutcomeName(Outcome outcome);
+bool OutcomeFromName(std::string_view name, Outcome* out);
+inline bool IsSuccess(Outcome o) { return o != Outcome::kInvalid && o != Outcome::kFailed; }
+
+// How one input row ended.
+struct RowResult {
+  uint64_t row = 0;
+  std::string login;
+  Outcome outcome = Outcome::kFailed;
+  std::string user_id;
+  std::string user_status;
+  int http_status = 0;
+  std::string error_code;
+  std::string error;
+  int attempts = 0;
+};
+
+// The results columns, in order. `row` .. `attempts` are the contract of issue 2.
+inline constexpr std::array<std::string_view, 9> kResultColumns = {
+    "row", "login", "outcome", "userId", "userStatus", "httpStatus", "errorCode", "error",
+    "attempts"};
+
+}  // namespace okta_bulk

@@ -1,0 +1,832 @@
+#include "pipeline/jobs/export_job.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "pipeline/csv/csv_writer.h"
+#include "pipeline/okta/okta_json.h"
+#include "pipeline/rows/typed_value.h"
+#include "pipeline/rows/user_row.h"
+#include "pipeline/engine/job_observer.h"
+
+namespace okta_bulk {
+namespace {
+
+simdjson::padded_string_view PaddedBody(std::string& body) {
+  if (body.capacity() < body.size() + simdjson::SIMDJSON_PADDING)
+    body.reserve(body.size() + simdjson::SIMDJSON_PADDING);
+  return simdjson::padded_string_view(body.data(), body.size(), body.capacity());
+}
+
+using Kind = ExportWriter::Kind;
+
+// A profile value as one CSV cell (see ExportWriter), and its kind (kUnknown for null).
+simdjson::error_code CellOf(simdjson::ondemand::value value, std::string* out, Kind* kind) {
+  using namespace simdjson;
+  out->clear();
+  ondemand::json_type type;
+  if (auto e = value.type().get(type)) return e;
+  switch (type) {
+    case ondemand::json_type::string: {
+      std::string_view s;
+      if (auto e = value.get_string().get(s)) return e;
+      out->assign(s);
+      *kind = Kind::kString;
+      return SUCCESS;
+    }
+    case ondemand::json_type::null: *kind = Kind::kUnknown; return SUCCESS;
+    case ondemand::json_type::array: {
+      ondemand::array array;
+      if (auto e = value.get_array().get(array)) return e;
+      bool first = true;
+      Kind elements = Kind::kUnknown;
+      bool lossy = false;  // an element the ';'-separated cell cannot carry as it is
+      for (auto element : array) {
+        ondemand::value v;
+        if (auto e = element.get(v)) return e;
+        std::string cell;
+        Kind k = Kind::kUnknown;
+        if (auto e = CellOf(v, &cell, &k)) return e;
+        if (elements == Kind::kUnknown) elements = k;
+        else if (elements != k) lossy = true;
+        if (k == Kind::kString &&
+            (cell.empty() || cell.find(';') != std::string::npos || TrimSpaces(cell) != cell))
+          lossy = true;
+        if (!first) out->push_back(';');
+        first = false;
+        out->append(cell);
+      }
+      *kind = lossy ? Kind::kOther
+              : elements == Kind::kNumber  ? Kind::kNumberArray
+              : elements == Kind::kString || elements == Kind::kUnknown ? Kind::kStringArray
+                                                                         : Kind::kOther;
+      return SUCCESS;
+    }
+    case ondemand::json_type::object: {
+      std::string_view raw;
+      if (auto e = simdjson::to_json_string(value).get(raw)) return e;
+      out->assign(raw);
+      *kind = Kind::kOther;
+      return SUCCESS;
+    }
+    default: {  // number, boolean: as JSON writes them
+      std::string_view raw = value.raw_json_token();
+      while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' ||
+                              raw.back() == '\t'))
+        raw.remove_suffix(1);
+      out->assign(raw);
+      *kind = type == ondemand::json_type::boolean ? Kind::kBoolean : Kind::kNumber;
+      return SUCCESS;
+    }
+  }
+}
+
+// Whether a value of kind `value` re-imports unchanged under a column of kind `column`.
+bool Fits(Kind column, Kind value, bool empty_cell) {
+  if (value == Kind::kUnknown) return true;  // null: an empty cell, left out on import
+  if (column == Kind::kUnknown || column == Kind::kString) return value == Kind::kString;
+  if (empty_cell && (column == Kind::kStringArray || column == Kind::kNumberArray))
+    return value == Kind::kStringArray || value == Kind::kNumberArray;
+  return column == value;
+}
+
+Kind KindOf(AttributeType t) {
+  switch (t) {
+    case AttributeType::kNumber:
+    case AttributeType::kInteger: return Kind::kNumber;
+    case AttributeType::kBoolean: return Kind::kBoolean;
+    case AttributeType::kStringArray: return Kind::kStringArray;
+    case AttributeType::kIntegerArray:
+    case AttributeType::kNumberArray: return Kind::kNumberArray;
+    default: return Kind::kString;
+  }
+}
+
+bool IsGroupIdColumn(std::string_view name) {
+  std::string lower(name);
+  for (char& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return lower == "groupid" || lower == "groupids";
+}
+
+simdjson::padded_string_view Padded(std::string& body) { return PaddedBody(body); }
+
+// Calls on_item(id, type) for each object of a JSON array (groups or users); false when the
+// body is not such an array.
+template <typename F>
+bool ForEachIdOf(simdjson::ondemand::parser& parser, std::string& body, F on_item) {
+  using namespace simdjson;
+  ondemand::document doc;
+  ondemand::array array;
+  if (parser.iterate(Padded(body)).get(doc) || doc.get_array().get(array)) return false;
+  for (auto element : array) {
+    ondemand::object object;
+    if (element.get_object().get(object)) return false;
+    std::string_view id, type;
+    for (auto field : object) {
+      std::string_view key;
+      if (field.unescaped_key().get(key)) return false;
+      if (key == "id" || key == "type") {
+        std::string_view v;
+        if (field.value().get_string().get(v)) continue;
+        (key == "id" ? id : type) = v;
+      }
+    }
+    if (id.empty()) return false;
+    on_item(id, type);
+  }
+  return true;
+}
+
+// The single task of an export: with --groups, the groups list and each group's members
+// first (bucket kGroups), then one GET per users page (kUsers), following rel="next".
+class ExportTask final : public Task {
+ public:
+  using SavePage = std::function<bool(const std::string& next, std::string* error)>;
+  ExportTask(std::string users_target, ExportWriter& writer, GroupMemberships* groups,
+             SavePage save_page)
+      : writer_(writer), groups_(groups), users_target_(std::move(users_target)),
+        save_page_(std::move(save_page)) {
+    result_.row = 1;
+    result_.outcome = Outcome::kFailed;
+    if (groups_) {
+      phase_ = Phase::kGroups;
+      Target("/api/v1/groups?filter=" + UrlEncodeQueryValue("type eq \"OKTA_GROUP\""));
+    } else {
+      StartUsers();
+    }
+  }
+  const TaskRequest& request() const override { return request_; }
+
+  TaskStep OnResponse(HttpResponse& response, ResponseReader& reader) override {
+    result_.http_status = response.status;
+    if (response.status != 200) {
+      std::string body = response.body;
+      OktaError e = reader.ReadError(body);
+      result_.error_code = e.code;
+      result_.error = What() + " failed: " + e.Describe();
+      return TaskStep::Done();
+    }
+    std::string next = NextLinkTarget(response);
+    switch (phase_) {
+      case Phase::kGroups: {
+        bool ok = ForEachIdOf(parser_, response.body, [&](std::string_view id, std::string_view type) {
+          // Only OKTA_GROUPs take members through the API (contract §4); the filter asks for
+          // them, and this keeps an org that ignores it right.
+          if (type.empty() || type == "OKTA_GROUP") groups_->AddGroup(id);
+        });
+        if (!ok) return Malformed("the groups page is not a JSON array of groups");
+        if (!next.empty()) return Follow(std::move(next));
+        return NextGroup();
+      }
+      case Phase::kMembers: {
+        bool ok = ForEachIdOf(parser_, response.body, [&](std::string_view id, std::string_view) {
+          groups_->Add(id, member_group_);
+        });
+        if (!ok) return Malformed("the group members page is not a JSON array of users");
+        if (!next.empty()) return Follow(std::move(next));
+        ++member_group_;
+        return NextGroup();
+      }
+      case Phase::kUsers: {
+        std::string error;
+        if (!writer_.WritePage(response.body, &error) ||
+            (save_page_ && !save_page_(next, &error))) {
+          result_.error = error;
+          return TaskStep::Done();
+        }
+        ++pages;
+        if (next.empty()) {
+          result_.outcome = Outcome::kExisted;  // export has no per-row outcome: "not failed"
+          return TaskStep::Done();
+        }
+        return Follow(std::move(next));
+      }
+    }
+    return TaskStep::Done();
+  }
+
+  void OnGiveUp(int http_status, std::string error_code, std::string error) override {
+    result_.http_status = http_status;
+    result_.error_code = std::move(error_code);
+    result_.error = What() + " failed: " + error;
+  }
+
+  uint64_t pages = 0;
+
+ private:
+  enum class Phase : unsigned char { kGroups, kMembers, kUsers };
+
+  void Target(std::string target) {
+    request_.bucket = ClassifyRequest("GET", target);  // the bucket Okta counts it in
+    request_.http.method = "GET";
+    request_.http.target = std::move(target);
+  }
+  TaskStep Follow(std::string next) {
+    Target(std::move(next));
+    return TaskStep::Next();
+  }
+  TaskStep Malformed(std::string why) {
+    result_.error = What() + ": " + std::move(why);
+    return TaskStep::Done();
+  }
+  void StartUsers() {
+    phase_ = Phase::kUsers;
+    Target(users_target_);
+  }
+  TaskStep NextGroup() {
+    if (member_group_ < groups_->groups()) {
+      phase_ = Phase::kMembers;
+      Target("/api/v1/groups/" + UrlEncodePathSegment(groups_->GroupId(member_group_)) +
+             "/users?limit=1000");
+      return TaskStep::Next();
+    }
+    groups_->Freeze();
+    StartUsers();
+    return TaskStep::Next();
+  }
+  std::string What() const {
+    const char* what = phase_ == Phase::kGroups    ? "listing groups"
+                       : phase_ == Phase::kMembers ? "listing group members"
+                                                   : "listing users";
+    return std::string(what) + " (" + request_.http.target + ")";
+  }
+
+  ExportWriter& writer_;
+  GroupMemberships* groups_;
+  std::string users_target_;
+  SavePage save_page_;
+  Phase phase_ = Phase::kUsers;
+  uint32_t member_group_ = 0;
+  simdjson::ondemand::parser parser_;
+  TaskRequest request_;
+};
+
+class OneTaskSource final : public TaskSource {
+ public:
+  explicit OneTaskSource(std::unique_ptr<Task> task) : task_(std::move(task)) {}
+  std::unique_ptr<Task> Next() override { return std::move(task_); }
+
+ private:
+  std::unique_ptr<Task> task_;
+};
+
+std::string Join(const std::vector<std::string>& v, char sep) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i) out.push_back(sep);
+    out += v[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string NextLinkTarget(const HttpResponse& response) {
+  for (const auto& [name, value] : response.headers) {
+    if (name != "link") continue;
+    // One relation per header line: <https://org/api/v1/users?after=x&limit=200>; rel="next"
+    std::string_view v = value;
+    std::size_t open = v.find('<'), close = v.find('>');
+    if (open == std::string_view::npos || close == std::string_view::npos || close < open) continue;
+    std::string_view params = v.substr(close + 1);
+    if (params.find("rel=\"next\"") == std::string_view::npos &&
+        params.find("rel=next") == std::string_view::npos)
+      continue;
+    std::string_view url = v.substr(open + 1, close - open - 1);
+    // Keep the path and query: the request goes to our org whatever host the link names.
+    std::size_t scheme = url.find("://");
+    if (scheme != std::string_view::npos) {
+      std::size_t path = url.find('/', scheme + 3);
+      url = path == std::string_view::npos ? std::string_view("/") : url.substr(path);
+    }
+    if (!url.starts_with("/")) continue;
+    return std::string(url);
+  }
+  return {};
+}
+
+// ---- GroupMemberships ----------------------------------------------------------------------
+
+uint32_t GroupMemberships::AddGroup(std::string_view group_id) {
+  group_ids_.emplace_back(group_id);
+  return static_cast<uint32_t>(group_ids_.size() - 1);
+}
+
+void GroupMemberships::Add(std::string_view user_id, uint32_t group) {
+  user_id = user_id.substr(0, 0xFFFF);  // Okta ids are 20 characters
+  if (used_ + user_id.size() > kChunk) {
+    chunks_.push_back(std::make_unique_for_overwrite<char[]>(std::max(kChunk, user_id.size())));
+    used_ = 0;
+  }
+  Entry e{static_cast<uint32_t>((chunks_.size() - 1) * kChunk + used_), group,
+          static_cast<uint16_t>(user_id.size())};
+  std::memcpy(chunks_.back().get() + used_, user_id.data(), user_id.size());
+  used_ += user_id.size();
+  entries_.push_back(e);
+}
+
+void GroupMemberships::Freeze() {
+  std::sort(entries_.begin(), entries_.end(), [&](const Entry& a, const Entry& b) {
+    int c = IdOf(a).compare(IdOf(b));
+    return c != 0 ? c < 0 : a.group < b.group;
+  });
+  entries_.erase(std::unique(entries_.begin(), entries_.end(),
+                             [&](const Entry& a, const Entry& b) {
+                               return a.group == b.group && IdOf(a) == IdOf(b);
+                             }),
+                 entries_.end());
+}
+
+void GroupMemberships::GroupsOf(std::string_view user_id, std::string* out) const {
+  out->clear();
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), user_id,
+                             [&](const Entry& e, std::string_view id) { return IdOf(e) < id; });
+  for (; it != entries_.end() && IdOf(*it) == user_id; ++it) {
+    if (!out->empty()) out->push_back(';');
+    out->append(group_ids_[it->group]);
+  }
+}
+
+// ---- ExportState ---------------------------------------------------------------------------
+
+bool ExportState::Save(const std::string& path, std::string* error) const {
+  std::string text = "okta-bulk export state 1\noptions=" + options + "\ncolumns=" +
+                     Join(columns, '\t') + "\nbytes=" + std::to_string(bytes) +
+                     "\nusers=" + std::to_string(users) + "\npages=" + std::to_string(pages) +
+                     "\nnext=" + next + "\ndone=" + (done ? "1" : "0") + "\n";
+  std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  bool ok = f && std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (f && std::fclose(f) != 0) ok = false;
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    *error = "cannot write the export state '" + path + "': " + std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
+bool ExportState::Load(const std::string& path, std::string* error) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) {
+    *error = "cannot read '" + path + "': " + std::strerror(errno);
+    return false;
+  }
+  std::string text;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  std::fclose(f);
+  std::string_view rest = text;
+  int seen = 0;
+  auto number = [](std::string_view v, uint64_t* out) {
+    auto r = std::from_chars(v.data(), v.data() + v.size(), *out);
+    return r.ec == std::errc() && r.ptr == v.data() + v.size();
+  };
+  bool ok = rest.starts_with("okta-bulk export state 1\n");
+  while (ok && !rest.empty()) {
+    std::size_t nl = rest.find('\n');
+    if (nl == std::string_view::npos) break;  // a torn last line: not ours (we rename)
+    std::string_view line = rest.substr(0, nl);
+    rest.remove_prefix(nl + 1);
+    std::size_t eq = line.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string_view key = line.substr(0, eq), value = line.substr(eq + 1);
+    if (key == "options") options = value, ++seen;
+    else if (key == "columns") {
+      columns.clear();
+      while (!value.empty()) {
+        std::size_t tab = value.find('\t');
+        columns.emplace_back(value.substr(0, tab));
+        value = tab == std::string_view::npos ? std::string_view{} : value.substr(tab + 1);
+      }
+      ++seen;
+    } else if (key == "bytes") ok = number(value, &bytes), ++seen;
+    else if (key == "users") ok = number(value, &users), ++seen;
+    else if (key == "pages") ok = number(value, &pages), ++seen;
+    else if (key == "next") next = value, ++seen;
+    else if (key == "done") done = value == "1", ++seen;
+  }
+  if (!ok || seen != 7) {
+    *error = "'" + path + "' is not an okta-bulk export state file";
+    return false;
+  }
+  return true;
+}
+
+// ---- ExportWriter --------------------------------------------------------------------------
+
+ExportWriter::ExportWriter(std::FILE* out, std::vector<std::string> columns,
+                           const GroupMemberships* groups)
+    : out_(out), groups_(groups) {
+  for (const std::string& c : columns) {
+    Column column;
+    AttributeType type = AttributeType::kString;
+    std::string why;
+    if (!SplitTypedName(c, &column.name, &type, &why)) column.name = c;
+    // An explicit type is kept as written; an untyped name is decided on the first page.
+    if (column.name != c) {
+      column.kind = KindOf(type);
+      column.typed = c;
+    }
+    columns_.push_back(std::move(column));
+  }
+}
+
+bool ExportWriter::RestoreHeader(const std::vector<std::string>& columns, uint64_t users,
+                                 std::string* error) {
+  columns_.clear();
+  for (const std::string& c : columns) {
+    Column column;
+    AttributeType type;
+    if (!SplitTypedName(c, &column.name, &type, error)) {
+      *error = "column '" + c + "' " + *error;
+      return false;
+    }
+    column.kind = KindOf(type);
+    if (column.name != c) column.typed = c;
+    columns_.push_back(std::move(column));
+  }
+  header_written_ = true;
+  users_ = users;
+  return true;
+}
+
+std::string ExportWriter::TypedName(const Column& c) const {
+  if (!c.typed.empty()) return c.typed;
+  if (c.name == "id" || c.name == "status" || IsGroupIdColumn(c.name) || c.name == "login" ||
+      c.name == "email" || c.name == "firstName" || c.name == "lastName")
+    return c.name;
+  switch (c.kind) {
+    case Kind::kNumber: return c.name + ":number";
+    case Kind::kBoolean: return c.name + ":boolean";
+    case Kind::kStringArray: return c.name + ":string[]";
+    case Kind::kNumberArray: return c.name + ":number[]";
+    default: return c.name;
+  }
+}
+
+std::vector<std::string> ExportWriter::columns() const {
+  std::vector<std::string> out;
+  if (!header_written_) return out;
+  for (const Column& c : columns_) out.push_back(TypedName(c));
+  return out;
+}
+
+bool ExportWriter::Flush(std::string* error) {
+  if (!buffer_.empty() &&
+      (std::fwrite(buffer_.data(), 1, buffer_.size(), out_) != buffer_.size() ||
+       std::fflush(out_) != 0)) {
+    *error = std::string("cannot write the output: ") + std::strerror(errno);
+    return false;
+  }
+  buffer_.clear();
+  return true;
+}
+
+bool ExportWriter::WritePage(std::string& body, std::string* error) {
+  using namespace simdjson;
+  ondemand::document doc;
+  ondemand::array array;
+  if (parser_.iterate(PaddedBody(body)).get(doc) || doc.get_array().get(array)) {
+    *error = "the users page is not a JSON array";
+    return false;
+  }
+  std::size_t n = 0;
+  std::string cell;
+  for (auto element : array) {
+    ondemand::object user;
+    if (element.get_object().get(user)) {
+      *error = "the users page holds something that is not a user object";
+      return false;
+    }
+    if (n == page_.size()) page_.emplace_back();
+    User& u = page_[n++];
+    u.id.clear();
+    u.status.clear();
+    u.fields = 0;
+    for (auto field : user) {
+      std::string_view key;
+      if (field.unescaped_key().get(key)) {
+        *error = "malformed user object in the users page";
+        return false;
+      }
+      if (key == "id" || key == "status") {
+        std::string_view s;
+        if (!field.value().get_string().get(s)) (key == "id" ? u.id : u.status).assign(s);
+      } else if (key == "profile") {
+        ondemand::object profile;
+        if (field.value().get_object().get(profile)) continue;
+        for (auto attribute : profile) {
+          std::string_view name;
+          ondemand::value value;
+          Kind kind = Kind::kUnknown;
+          if (attribute.unescaped_key().get(name) || attribute.value().get(value) ||
+              CellOf(value, &cell, &kind)) {
+            *error = "malformed profile in the users page";
+            return false;
+          }
+          if (u.fields == u.profile.size()) u.profile.emplace_back();
+          Value& v = u.profile[u.fields];
+          v.name.assign(name);
+          v.cell.assign(cell);
+          v.kind = kind;
+          ++u.fields;
+        }
+      }
+    }
+  }
+
+  if (!header_written_) {
+    if (columns_.empty()) {
+      for (const char* base : {"login", "email", "firstName", "lastName"})
+        columns_.push_back(Column{base, Kind::kUnknown, {}});
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t f = 0; f < page_[i].fields; ++f) {
+          const std::string& name = page_[i].profile[f].name;
+          if (std::none_of(columns_.begin(), columns_.end(),
+                           [&](const Column& c) { return c.name == name; }))
+            columns_.push_back(Column{name, Kind::kUnknown, {}});
+        }
+      if (groups_) columns_.push_back(Column{"groupId", Kind::kUnknown, {}});
+    }
+    // Each untyped column takes the kind of its first non-null value on this page.
+    for (Column& c : columns_) {
+      if (c.kind != Kind::kUnknown) continue;
+      for (std::size_t i = 0; i < n && c.kind == Kind::kUnknown; ++i)
+        for (std::size_t f = 0; f < page_[i].fields; ++f)
+          if (page_[i].profile[f].name == c.name && page_[i].profile[f].kind != Kind::kUnknown) {
+            Kind k = page_[i].profile[f].kind;
+            c.kind = k == Kind::kOther ? Kind::kString : k;
+            break;
+          }
+    }
+    header_written_ = true;
+    const std::vector<std::string> header = columns();
+    AppendCsvRecord(&buffer_, std::span<const std::string>(header));
+  }
+  std::vector<std::string_view> row(columns_.size());
+  std::string groups_cell;
+  for (std::size_t i = 0; i < n; ++i) {
+    const User& u = page_[i];
+    for (std::size_t c = 0; c < columns_.size(); ++c) {
+      const Column& col = columns_[c];
+      row[c] = {};
+      if (col.name == "id") {
+        row[c] = u.id;
+      } else if (col.name == "status") {
+        row[c] = u.status;
+      } else if (IsGroupIdColumn(col.name)) {
+        if (groups_) groups_->GroupsOf(u.id, &groups_cell);
+        row[c] = groups_cell;
+      } else {
+        for (std::size_t f = 0; f < u.fields; ++f)
+          if (u.profile[f].name == col.name) {
+            row[c] = u.profile[f].cell;
+            if (!Fits(col.kind, u.profile[f].kind, u.profile[f].cell.empty()))
+              type_changed_.insert(col.name);
+          }
+      }
+    }
+    for (std::size_t f = 0; f < u.fields; ++f)
+      if (std::none_of(columns_.begin(), columns_.end(),
+                       [&](const Column& c) { return c.name == u.profile[f].name; }))
+        left_out_.insert(u.profile[f].name);
+    AppendCsvRecord(&buffer_, std::span<const std::string_view>(row));
+    ++users_;
+  }
+  ++pages_;
+  return Flush(error);
+}
+
+bool ExportWriter::Finish(std::string* error) {
+  if (!header_written_) {
+    if (columns_.empty()) {
+      for (const char* base : {"login", "email", "firstName", "lastName"})
+        columns_.push_back(Column{base, Kind::kUnknown, {}});
+      if (groups_) columns_.push_back(Column{"groupId", Kind::kUnknown, {}});
+    }
+    header_written_ = true;
+    const std::vector<std::string> header = columns();
+    AppendCsvRecord(&buffer_, std::span<const std::string>(header));
+  }
+  return Flush(error);
+}
+
+std::string ExportSummary::Describe() const {
+  if (already_complete)
+    return "The export to " + output_path + " had finished already (" + std::to_string(users) +
+           " users); nothing was sent. Run without --resume to export again.";
+  char buf[320];
+  std::snprintf(buf, sizeof buf, "Exported %llu users in %llu pages to %s in %.1f s%s. %llu requests, %llu rate-limited (429), %llu retried.",
+                static_cast<unsigned long long>(users), static_cast<unsigned long long>(pages),
+                output_path == "-" ? "stdout" : output_path.c_str(), elapsed_s,
+                resumed ? " (resumed)" : "",
+                static_cast<unsigned long long>(stats.requests),
+                static_cast<unsigned long long>(stats.rate_limited),
+                static_cast<unsigned long long>(stats.retried));
+  std::string s = buf;
+  if (groups)
+    s += " Groups: " + std::to_string(groups) + ", " + std::to_string(memberships) + " memberships.";
+  if (!left_out.empty()) {
+    s += " Attributes that first appeared after the first page are not in the file:";
+    for (const auto& a : left_out) s += " " + a;
+    s += " (name them with --columns to include them).";
+  }
+  if (!type_changed.empty()) {
+    s += " Columns with values that will not re-import as they are (a type other than the "
+         "column's, or an array element with ';' or spaces at its ends):";
+    for (const auto& a : type_changed) s += " " + a;
+    s += ".";
+  }
+  if (!error.empty()) s += " The export is incomplete: " + error;
+  if (!abort_reason.empty()) s += " Stopped early: " + abort_reason;
+  if (interrupted) s += " Interrupted: the file is incomplete; --resume continues it.";
+  return s;
+}
+
+int ExportSummary::ExitCode() const {
+  if (interrupted) return 130;
+  if (!abort_reason.empty()) return 3;
+  if (!error.empty()) return 1;
+  return 0;
+}
+
+bool RunExport(boost::asio::io_context& io, HttpTransport& transport, const ExportOptions& options,
+               ExportSummary* summary, std::string* error,
+               const std::function<void(Dispatcher&)>& on_dispatcher) {
+  auto started = std::chrono::steady_clock::now();
+  if (!options.filter.empty() && !options.search.empty()) {
+    *error = "--filter and --search cannot be combined; use one";
+    return false;
+  }
+  const bool to_stdout = options.output_path == "-";
+  if (options.resume && to_stdout) {
+    *error = "--resume needs the export's file (-o users.csv), not stdout";
+    return false;
+  }
+  std::vector<std::string> columns = options.columns;
+  bool with_groups = options.groups;
+  for (const auto& c : columns) with_groups |= IsGroupIdColumn(c);
+  if (with_groups && !columns.empty() &&
+      std::none_of(columns.begin(), columns.end(), [](const std::string& c) { return IsGroupIdColumn(c); }))
+    columns.push_back("groupId");
+  std::string target = "/api/v1/users?limit=" + std::to_string(options.page_size);
+  if (!options.filter.empty()) target += "&filter=" + UrlEncodeQueryValue(options.filter);
+  if (!options.search.empty()) target += "&search=" + UrlEncodeQueryValue(options.search);
+
+  summary->output_path = options.output_path;
+  const std::string state_path = options.output_path + ".export";
+  ExportState state;
+  state.options = target + " groups=" + (with_groups ? "1" : "0") + " columns=" + Join(columns, ',');
+  GroupMemberships memberships;
+  std::FILE* out = stdout;
+  bool resuming = false;
+  if (options.resume) {
+    ExportState saved;
+    std::string why;
+    if (saved.Load(state_path, &why)) {
+      if (saved.options != state.options) {
+        *error = "cannot resume: the export in '" + options.output_path +
+                 "' was started with other options (" + saved.options +
+                 "); give the same --filter/--search/--columns/--groups, or run without --resume";
+        return false;
+      }
+      if (saved.done) {
+        summary->already_complete = true;
+        summary->users = saved.users;
+        summary->pages = saved.pages;
+        return true;
+      }
+      state = saved;
+      resuming = true;
+    } else if (std::filesystem::exists(options.output_path)) {
+      *error = "cannot resume '" + options.output_path + "': " + why +
+               " (run without --resume to export again from the start)";
+      return false;
+    }
+  }
+  if (resuming) {
+    out = std::fopen(options.output_path.c_str(), "r+b");
+    if (!out) {
+      *error = "cannot resume '" + options.output_path + "': " + std::strerror(errno);
+      return false;
+    }
+    // The file must hold at least what the state says was written; then drop whatever
+    // followed the last whole page (a page cut short by the crash).
+    if (std::fseek(out, 0, SEEK_END) != 0 || std::ftell(out) < static_cast<long>(state.bytes)) {
+      *error = "cannot resume '" + options.output_path + "': it is shorter than the " +
+               std::to_string(state.bytes) + " bytes already exported (was it edited?); run " +
+               "without --resume to export again";
+      std::fclose(out);
+      return false;
+    }
+    if (::ftruncate(::fileno(out), static_cast<off_t>(state.bytes)) != 0 ||
+        std::fseek(out, 0, SEEK_END) != 0) {
+      *error = "cannot resume '" + options.output_path + "': " + std::strerror(errno);
+      std::fclose(out);
+      return false;
+    }
+    target = state.next;
+    summary->resumed = true;
+  } else if (!to_stdout) {
+    out = std::fopen(options.output_path.c_str(), "wb");
+    if (!out) {
+      *error = "cannot write '" + options.output_path + "': " + std::strerror(errno);
+      return false;
+    }
+    state.next = target;
+    if (!state.Save(state_path, error)) {
+      std::fclose(out);
+      return false;
+    }
+  }
+  ExportWriter writer(out, columns, with_groups ? &memberships : nullptr);
+  if (resuming && !state.columns.empty() &&
+      !writer.RestoreHeader(state.columns, state.users, error)) {
+    std::fclose(out);
+    return false;
+  }
+
+  const uint64_t pages_before = state.pages;
+  ExportTask::SavePage save_page;
+  if (!to_stdout)
+    save_page = [&](const std::string& next, std::string* why) {
+      long at = std::ftell(out);
+      if (at < 0) {
+        *why = std::string("cannot write the output: ") + std::strerror(errno);
+        return false;
+      }
+      state.columns = writer.columns();
+      state.bytes = static_cast<uint64_t>(at);
+      state.users = writer.users();
+      ++state.pages;
+      state.next = next;
+      state.done = next.empty();
+      return state.Save(state_path, why);
+    };
+  auto owned = std::make_unique<ExportTask>(std::move(target), writer,
+                                            with_groups ? &memberships : nullptr, save_page);
+  ExportTask* task = owned.get();
+  OneTaskSource source(std::move(owned));
+  RunContext run;
+  RateGovernor governor(options.governor);
+  DispatcherOptions dispatch = options.dispatch;
+  dispatch.workers = 1;  // one cursor: pages come one after another
+  RowResult result;
+  bool finished = false;
+  Dispatcher dispatcher(io.get_executor(), transport, governor, run, source, dispatch,
+                        [&](Task& t) {
+                          summary->pages = pages_before + task->pages;
+                          result = t.result();
+                          finished = true;
+                          return true;
+                        });
+  if (on_dispatcher) on_dispatcher(dispatcher);
+  if (options.observer) {
+    RunView view;
+    view.executor = io.get_executor();
+    view.dispatcher = &dispatcher;
+    view.governor = &governor;
+    view.unit = "users";
+    view.items_done = [&writer] { return writer.users(); };
+    view.pages_done = [&writer] { return writer.pages(); };
+    options.observer->OnStart(view);
+  }
+  dispatcher.RunToCompletion(io);
+  if (options.observer) options.observer->OnFinish();
+
+  summary->users = writer.users();
+  summary->groups = memberships.groups();
+  summary->memberships = memberships.size();
+  summary->left_out = writer.left_out();
+  summary->type_changed = writer.type_changed();
+  summary->stats = dispatcher.stats();
+  summary->abort_reason = dispatcher.abort_reason();
+  if (finished && result.outcome == Outcome::kFailed) summary->error = result.error;
+  summary->interrupted = !finished && summary->abort_reason.empty();
+  std::string write_error;
+  if (finished && !writer.Finish(&write_error) && summary->error.empty()) summary->error = write_error;
+  if (finished && summary->error.empty() && !to_stdout && !state.done) {
+    // An org with no users: the header only.
+    long at = std::ftell(out);
+    state.columns = writer.columns();
+    state.bytes = at < 0 ? 0 : static_cast<uint64_t>(at);
+    state.next.clear();
+    state.done = true;
+    if (!state.Save(state_path, &write_error)) summary->error = write_error;
+  }
+  if (out != stdout && std::fclose(out) != 0 && summary->error.empty())
+    summary->error = std::string("cannot write the output: ") + std::strerror(errno);
+  summary->elapsed_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return true;
+}
+
+}  // namespace okta_bulk

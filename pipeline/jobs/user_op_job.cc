@@ -1,0 +1,263 @@
+#include "pipeline/jobs/user_op_job.h"
+
+#include <algorithm>
+
+#include "pipeline/csv/csv_reader.h"
+#include "pipeline/okta/okta_json.h"
+#include "pipeline/rows/password_hash.h"
+#include "pipeline/rows/typed_value.h"
+#include "pipeline/rows/user_row.h"
+
+namespace okta_bulk {
+namespace {
+
+std::string LowerAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+constexpr std::size_t kLoginMax = 100, kNameMax = 50, kMaxGroupIds = 20;
+
+class UserOpRows final : public RowHandler {
+ public:
+  explicit UserOpRows(const UserOpJobOptions& options) : options_(options) {}
+
+  bool Start(const std::vector<std::string>& header, std::string* error) override {
+    const UserOp op = options_.task.op;
+    std::vector<std::string> lowered;
+    if (!ReadHeaderNames(header, &names_, &lowered, error)) return false;
+    std::vector<std::string> bases;  // lowercased names without their ":type"
+    for (std::size_t i = 0; i < lowered.size(); ++i) {
+      const std::string& name = names_[i];
+      const int idx = static_cast<int>(i);
+      std::string base;
+      AttributeType type;
+      std::string why;
+      if (!SplitTypedName(name, &base, &type, &why)) {
+        if (op == UserOp::kUpdate) {
+          *error = "header: column '" + name + "' " + why;
+          return false;
+        }
+        base = name;  // a column the job ignores: its name is not checked
+        type = AttributeType::kString;
+      }
+      const std::string lower = LowerAscii(base);
+      if (std::find(bases.begin(), bases.end(), lower) != bases.end()) {
+        *error = "header: column '" + base + "' appears twice";
+        return false;
+      }
+      bases.push_back(lower);
+      HashField hash_field;
+      const bool builtin = lower == "login" || lower == "id" || lower == "groupid" ||
+                           lower == "groupids" || lower == "status" || lower == "email" ||
+                           lower == "firstname" || lower == "lastname";
+      if (builtin && type != AttributeType::kString && op == UserOp::kUpdate) {
+        *error = "header: column '" + name + "': '" + base + "' takes no type; remove the ':" +
+                 std::string(AttributeTypeName(type)) + "'";
+        return false;
+      }
+      if (lower == "login") login_ = idx;
+      else if (lower == "id") id_ = idx;
+      else if (lower == "groupid" || lower == "groupids") group_ = idx;
+      else if (lower == "status") {
+        // The lifecycle status (an export's `status` column), not a profile attribute:
+        // ignored, so an export with --columns id,status,... feeds update as it is.
+      } else if (op == UserOp::kUpdate &&
+                 (lower == "password" || HashFieldFromLowerName(lower, &hash_field))) {
+        *error = "header: update does not set passwords; remove the '" + std::string(name) +
+                 "' column";
+        return false;
+      } else {
+        attributes_.push_back({idx, base, type});
+      }
+    }
+    if (login_ < 0 && id_ < 0) {
+      std::string cols;
+      for (const auto& n : names_) cols += (cols.empty() ? "" : ", ") + n;
+      *error = "header: there is no 'login' or 'id' column (columns found: " +
+               (cols.empty() ? std::string("none") : cols) + ")";
+      return false;
+    }
+    // With an id column the login is an attribute like any other (update may rename).
+    if (op == UserOp::kUpdate && id_ >= 0 && login_ >= 0)
+      attributes_.push_back({login_, names_[login_], AttributeType::kString});
+    if (op == UserOp::kAssign && group_ < 0 && options_.extra_group_ids.empty()) {
+      *error = "assign needs a 'groupId' column or --group ID (okta-bulk assign --help)";
+      return false;
+    }
+    if (op == UserOp::kUpdate && attributes_.empty() && group_ < 0 &&
+        options_.extra_group_ids.empty()) {
+      *error = "header: nothing to update: add the columns of the attributes to change "
+               "(columns found: " + names_.front() + (names_.size() > 1 ? ", ..." : "") + ")";
+      return false;
+    }
+    if (op != UserOp::kUpdate) attributes_.clear();
+    return true;
+  }
+
+  bool Build(const CsvRecord& record, uint64_t row, RunContext&, BuiltRow* out,
+             std::string* error) override {
+    if (!CheckRecordShape(record, row, names_, error)) return false;
+    const UserOp op = options_.task.op;
+    auto cell = [&](int idx) -> std::string_view {
+      return idx < 0 ? std::string_view{} : std::string_view(record.fields[idx]);
+    };
+    UserOpRow r;
+    r.row = row;
+    std::string_view id = TrimSpaces(cell(id_));
+    std::string_view login = TrimSpaces(cell(login_));
+    if (!id.empty()) {
+      if (!ValidOktaId(id)) {
+        *error = RowWhere(row, record, names_[id_]) + "'" + std::string(id) +
+                 "' is not an Okta user id (letters and digits, like 00u1abcd2EFGH3ijk4x5)";
+        return false;
+      }
+      r.id.assign(id);
+      out->key = r.id;
+      out->key_field = names_[id_];
+    } else if (!login.empty()) {
+      if (login.size() > kLoginMax) {
+        *error = RowWhere(row, record, names_[login_]) + "is longer than Okta's 100 characters";
+        return false;
+      }
+      out->key.assign(login);
+      out->key_field = "login";
+    } else {
+      *error = RowWhere(row, record, names_[login_ >= 0 ? login_ : id_]) +
+               "is empty; every row needs " +
+               (login_ >= 0 && id_ >= 0 ? "a login or an id" : login_ >= 0 ? "a login" : "an id");
+      return false;
+    }
+    r.login.assign(login);
+
+    if (op == UserOp::kAssign || op == UserOp::kUpdate) {
+      std::string bad;
+      if (!AppendGroupIds(cell(group_), &r.group_ids, &bad)) {
+        *error = RowWhere(row, record, names_[group_]) + BadGroupIdMessage(bad);
+        return false;
+      }
+      for (const auto& g : options_.extra_group_ids)
+        if (std::find(r.group_ids.begin(), r.group_ids.end(), g) == r.group_ids.end())
+          r.group_ids.push_back(g);
+      if (op == UserOp::kAssign && r.group_ids.empty()) {
+        *error = RowWhere(row, record, group_ >= 0 ? names_[group_] : "groupId") +
+                 "is empty; give a group id (or --group ID for every row)";
+        return false;
+      }
+      if (r.group_ids.size() > kMaxGroupIds && op == UserOp::kUpdate) {
+        *error = RowWhere(row, record, names_[group_]) + "names more than 20 groups";
+        return false;
+      }
+      out->with_groups = !r.group_ids.empty();
+      if (op == UserOp::kAssign) out->key.clear();  // assigning twice is harmless
+    }
+
+    if (op == UserOp::kUpdate) {
+      std::string& body = r.update_body;
+      body = "{\"profile\":{";
+      bool first = true;
+      std::string problem;
+      for (const Attribute& a : attributes_) {
+        const std::string& name = names_[a.index];
+        std::string lower = LowerAscii(a.name);
+        const bool known = lower == "login" || lower == "email" || lower == "firstname" ||
+                           lower == "lastname";
+        std::string_view value = known || a.type != AttributeType::kString
+                                     ? TrimSpaces(cell(a.index))
+                                     : cell(a.index);
+        if (value.empty() && (!options_.clear_empty || lower == "login")) continue;
+        if (!value.empty() && (lower == "login" || lower == "email") && !LooksLikeEmail(value)) {
+          *error = RowWhere(row, record, name) + "is not an email address";
+          return false;
+        }
+        if ((lower == "firstname" || lower == "lastname") && value.size() > kNameMax) {
+          *error = RowWhere(row, record, name) + "is longer than Okta's 50 characters";
+          return false;
+        }
+        if (!first) body.push_back(',');
+        first = false;
+        // Okta's own spelling of the base attributes, whatever case the header used.
+        AppendJsonString(&body, lower == "login"       ? std::string_view("login")
+                                : lower == "email"     ? std::string_view("email")
+                                : lower == "firstname" ? std::string_view("firstName")
+                                : lower == "lastname"  ? std::string_view("lastName")
+                                                       : std::string_view(a.name));
+        body.push_back(':');
+        if (value.empty()) {
+          body.append("null");
+        } else if (!AppendTypedValue(&body, a.type, value, &problem)) {
+          *error = RowWhere(row, record, name) + problem;
+          return false;
+        }
+      }
+      body.append("}}");
+      if (first && r.group_ids.empty()) {
+        *error = RowWhere(row, record, "") +
+                 "every attribute cell is empty: nothing to change (--empty-cells clear "
+                 "would clear them)";
+        return false;
+      }
+    }
+    out->task = std::make_unique<UserOpTask>(std::move(r), options_.task);
+    return true;
+  }
+
+  std::string LoginOf(const CsvRecord& record) const override {
+    for (int idx : {login_, id_})
+      if (idx >= 0 && static_cast<std::size_t>(idx) < record.fields.size() &&
+          !TrimSpaces(record.fields[idx]).empty())
+        return std::string(TrimSpaces(record.fields[idx]));
+    return {};
+  }
+
+ private:
+  const UserOpJobOptions& options_;
+  std::vector<std::string> names_;
+  int login_ = -1, id_ = -1, group_ = -1;
+  struct Attribute {
+    int index;
+    std::string name;  // without the header's ":type"
+    AttributeType type;
+  };
+  std::vector<Attribute> attributes_;  // update: the columns sent as profile attributes
+};
+
+}  // namespace
+
+std::string_view UserOpName(UserOp op) {
+  switch (op) {
+    case UserOp::kUpdate: return "update";
+    case UserOp::kAssign: return "assign";
+    case UserOp::kDeactivate: return "deactivate";
+    case UserOp::kDelete: return "delete";
+  }
+  return "?";
+}
+
+std::unique_ptr<RowHandler> MakeUserOpRows(const UserOpJobOptions& options) {
+  return std::make_unique<UserOpRows>(options);
+}
+
+bool RunUserOp(boost::asio::io_context& io, HttpTransport& transport,
+               const UserOpJobOptions& options, JobSummary* summary, std::string* error,
+               const std::function<void(Dispatcher&)>& on_dispatcher) {
+  UserOpRows rows(options);
+  summary->command = std::string(UserOpName(options.task.op));
+  switch (options.task.op) {
+    case UserOp::kUpdate: summary->dry_run_action = "one POST /api/v1/users/{id} each"; break;
+    case UserOp::kAssign:
+      summary->dry_run_action = "a lookup by login, then one PUT per group each";
+      break;
+    case UserOp::kDeactivate:
+      summary->dry_run_action = "a lookup by login, then one lifecycle/deactivate each";
+      break;
+    case UserOp::kDelete:
+      summary->dry_run_action = "a lookup, a deactivate if needed, then one DELETE each";
+      break;
+  }
+  return RunJob(io, transport, options, rows, summary, error, on_dispatcher);
+}
+
+}  // namespace okta_bulk

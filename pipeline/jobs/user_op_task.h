@@ -1,0 +1,67 @@
+// UserOpTask: one row of `okta-bulk update | assign | deactivate | delete`, a change to a
+// user that already exists, as a state machine:
+//   update:     POST /api/v1/users/{id or login} {"profile":{...}} (partial, never PUT)
+//               -> the row's groups, if any: `updated`
+//   assign:     [GET /api/v1/users/{login}] -> PUT /api/v1/groups/{gid}/users/{uid} per group:
+//               `assigned`
+//   deactivate: [GET /api/v1/users/{login}] -> POST .../lifecycle/deactivate unless the user
+//               is DEPROVISIONED already: `deactivated`
+//   delete:     GET /api/v1/users/{id or login} -> deactivate unless DEPROVISIONED (Okta
+//               deletes only deprovisioned users) -> DELETE /api/v1/users/{id}: `deleted`
+// A user that does not exist fails the row ("no user with login ..."), except for delete
+// with `missing_ok`, where it counts as deleted (the goal, no user, holds).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "pipeline/engine/task.h"
+
+namespace okta_bulk {
+
+enum class UserOp : unsigned char { kUpdate, kAssign, kDeactivate, kDelete };
+
+struct UserOpRow {
+  uint64_t row = 0;
+  std::string login;        // as given; "" when the row gives only an id
+  std::string id;           // as given; "" when the row gives only a login
+  std::string update_body;  // kUpdate: {"profile":{...}}
+  std::vector<std::string> group_ids;  // kAssign, and kUpdate rows with groups
+};
+
+struct UserOpOptions {
+  UserOp op = UserOp::kUpdate;
+  bool missing_ok = false;  // kDelete: a user that is not there counts as deleted
+};
+
+class UserOpTask final : public Task {
+ public:
+  // `options` must outlive the task.
+  UserOpTask(UserOpRow row, const UserOpOptions& options);
+
+  const TaskRequest& request() const override { return request_; }
+  TaskStep OnResponse(HttpResponse& response, ResponseReader& reader) override;
+  void OnGiveUp(int http_status, std::string error_code, std::string error) override;
+  void OnNoResponse() override;
+
+ private:
+  enum class Phase : unsigned char { kLookup, kUpdate, kAssign, kDeactivate, kDelete };
+  void PrepareLookup();
+  void PrepareUpdate();
+  void PrepareAssign();
+  void PrepareDeactivate();
+  void PrepareDelete();
+  TaskStep AfterLookup();
+  TaskStep Done(Outcome outcome);
+  TaskStep Missing(const HttpResponse& response, ResponseReader& reader);
+  std::string Context() const;  // what failed, for messages: "adding it to group 00g1 failed: "
+  std::string Who() const;      // "login a@x.com" or "id 00u1"
+
+  UserOpRow row_;
+  const UserOpOptions& options_;
+  TaskRequest request_;
+  Phase phase_ = Phase::kLookup;
+  std::size_t group_index_ = 0;
+  bool ambiguous_ = false;  // the current request was sent and its response lost
+};
+
+}  // namespace okta_bulk

@@ -1,0 +1,286 @@
+#include "pipeline/report/run_monitor.h"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cmath>
+#include <cstdlib>
+#include <exception>
+
+namespace okta_bulk {
+
+namespace asio = boost::asio;
+
+namespace {
+constexpr std::chrono::seconds kSampleEvery{1};
+
+double Seconds(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+}  // namespace
+
+void DetectTerminal(int fd, MonitorOptions* options) {
+  options->tty = ::isatty(fd) == 1;
+  const char* no_color = std::getenv("NO_COLOR");
+  options->colour = options->tty && !(no_color && *no_color);
+  options->tty_fd = options->tty ? fd : -1;
+  options->width = options->tty ? TerminalWidth(fd, 0) : 0;
+}
+
+std::size_t TerminalWidth(int fd, std::size_t fallback) {
+  winsize ws{};
+  if (fd < 0 || ::ioctl(fd, TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0) return fallback;
+  return static_cast<std::size_t>(ws.ws_col) - 1;
+}
+
+RunMonitor::RunMonitor(MonitorOptions options) : options_(std::move(options)) {}
+
+RunMonitor::~RunMonitor() {
+  running_ = false;
+  if (timer_) timer_->cancel();
+}
+
+void RunMonitor::OnStart(const RunView& view) {
+  view_ = view;
+  running_ = true;
+  started_ = last_print_ = Clock::now();
+  Sample(started_);
+  if (!options_.progress_out && !options_.keep_series) return;  // nothing to do until the end
+  timer_.emplace(view_.executor);
+  auto on_exit = [](std::exception_ptr e) {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      std::fprintf(stderr, "okta-bulk: progress display stopped: %s\n", ex.what());
+    }
+  };
+  asio::co_spawn(view_.executor, Loop(), on_exit);
+}
+
+asio::awaitable<void> RunMonitor::Loop() {
+  const auto tick = options_.progress_out && options_.tty
+                        ? options_.redraw
+                        : std::chrono::milliseconds(std::chrono::seconds(kSampleEvery));
+  while (running_) {
+    timer_->expires_after(tick);
+    [[maybe_unused]] auto [ec] = co_await timer_->async_wait(asio::as_tuple(asio::use_awaitable));
+    if (!running_) co_return;
+    Tick(Clock::now(), false);
+  }
+}
+
+void RunMonitor::OnRowDone(const RowResult& result) { failures_.Add(result); }
+
+void RunMonitor::OnFinish() {
+  if (!running_) return;
+  const auto now = Clock::now();
+  Sample(now);
+  series_.Finish();
+  if (options_.progress_out && options_.tty && drew_) {
+    // The last state, then leave the line for what follows.
+    const std::string line = RenderProgressLine(Snapshot(now), options_.width, options_.colour);
+    std::fprintf(options_.progress_out, "\r%s\x1b[K\n", line.c_str());
+    std::fflush(options_.progress_out);
+  }
+  if (view_.dispatcher) final_stats_ = view_.dispatcher->stats();
+  if (view_.governor) {
+    for (Bucket b : kAllBuckets)
+      final_buckets_[static_cast<std::size_t>(b)] = view_.governor->Stats(b);
+    max_share_ = view_.governor->MaxShare();
+  }
+  running_ = false;
+  if (timer_) timer_->cancel();
+  view_ = RunView();
+}
+
+void RunMonitor::Tick(Clock::time_point now, bool force_print) {
+  if (now - last_sample_ >= kSampleEvery) Sample(now);
+  if (!options_.progress_out) return;
+  if (options_.tty) {
+    // Read again at each redraw (an ioctl, 4 times a second): the window may have been resized.
+    options_.width = TerminalWidth(options_.tty_fd, options_.width);
+    const std::string line = RenderProgressLine(Snapshot(now), options_.width, options_.colour);
+    std::fprintf(options_.progress_out, "\r%s\x1b[K", line.c_str());
+    std::fflush(options_.progress_out);
+    drew_ = true;
+  } else if (force_print || now - last_print_ >= options_.interval) {
+    last_print_ = now;
+    const std::string line = RenderProgressLine(Snapshot(now), 0, false);
+    std::fprintf(options_.progress_out, "okta-bulk: %s\n", line.c_str());
+    std::fflush(options_.progress_out);
+  }
+}
+
+uint64_t RunMonitor::Done() const {
+  if (view_.items_done) return view_.items_done();
+  uint64_t n = 0;
+  for (std::size_t i = 0; i < kOutcomeCount; ++i)
+    n += view_.resumed[i] + (view_.counts ? (*view_.counts)[i] : 0);
+  return n;
+}
+
+void RunMonitor::Sample(Clock::time_point now) {
+  last_sample_ = now;
+  const double t = Seconds(now - started_);
+  const uint64_t done = Done();
+  rate_.Add(t, done);
+  if (!options_.keep_series || !view_.dispatcher) return;
+  const DispatcherStats& st = view_.dispatcher->stats();
+  SeriesPoint p;
+  p.t_s = t;
+  p.done = done;
+  p.requests = st.requests;
+  p.rate_limited = st.rate_limited + st.concurrency_limited;
+  p.in_flight = static_cast<uint32_t>(st.in_flight);
+  if (view_.governor) {
+    for (Bucket b : kAllBuckets) {
+      const auto bs = view_.governor->Stats(b);
+      const std::size_t i = static_cast<std::size_t>(b);
+      if (bs.limit && bs.remaining) {
+        p.limit[i] = *bs.limit;
+        p.remaining[i] = *bs.remaining;
+      }
+    }
+  }
+  series_.Add(p);
+}
+
+std::array<BucketNow, kBucketCount> RunMonitor::Buckets(Clock::time_point now) const {
+  std::array<BucketNow, kBucketCount> out{};
+  const double share = view_.governor ? view_.governor->MaxShare() : 1.0;
+  for (Bucket b : kAllBuckets) {
+    BucketNow& n = out[static_cast<std::size_t>(b)];
+    n.bucket = b;
+    if (view_.dispatcher) {
+      n.queued = view_.dispatcher->queued(b);
+      n.requests = view_.dispatcher->stats().requests_by_bucket[static_cast<std::size_t>(b)];
+    }
+    if (!view_.governor) continue;
+    const auto bs = view_.governor->Stats(b);
+    if (!bs.limit || !bs.remaining) continue;
+    n.limit = bs.limit;
+    const auto per_window =
+        static_cast<int64_t>(std::floor(static_cast<double>(*bs.limit) * share + 1e-9));
+    n.per_window = per_window;
+    n.usable = *bs.remaining - bs.in_flight - (*bs.limit - per_window);
+    if (bs.reset_local) n.reset_in_s = Seconds(*bs.reset_local - now);
+    if (bs.window) n.window_s = std::chrono::duration<double>(*bs.window).count();
+  }
+  return out;
+}
+
+ProgressState RunMonitor::Snapshot(Clock::time_point now) {
+  ProgressState s;
+  s.unit = view_.unit;
+  s.done = Done();
+  s.total = options_.total;
+  s.elapsed_s = Seconds(now - started_);
+  s.rate = rate_.Rate();
+  s.has_outcomes = view_.counts != nullptr;
+  if (view_.counts)
+    for (std::size_t i = 0; i < kOutcomeCount; ++i) s.outcomes[i] = (*view_.counts)[i] + view_.resumed[i];
+  if (view_.pages_done) s.pages = view_.pages_done();
+  if (view_.dispatcher) {
+    const DispatcherStats& st = view_.dispatcher->stats();
+    s.rate_limited = st.rate_limited + st.concurrency_limited;
+    s.in_flight = st.in_flight;
+  }
+  if (view_.governor) s.in_flight_cap = view_.governor->InFlightCap();
+  const auto buckets = Buckets(now);
+  s.bottleneck = PickBottleneck(buckets, s.in_flight, s.in_flight_cap);
+  const BucketNow* budget = nullptr;
+  if (s.bottleneck.kind == Bottleneck::kBucket) {
+    budget = &buckets[static_cast<std::size_t>(s.bottleneck.bucket)];
+    s.bottleneck_bucket = *budget;
+  }
+  if (s.total) {
+    const uint64_t left = *s.total > s.done ? *s.total - s.done : 0;
+    uint64_t resumed = 0;
+    for (uint64_t r : view_.resumed) resumed += r;
+    const uint64_t done_here = s.done - std::min(s.done, resumed);
+    const double per_item =
+        budget && done_here > 0 ? static_cast<double>(budget->requests) / static_cast<double>(done_here)
+                                : 1.0;
+    s.eta_s = EstimateEta(left, s.rate, budget, per_item);
+  }
+  return s;
+}
+
+void RunMonitor::FillRecord(RunRecord* record) const {
+  for (Bucket b : kAllBuckets) {
+    const std::size_t i = static_cast<std::size_t>(b);
+    BucketReport& br = record->buckets[i];
+    br.requests = final_stats_.requests_by_bucket[i];
+    br.rate_limited = final_stats_.rate_limited_by_bucket[i];
+    br.concurrency_limited = final_stats_.concurrency_limited_by_bucket[i];
+    br.limit = final_buckets_[i].limit;
+    if (final_buckets_[i].window)
+      br.window_s = std::chrono::duration<double>(*final_buckets_[i].window).count();
+  }
+  record->latency = final_stats_.latency;
+  record->max_share = max_share_;
+}
+
+namespace {
+void CopyStats(const DispatcherStats& st, RunRecord* r) {
+  r->requests = st.requests;
+  r->rate_limited = st.rate_limited;
+  r->concurrency_limited = st.concurrency_limited;
+  r->retried = st.retried;
+  r->transport_errors = st.transport_errors;
+}
+}  // namespace
+
+RunRecord RecordOf(const JobSummary& summary) {
+  RunRecord r;
+  r.command = summary.command;
+  r.items = summary.rows;
+  r.outcomes = summary.counts;
+  r.resumed_rows = summary.resumed_rows;
+  r.elapsed_s = summary.elapsed_s;
+  CopyStats(summary.stats, &r);
+  r.exit_code = summary.ExitCode();
+  r.abort_reason = summary.abort_reason;
+  r.interrupted = summary.interrupted;
+  r.dry_run = summary.dry_run;
+  r.would_send = summary.would_send;
+  return r;
+}
+
+RunRecord RecordOf(const ExportSummary& summary) {
+  RunRecord r;
+  r.command = "export";
+  r.unit = "users";
+  r.has_outcomes = false;
+  r.items = summary.users;
+  r.pages = summary.pages;
+  r.elapsed_s = summary.elapsed_s;
+  CopyStats(summary.stats, &r);
+  r.exit_code = summary.ExitCode();
+  r.abort_reason = !summary.abort_reason.empty() ? summary.abort_reason : summary.error;
+  r.interrupted = summary.interrupted;
+  return r;
+}
+
+bool WriteRunOutputs(const RunRecord& record, const RunMonitor& monitor,
+                     const std::string& json_path, const std::string& report_path,
+                     std::string* error) {
+  bool ok = true;
+  std::string e;
+  if (!json_path.empty() && !WriteFileAtomically(json_path, SummaryJson(record), &e)) {
+    *error = "--summary-json: " + e;
+    ok = false;
+  }
+  if (!report_path.empty() &&
+      !WriteFileAtomically(report_path, RenderHtmlReport(record, monitor.series(), monitor.failures()), &e)) {
+    *error = (ok ? "" : *error + "; ") + "--report: " + e;
+    ok = false;
+  }
+  return ok;
+}
+
+}  // namespace okta_bulk
