@@ -289,6 +289,15 @@ struct HttpClient::Impl {
   std::size_t opened = 0;
   std::unique_ptr<StaticAuthenticator> static_auth;
   Authenticator* authenticator = nullptr;
+  std::vector<Connection*> busy;  // connections a SendOnce is using now (for CancelAll)
+
+  // Keeps `c` in `busy` for the lifetime of this object (a SendOnce frame).
+  struct Busy {
+    Impl& d;
+    Connection* c;
+    Busy(Impl& impl, Connection* conn) : d(impl), c(conn) { d.busy.push_back(c); }
+    ~Busy() { std::erase(d.busy, c); }
+  };
 
   asio::awaitable<boost::system::result<HttpResponse>> SendOnce(const HttpRequest& request,
                                                                  const AuthHeaders& auth);
@@ -368,6 +377,13 @@ HttpClient::~HttpClient() = default;
 
 std::size_t HttpClient::connections_opened() const { return impl_->opened; }
 
+void HttpClient::CancelAll() {
+  for (Connection* c : impl_->busy) {
+    if (!c->plain && !c->tls) continue;  // not connected yet
+    c->Layer().close();  // pending operations end with operation_aborted; never pooled again
+  }
+}
+
 void HttpClient::SetAuthenticator(Authenticator* authenticator) {
   impl_->authenticator = authenticator;
 }
@@ -418,8 +434,9 @@ asio::awaitable<boost::system::result<HttpResponse>> HttpClient::Impl::SendOnce(
     if (!conn->LooksDead()) break;
     conn.reset();
   }
-  if (!conn) {
-    conn = std::make_unique<Connection>();
+  if (!conn) conn = std::make_unique<Connection>();
+  Busy busy(d, conn.get());
+  if (!conn->plain && !conn->tls) {
     error_code ec = co_await d.Open(*conn);
     if (ec) co_return ec;
   }

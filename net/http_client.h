@@ -58,6 +58,9 @@ class HttpClient final : public HttpTransport {
   const AuthFailure* auth_failure() const override;
   std::string_view refusal_advice() const override;
 
+  // Closes every connection a Send() is using now (see HttpTransport::CancelAll).
+  void CancelAll() override;
+
   // Replaces the Authenticator (not owned; must outlive the client). For an authenticator
   // that sends its token requests through this client.
   void SetAuthenticator(Authenticator* authenticator);

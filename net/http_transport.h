@@ -77,6 +77,10 @@ class HttpTransport {
   // credential can be had (see AuthFailure).
   virtual boost::asio::awaitable<boost::system::result<HttpResponse>> Send(
       const HttpRequest& request) = 0;
+  // Abandons every request in progress: each Send() now waiting on the network completes
+  // soon with an error (operation_aborted); later Send()s are not affected. For Ctrl-C and
+  // a stalled run (the dispatcher's watchdog).
+  virtual void CancelAll() {}
   // Set once Send answers AuthFailedError(); nullptr until then (and for transports without
   // an Authenticator).
   virtual const AuthFailure* auth_failure() const { return nullptr; }

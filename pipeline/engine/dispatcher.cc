@@ -24,7 +24,8 @@ Dispatcher::Dispatcher(asio::any_io_executor executor, HttpTransport& transport,
       source_(source),
       options_(options),
       on_done_(std::move(on_done)),
-      rng_(options.seed ? options.seed : std::random_device{}()) {
+      rng_(options.seed ? options.seed : std::random_device{}()),
+      stall_(options.max_stall, Clock::now()) {
   if (options_.workers < 1) options_.workers = 1;
   if (options_.max_live_tasks == 0) options_.max_live_tasks = 4 * options_.workers;
   if (options_.max_live_tasks_blocked < options_.max_live_tasks)
@@ -34,9 +35,12 @@ Dispatcher::Dispatcher(asio::any_io_executor executor, HttpTransport& transport,
   retry_options_.backoff_cap = options_.backoff_cap;
 }
 
-void Dispatcher::StopIntake() {
-  intake_stopped_ = true;
+void Dispatcher::Interrupt() {
+  if (interrupted_) return;
+  interrupted_ = true;
+  interrupted_at_ = Clock::now();
   Notify();
+  if (watchdog_timer_) watchdog_timer_->cancel();  // re-arms at the end of the grace
 }
 
 void Dispatcher::Notify() {
@@ -46,6 +50,32 @@ void Dispatcher::Notify() {
 void Dispatcher::Abort(std::string reason) {
   if (abort_reason_.empty()) abort_reason_ = std::move(reason);
   Notify();
+}
+
+asio::awaitable<void> Dispatcher::Watchdog(asio::steady_timer& timer) {
+  while (!finished_) {
+    const auto now = Clock::now();
+    if (interrupted_ || stalled_) {
+      const auto abandon_at = interrupted_ ? interrupted_at_ + options_.interrupt_grace : now;
+      if (now >= abandon_at) {
+        transport_.CancelAll();  // the workers' Send()s end with operation_aborted
+        timer.expires_at(now + std::chrono::milliseconds(100));  // again, for a retry in flight
+      } else {
+        timer.expires_at(abandon_at);
+      }
+    } else if (aborted()) {
+      timer.expires_at(Clock::time_point::max());  // in-flight requests end by their timeout
+    } else if (stall_.Stalled(now)) {
+      stalled_ = true;
+      Abort(stall_.Describe(now) + " (--max-stall " +
+            std::to_string(std::chrono::duration_cast<std::chrono::seconds>(stall_.Bound()).count()) +
+            " s); no further rows were sent.");
+      continue;
+    } else {
+      timer.expires_at(stall_.Deadline());
+    }
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
 }
 
 void Dispatcher::Enqueue(Task* task) {
@@ -83,13 +113,14 @@ void Dispatcher::Delay(Task* task, Clock::duration delay) {
 void Dispatcher::Finish(Task* task) {
   std::unique_ptr<Task> owned(task);
   --live_;
+  stall_.OnProgress(Clock::now());
   task->result().attempts = task->attempts;
   if (!on_done_(*task)) Abort("cannot write the results file");
 }
 
 asio::awaitable<Task*> Dispatcher::Acquire(asio::steady_timer& timer) {
   for (;;) {
-    if (aborted()) co_return nullptr;
+    if (aborted() || interrupted_) co_return nullptr;
     auto now = Clock::now();
     while (!delayed_.empty() && delayed_.top().at <= now) {
       Enqueue(delayed_.top().task);
@@ -97,7 +128,7 @@ asio::awaitable<Task*> Dispatcher::Acquire(asio::steady_timer& timer) {
     }
     // While some bucket is spent, open more rows so that the others have work (bounded).
     const std::size_t max_live = blocked_ ? options_.max_live_tasks_blocked : options_.max_live_tasks;
-    while (!source_done_ && !intake_stopped_ && live_ < max_live) {
+    while (!source_done_ && live_ < max_live) {
       std::unique_ptr<Task> task = source_.Next();
       if (!task) {
         source_done_ = true;
@@ -106,7 +137,7 @@ asio::awaitable<Task*> Dispatcher::Acquire(asio::steady_timer& timer) {
       ++live_;
       Enqueue(task.release());
     }
-    if (live_ == 0 && (source_done_ || intake_stopped_)) co_return nullptr;
+    if (live_ == 0 && source_done_) co_return nullptr;
 
     Clock::time_point wake_at = delayed_.empty() ? Clock::time_point::max() : delayed_.top().at;
     bool blocked = false;
@@ -122,6 +153,7 @@ asio::awaitable<Task*> Dispatcher::Acquire(asio::steady_timer& timer) {
         co_return task;
       }
       if (decision.retry_at < wake_at) wake_at = decision.retry_at;
+      if (decision.retry_at != Clock::time_point::max()) stall_.OnResetWait(decision.retry_at - now);
       if (decision.retry_at - now > kBlockedAfter && decision.retry_at != Clock::time_point::max()) {
         blocked = true;
         if (OfferAlternatives(static_cast<std::size_t>(b))) {
@@ -176,6 +208,7 @@ void Dispatcher::Complete(Task* task, Clock::time_point sent_at, Clock::time_poi
     return;
   }
   if (!result) {
+    stall_.OnAnswer(0, false);
     governor_.OnNoResponse(bucket, now, sent_at);
     ++stats_.transport_errors;
     task->OnNoResponse();
@@ -199,6 +232,7 @@ void Dispatcher::Complete(Task* task, Clock::time_point sent_at, Clock::time_poi
     }
     attempt.http_status = response->status;
     attempt.concurrency_limited = response->status == 429 && snapshot.IsConcurrencyLimit();
+    stall_.OnAnswer(response->status, attempt.concurrency_limited);
     if (response->status >= 400) {
       std::string body = response->body;  // the reader pads it; the task may read it again
       error = reader_.ReadError(body);
@@ -208,7 +242,7 @@ void Dispatcher::Complete(Task* task, Clock::time_point sent_at, Clock::time_poi
 
   RetryDecision d = DecideRetry(attempt, task->failures + 1, retry_options_,
                                 std::uniform_real_distribution<double>(0, 1)(rng_));
-  if (aborted() && d.verdict != RetryVerdict::kSuccess) {
+  if ((aborted() || interrupted_) && d.verdict != RetryVerdict::kSuccess) {
     Drop(task);  // stopping: no result, so --resume sends this row again
     return;
   }
@@ -315,6 +349,7 @@ void Dispatcher::Complete(Task* task, Clock::time_point sent_at, Clock::time_poi
 void Dispatcher::Drop(Task* task) {
   delete task;
   --live_;
+  ++unfinished_;
 }
 
 void Dispatcher::RunToCompletion(asio::io_context& io) {
@@ -344,15 +379,37 @@ asio::awaitable<void> Dispatcher::Run() {
     };
     asio::co_spawn(executor_, Worker(), on_exit);
   }
+  asio::steady_timer watchdog_timer(executor_);
+  watchdog_timer_ = &watchdog_timer;
+  bool watchdog_done = false;
+  auto on_watchdog_exit = [&](std::exception_ptr e) {
+    if (e) {
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        Abort(std::string("internal error in the watchdog: ") + ex.what());
+      }
+    }
+    watchdog_done = true;
+    all_done.cancel();
+  };
+  asio::co_spawn(executor_, Watchdog(watchdog_timer), on_watchdog_exit);
   while (running > 0) co_await all_done.async_wait(asio::as_tuple(asio::use_awaitable));
-  // Tasks still queued after an abort are dropped without a result: --resume redoes them.
+  finished_ = true;
+  watchdog_timer.cancel();
+  while (!watchdog_done) co_await all_done.async_wait(asio::as_tuple(asio::use_awaitable));
+  watchdog_timer_ = nullptr;
+  // Tasks still queued after an abort or an interrupt are dropped without a result: --resume
+  // redoes them.
   for (auto* queues : {&ready_, &first_}) {
     for (auto& q : *queues) {
+      unfinished_ += q.size();
       for (Task* t : q) delete t;
       q.clear();
     }
   }
   while (!delayed_.empty()) {
+    ++unfinished_;
     delete delayed_.top().task;
     delayed_.pop();
   }

@@ -23,6 +23,7 @@
 #include "net/rate_governor.h"
 #include "net/retry_policy.h"
 #include "pipeline/engine/latency_histogram.h"
+#include "pipeline/engine/stall_watch.h"
 #include "pipeline/okta/okta_json.h"
 #include "pipeline/engine/task.h"
 
@@ -47,6 +48,12 @@ struct DispatcherOptions {
   // to use one instead, see Task::TryAlternative) keep flowing; 0 = max(1024, the above).
   std::size_t max_live_tasks_blocked = 0;
   uint64_t seed = 0;               // 0 = random
+  // After Interrupt(), how long requests in flight may still finish before they are
+  // abandoned (HttpTransport::CancelAll). okta-bulk: 5 s, --request-timeout at most.
+  std::chrono::milliseconds interrupt_grace{5000};
+  // --max-stall: the longest wait without any row finishing before the run stops (exit 3);
+  // shorter once rate-limit resets have been seen (see StallWatch).
+  std::chrono::seconds max_stall{900};
 };
 
 struct DispatcherStats {
@@ -79,9 +86,14 @@ class Dispatcher {
   // Run() threw.
   void RunToCompletion(boost::asio::io_context& io);
 
-  // Stop taking new rows; tasks already open still finish (graceful stop on SIGINT).
-  void StopIntake();
-  bool intake_stopped() const { return intake_stopped_; }
+  // Ctrl-C / SIGTERM: no request is sent after this call, wherever the workers wait (a
+  // spent bucket, a backoff, a 429 pause). Requests in flight get options.interrupt_grace
+  // to finish; then the transport abandons them. Rows not finished get no result, so
+  // --resume sends them. Run() ends once the requests in flight are done or abandoned.
+  void Interrupt();
+  bool interrupted() const { return interrupted_; }
+  // Rows open when the run ended without a result (interrupted, aborted): --resume sends them.
+  uint64_t unfinished() const { return unfinished_; }
 
   // Set when the org refused our credentials (401, or 403 E0000005), when the transport can
   // get no credential at all (AuthFailedError: its auth_failure() message is the reason), or
@@ -120,6 +132,9 @@ class Dispatcher {
   static constexpr std::chrono::milliseconds kBlockedAfter{100};
   void Abort(std::string reason);
   void Notify();
+  // Ends the run when no row has finished for too long (StallWatch), or abandons the
+  // requests in flight once an interrupt's grace is over.
+  boost::asio::awaitable<void> Watchdog(boost::asio::steady_timer& timer);
 
   boost::asio::any_io_executor executor_;
   HttpTransport& transport_;
@@ -142,10 +157,16 @@ class Dispatcher {
   bool source_done_ = false;
   bool any_response_ = false;
   bool blocked_ = false;       // some bucket with waiting tasks is spent  // some request of this run got an HTTP response
-  bool intake_stopped_ = false;
+  bool interrupted_ = false;
+  bool finished_ = false;  // every worker has returned
+  bool stalled_ = false;   // aborted by the StallWatch: requests in flight are abandoned
+  Clock::time_point interrupted_at_{};
+  uint64_t unfinished_ = 0;
   std::string abort_reason_;
   DispatcherStats stats_;
   Clock::time_point run_started_ = Clock::now();
+  StallWatch stall_;
+  boost::asio::steady_timer* watchdog_timer_ = nullptr;
 };
 
 }  // namespace okta_bulk

@@ -160,6 +160,12 @@ std::string JobSummary::Describe() const {
     s += std::to_string(resumed_rows);
     s += " of these rows were already done in the results file.";
   }
+  if (unfinished) {
+    s += ' ';
+    s += std::to_string(unfinished);
+    s += unfinished == 1 ? " row was" : " rows were";
+    s += " open when the run stopped and did not finish (--resume sends them).";
+  }
   if (!abort_reason.empty()) s += " Stopped early: " + abort_reason;
   return s;
 }
@@ -270,7 +276,8 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
     summary->abort_reason = "cannot write the results file: " + sink.last_error();
   if (!source.read_error().empty() && summary->abort_reason.empty())
     summary->abort_reason = "reading the input failed: " + source.read_error();
-  summary->interrupted = dispatcher.intake_stopped() && summary->abort_reason.empty();
+  summary->interrupted = dispatcher.interrupted() && summary->abort_reason.empty();
+  summary->unfinished = dispatcher.unfinished();
   std::string close_error;
   if (!sink.Close(&close_error) && summary->abort_reason.empty())
     summary->abort_reason = close_error;

@@ -42,6 +42,7 @@ struct JobSummary {
   DispatcherStats stats;
   std::string abort_reason;  // non-empty: the run stopped early
   bool interrupted = false;
+  uint64_t unfinished = 0;  // rows open when the run stopped, without a result (--resume sends them)
   uint64_t resumed_rows = 0;  // rows found finished in the results file (included in counts)
   uint64_t prechecks = 0, precheck_hits = 0;  // lookups made while creates waited
   bool dry_run = false;

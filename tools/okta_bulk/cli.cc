@@ -126,6 +126,8 @@ const char kCommonFlags[] =
     "  --concurrency N          requests in flight at most (default 8; 1-512)\n"
     "  --max-attempts N         tries per request on 5xx/network errors (default 5)\n"
     "  --request-timeout SEC    bound on each phase of a request (default 30)\n"
+    "  --max-stall SEC          stop (exit 3) when no row finishes for SEC seconds (default\n"
+    "                           900; less once rate-limit resets are seen: 3 resets + 30 s)\n"
     "  --max-share F            use at most this share of each rate-limit bucket (0<F<=1,\n"
     "                           default 1)\n"
     "  --ca-file PEM            also trust this CA (TLS peer verification stays on)\n"
@@ -282,6 +284,7 @@ std::string ExportHelp() {
          "                           import (default scope okta.users.read)\n"
          "  --max-attempts N         tries per request on 5xx/network errors (default 5)\n"
          "  --request-timeout SEC    bound on each phase of a request (default 30)\n"
+         "  --max-stall SEC          stop (exit 3) when no page arrives for SEC seconds (default 900)\n"
          "  --max-share F            use at most this share of each rate-limit bucket (default 1)\n"
          "  --ca-file PEM            also trust this CA (TLS peer verification stays on)\n"
          "  --allow-insecure-http    allow http:// to a non-loopback host (never for a real org)\n"
@@ -531,6 +534,14 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
         *error = "--request-timeout takes seconds, from 1 to 3600";
         return false;
       }
+    } else if (name == "--max-stall") {
+      if (!need(&v)) return false;
+      int max_stall_s = 0;
+      if (!ParseInt(v, 1, 7 * 86400, &max_stall_s)) {
+        *error = "--max-stall takes seconds, from 1 to 604800 (a week)";
+        return false;
+      }
+      job.dispatch.max_stall = std::chrono::seconds(max_stall_s);
     } else if (name == "--max-share") {
       if (!need(&v)) return false;
       if (!ParseDouble(v, &max_share) || !(max_share > 0 && max_share <= 1)) {
@@ -591,6 +602,9 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
                                                    : ExistingPolicy::kAssign;
   job.governor.max_in_flight = job.dispatch.workers;
   job.governor.max_share = max_share;
+  // Ctrl-C: requests in flight get a few seconds, never more than a request may take.
+  job.dispatch.interrupt_grace =
+      std::min<std::chrono::milliseconds>(std::chrono::seconds(5), std::chrono::seconds(timeout_s));
   if (is_export) {
     c->export_options.dispatch = job.dispatch;
     c->export_options.governor = job.governor;

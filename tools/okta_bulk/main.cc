@@ -127,9 +127,16 @@ int main(int argc, char** argv) {
         }
         ::_exit(130);
       }
-      std::fputs("\nokta-bulk: interrupted: finishing the requests in flight "
-                 "(press Ctrl-C again to exit at once)\n", stderr);
-      if (dispatcher) dispatcher->StopIntake();
+      if (dispatcher) {
+        const auto grace = std::chrono::duration_cast<std::chrono::seconds>(
+            config.job().dispatch.interrupt_grace);
+        std::fprintf(stderr,
+                     "\nokta-bulk: interrupted: no new requests; waiting at most %lld s for the "
+                     "%llu in flight (press Ctrl-C again to exit at once)\n",
+                     static_cast<long long>(grace.count()),
+                     static_cast<unsigned long long>(dispatcher->stats().in_flight));
+        dispatcher->Interrupt();
+      }
       signals.async_wait(on_signal);
     };
     signals.async_wait(on_signal);
@@ -137,7 +144,10 @@ int main(int argc, char** argv) {
     RunMonitor monitor(MonitorOptionsFor(config));
     config.job().observer = &monitor;
     config.export_options.observer = &monitor;
-    auto on_dispatcher = [&](Dispatcher& d) { dispatcher = &d; };
+    auto on_dispatcher = [&](Dispatcher& d) {
+      dispatcher = &d;
+      if (signal_count > 0) d.Interrupt();  // interrupted while the job was starting
+    };
     if (config.command == "export") {
       ExportSummary exported;
       if (!RunExport(io, transport, config.export_options, &exported, &error, on_dispatcher)) {
