@@ -62,10 +62,13 @@ void CheckResults(const std::string& path, const std::map<std::string, MockUser>
   for (const auto& r : results) {
     const std::string& login = r.at("login");
     const bool failed = may_fail && r.at("outcome") == "failed";
-    if (!failed) EXPECT_EQ(r.at("outcome"), expected) << login << ": " << r.at("error");
+    if (!failed) {
+      EXPECT_EQ(r.at("outcome"), expected) << login << ": " << r.at("error");
+    }
     ASSERT_EQ(ids.count(login), 1u) << login;
-    if (!failed || !r.at("userId").empty())
+    if (!failed || !r.at("userId").empty()) {
       EXPECT_EQ(r.at("userId"), ids.at(login).id) << "row " << r.at("row") << " carries another user's id";
+    }
   }
 }
 
@@ -82,7 +85,7 @@ void DeleteOddUsersThrough(HostileProxy::Mode mode) {
   const bool late = mode == HostileProxy::Mode::kLateExtraAnswer;
   {
     HostileProxy proxy(mock.port(), mode);
-    ProcessResult run = RunOktaBulk({"delete", dir.File("delete.csv"), "-o", dir.File("results.csv"),
+    ProcessResult run = RunOktaBulk({"delete", dir.File("delete.csv"), "--yes", "-o", dir.File("results.csv"),
                                      "--concurrency", "1"},
                                     proxy.base_url());
     EXPECT_TRUE(run.exit_code == 0 || (late && run.exit_code == 1)) << run.out << run.err;
@@ -99,7 +102,7 @@ void DeleteOddUsersThrough(HostileProxy::Mode mode) {
   }
   CheckResults(dir.File("results.csv"), before, "deleted", late, kUsers / 2);
   if (late) {  // finish what the late answers made fail, straight against the org
-    ProcessResult rerun = RunOktaBulk({"delete", dir.File("delete.csv"), "-o", dir.File("results.csv"),
+    ProcessResult rerun = RunOktaBulk({"delete", dir.File("delete.csv"), "--yes", "-o", dir.File("results.csv"),
                                        "--resume", "--retry-failed"},
                                       mock.base_url());
     EXPECT_EQ(rerun.exit_code, 0) << rerun.out << rerun.err;

@@ -185,7 +185,7 @@ TEST(UserOpsEndToEndTest, DeactivateThenDeleteLeavesNoUserAndDeletingAgainNeedsM
   Seed(dir, mock);
   dir.Write("two.csv", "login\nu1@example.com\nu2@example.com\n");
   ProcessResult deactivate =
-      RunOktaBulk({"deactivate", dir.File("two.csv"), "-o", dir.File("deactivate.csv")}, mock.base_url());
+      RunOktaBulk({"deactivate", dir.File("two.csv"), "--yes", "-o", dir.File("deactivate.csv")}, mock.base_url());
   ASSERT_EQ(deactivate.exit_code, 0) << deactivate.out << deactivate.err;
   for (const auto& [row, r] : ResultsByRow(dir.File("deactivate.csv"))) {
     EXPECT_EQ(r.at("outcome"), "deactivated") << r.at("error");
@@ -198,7 +198,7 @@ TEST(UserOpsEndToEndTest, DeactivateThenDeleteLeavesNoUserAndDeletingAgainNeedsM
 
   // The seed file itself drives the cleanup: its other columns are ignored.
   ProcessResult del =
-      RunOktaBulk({"delete", dir.File("seed.csv"), "-o", dir.File("delete.csv")}, mock.base_url());
+      RunOktaBulk({"delete", dir.File("seed.csv"), "--yes", "-o", dir.File("delete.csv")}, mock.base_url());
   ASSERT_EQ(del.exit_code, 0) << del.out << del.err;
   EXPECT_NE(del.out.find("3 deleted"), std::string::npos) << del.out;
   for (const auto& [row, r] : ResultsByRow(dir.File("delete.csv")))
@@ -206,14 +206,14 @@ TEST(UserOpsEndToEndTest, DeactivateThenDeleteLeavesNoUserAndDeletingAgainNeedsM
   EXPECT_TRUE(MockUsers(mock).empty());
 
   ProcessResult again =
-      RunOktaBulk({"delete", dir.File("seed.csv"), "-o", dir.File("again.csv")}, mock.base_url());
+      RunOktaBulk({"delete", dir.File("seed.csv"), "--yes", "-o", dir.File("again.csv")}, mock.base_url());
   EXPECT_EQ(again.exit_code, 1) << again.out << again.err;
   for (const auto& [row, r] : ResultsByRow(dir.File("again.csv"))) {
     EXPECT_EQ(r.at("outcome"), "failed");
     EXPECT_NE(r.at("error").find("no user with login"), std::string::npos) << r.at("error");
   }
   ProcessResult missing_ok = RunOktaBulk(
-      {"delete", dir.File("seed.csv"), "-o", dir.File("ok.csv"), "--missing-ok"}, mock.base_url());
+      {"delete", dir.File("seed.csv"), "--yes", "-o", dir.File("ok.csv"), "--missing-ok"}, mock.base_url());
   EXPECT_EQ(missing_ok.exit_code, 0) << missing_ok.out << missing_ok.err;
   for (const auto& [row, r] : ResultsByRow(dir.File("ok.csv"))) EXPECT_EQ(r.at("outcome"), "deleted");
 }
@@ -266,7 +266,7 @@ TEST(UserOpsEndToEndTest, RateLimitedDeleteWaitsForResetsInEveryBucketAndFailsNo
                                     "--concurrency", "16"},
                                    mock.base_url());
   ASSERT_EQ(seed.exit_code, 0) << seed.out << seed.err;
-  ProcessResult run = RunOktaBulk({"delete", dir.File("users.csv"), "-o", dir.File("r.csv"),
+  ProcessResult run = RunOktaBulk({"delete", dir.File("users.csv"), "--yes", "-o", dir.File("r.csv"),
                                    "--concurrency", "16"},
                                   mock.base_url());
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;

@@ -9,6 +9,7 @@
 #include "pipeline/engine/resume_journal.h"
 #include "pipeline/rows/row_sets.h"
 #include "pipeline/engine/job_observer.h"
+#include "pipeline/engine/run_files.h"
 
 namespace okta_bulk {
 namespace {
@@ -166,6 +167,7 @@ std::string JobSummary::Describe() const {
     s += unfinished == 1 ? " row was" : " rows were";
     s += " open when the run stopped and did not finish (--resume sends them).";
   }
+  if (!kept_previous_as.empty()) s += " The earlier results file was kept as " + kept_previous_as + ".";
   if (!abort_reason.empty()) s += " Stopped early: " + abort_reason;
   return s;
 }
@@ -221,6 +223,14 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return true;
   }
+
+  // One run per results file, and an earlier run's results are never replaced silently
+  // (issue 18). Checked before the journal is read or anything is sent.
+  RunLock lock;
+  if (!lock.Acquire(options.results_path, error)) return false;
+  if (!PrepareResultsFile(options.results_path, options.resume, options.overwrite,
+                          &summary->kept_previous_as, error))
+    return false;
 
   Journal journal;
   if (options.resume &&

@@ -28,6 +28,9 @@ struct JobOptions {
   bool resume = false;        // --resume: skip rows already in the results file
   bool retry_failed = false;  // --retry-failed: with --resume, send failed rows again
   bool dry_run = false;       // --dry-run: validate only, send nothing
+  // --overwrite: an earlier run's results file is kept aside (results.csv.1) and a new one
+  // started; without it (and without --resume) a non-empty results file stops the run.
+  bool overwrite = false;
   DispatcherOptions dispatch;
   GovernorOptions governor;
   // Sees the run start, every row end and the run finish (progress, reports); optional, not
@@ -44,6 +47,7 @@ struct JobSummary {
   bool interrupted = false;
   uint64_t unfinished = 0;  // rows open when the run stopped, without a result (--resume sends them)
   uint64_t resumed_rows = 0;  // rows found finished in the results file (included in counts)
+  std::string kept_previous_as;  // --overwrite: where the earlier results file went
   uint64_t prechecks = 0, precheck_hits = 0;  // lookups made while creates waited
   bool dry_run = false;
   uint64_t would_send = 0, with_password = 0, with_groups = 0;  // dry run

@@ -135,6 +135,9 @@ const char kCommonFlags[] =
     "  --resume                 continue an interrupted run: rows already in the results\n"
     "                           file are skipped, the rest are appended to it\n"
     "  --retry-failed           with --resume: send the rows that failed again too\n"
+    "  --overwrite              start over although the results file holds an earlier\n"
+    "                           run's results (kept as RESULTS.1); without it, and without\n"
+    "                           --resume, such a file stops the run (exit 2)\n"
     "  --dry-run                validate the whole file and say what would be sent; sends\n"
     "                           nothing, needs no token (exit 1 if any row is invalid)\n"
     "  --quiet                  print nothing but errors (no progress line)\n"
@@ -218,7 +221,9 @@ std::string DeactivateHelp() {
              "CSV columns (header first, any order, names case-insensitive; others are ignored):\n") +
          kWhoColumns +
          "\n"
-         "Flags:\n" +
+         "Flags:\n"
+         "  --yes                    do not ask: on a terminal, deactivate asks you to type\n"
+         "                           the org's host name first; elsewhere it needs --yes\n" +
          kCommonFlags +
          "\n"
          "Example (clean up after a trial import, same file):\n"
@@ -239,12 +244,16 @@ std::string DeleteHelp() {
          "Flags:\n"
          "  --missing-ok             a user that does not exist counts as 'deleted' (default:\n"
          "                           the row fails with \"no user with login ...\"), so a\n"
-         "                           cleanup can be run again\n" +
+         "                           cleanup can be run again\n"
+         "  --yes                    do not ask: on a terminal, delete asks you to type the\n"
+         "                           org's host name first; elsewhere (scripts, CI) it needs\n"
+         "                           --yes or stops with exit 2\n" +
          kCommonFlags +
          "\n"
          "Example (remove a trial import, same file; try --dry-run first):\n"
          "  okta-bulk delete users.csv --dry-run\n"
-         "  okta-bulk delete users.csv -o delete-results.csv --missing-ok\n";
+         "  okta-bulk delete users.csv -o delete-results.csv --missing-ok\n"
+         "  okta-bulk delete users.csv -o delete-results.csv --missing-ok --yes   # in a script\n";
 }
 
 std::string ExportHelp() {
@@ -554,6 +563,10 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
       allow_insecure = true;
     } else if (name == "--resume") {
       job.resume = true;
+    } else if (name == "--overwrite") {
+      job.overwrite = true;
+    } else if (name == "--yes") {
+      c->yes = true;
     } else if (name == "--retry-failed") {
       job.retry_failed = true;
     } else if (name == "--dry-run") {
@@ -618,6 +631,10 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
   if (is_import && c->import.task.change_password_next_login && c->import.password_hook) {
     *error = "--next-login change-password and --password-hook cannot be combined: a hook user "
              "has no password to expire (Okta refuses it: E0000124)";
+    return false;
+  }
+  if (job.resume && job.overwrite) {
+    *error = "--resume continues the results file and --overwrite starts a new one; give one";
     return false;
   }
   if (job.retry_failed && !job.resume) {

@@ -24,6 +24,7 @@ struct CliConfig {
   // Set when the run authenticates as an OAuth 2.0 service app instead of with an API token.
   std::optional<OAuthOptions> oauth;
   bool quiet = false;             // --quiet: no progress line, no summary
+  bool yes = false;               // --yes: delete/deactivate without asking (off a terminal)
   std::string summary_json;       // --summary-json PATH
   std::string report;             // --report PATH (HTML)
   int progress_interval_s = 5;    // --progress-interval SEC: plain lines when not a terminal

@@ -16,6 +16,7 @@
 #include "pipeline/report/run_monitor.h"
 #include "pipeline/jobs/user_op_job.h"
 #include "tools/okta_bulk/cli.h"
+#include "tools/okta_bulk/confirm.h"
 
 namespace asio = boost::asio;
 using namespace okta_bulk;
@@ -87,6 +88,15 @@ int main(int argc, char** argv) {
   if (config.help) {
     std::fputs(config.help_text.c_str(), stdout);
     return 0;
+  }
+  if (!CheckRunFiles(config, &error)) {  // no summary JSON: it may be the very file at stake
+    std::fprintf(stderr, "okta-bulk: %s\n", error.c_str());
+    return 2;
+  }
+  if (!ConfirmDestructive(config, &error)) {
+    std::fprintf(stderr, "okta-bulk: %s\n", error.c_str());
+    WriteStartFailure(config, error);
+    return 2;
   }
   try {
     asio::io_context io;

@@ -1,0 +1,132 @@
+#include "pipeline/engine/run_files.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+namespace okta_bulk {
+namespace {
+
+namespace fs = std::filesystem;
+
+// What identifies a file: its device and inode when it exists; otherwise its parent
+// directory's and its own name (two spellings of one new file, like ./a.csv and a.csv).
+struct Identity {
+  bool exists = false;
+  dev_t dev = 0;
+  ino_t ino = 0;
+  std::string name;
+  bool operator==(const Identity& o) const {
+    return exists == o.exists && dev == o.dev && ino == o.ino && name == o.name;
+  }
+};
+
+bool IdentityOf(const std::string& path, Identity* out) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {  // follows symlinks: a link to the input is the input
+    out->exists = true;
+    out->dev = st.st_dev;
+    out->ino = st.st_ino;
+    return true;
+  }
+  std::error_code ec;
+  fs::path absolute = fs::absolute(fs::path(path), ec).lexically_normal();
+  if (ec) return false;
+  fs::path parent = absolute.parent_path();
+  if (::stat(parent.c_str(), &st) != 0) return false;  // opening it will fail with its own message
+  out->dev = st.st_dev;
+  out->ino = st.st_ino;
+  out->name = absolute.filename().string();
+  return true;
+}
+
+}  // namespace
+
+bool CheckDistinctFiles(const std::vector<NamedPath>& paths, std::string* error) {
+  std::vector<std::pair<const NamedPath*, Identity>> seen;
+  for (const NamedPath& p : paths) {
+    if (p.path.empty() || p.path == "-") continue;
+    Identity id;
+    if (!IdentityOf(p.path, &id)) continue;
+    for (const auto& [other, other_id] : seen) {
+      if (other_id == id) {
+        *error = p.flag + " " + p.path + " is the same file as " + other->flag + " " + other->path +
+                 (other->flag == "the input" ? ": writing it would destroy the input" : "") +
+                 ". Give each its own file; nothing was read or sent";
+        return false;
+      }
+    }
+    seen.emplace_back(&p, id);
+  }
+  return true;
+}
+
+bool PrepareResultsFile(const std::string& path, bool resume, bool overwrite,
+                        std::string* kept_as, std::string* error) {
+  kept_as->clear();
+  if (path.empty() || path == "-" || resume) return true;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || st.st_size == 0) return true;  // nothing to lose
+  if (!S_ISREG(st.st_mode)) return true;  // a pipe or a device: written as asked
+  if (!overwrite) {
+    *error = path + " already holds the results of an earlier run (" + std::to_string(st.st_size) +
+             " bytes). To continue that run: the same command with --resume. To start over: "
+             "--overwrite (keeps the old file as " + path + ".1), or another -o file";
+    return false;
+  }
+  for (int n = 1; n < 10000; ++n) {
+    std::string aside = path + "." + std::to_string(n);
+    struct stat taken {};
+    if (::lstat(aside.c_str(), &taken) == 0) continue;
+    // link + unlink instead of rename: never replaces a file that appeared meanwhile.
+    if (::link(path.c_str(), aside.c_str()) != 0) {
+      if (errno == EEXIST) continue;
+      *error = "cannot keep the earlier results " + path + " as " + aside + ": " + std::strerror(errno);
+      return false;
+    }
+    ::unlink(path.c_str());
+    const std::string job = path + ".job";
+    if (::lstat(job.c_str(), &taken) == 0) ::rename(job.c_str(), (aside + ".job").c_str());
+    *kept_as = aside;
+    return true;
+  }
+  *error = "cannot find a free name to keep the earlier results " + path + " aside";
+  return false;
+}
+
+RunLock::~RunLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool RunLock::Acquire(const std::string& results_path, std::string* error) {
+  if (results_path.empty() || results_path == "-") return true;
+  const std::string path = results_path + ".lock";
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd_ < 0) {
+    *error = "cannot open the lock file " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    char buf[32] = {};
+    ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);
+    std::string pid = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
+    while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
+    ::close(fd_);
+    fd_ = -1;
+    *error = "another okta-bulk run" + (pid.empty() ? "" : " (pid " + pid + ")") + " is using " +
+             results_path + " (lock " + path + "). Wait for it to end, or give another -o file";
+    return false;
+  }
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, pid.data(), pid.size(), 0) < 0) {
+    // The lock holds without the pid; the message of a second run just lacks it.
+  }
+  return true;
+}
+
+}  // namespace okta_bulk

@@ -1,0 +1,70 @@
+#include "tools/okta_bulk/confirm.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <vector>
+
+#include "pipeline/csv/csv_reader.h"
+#include "pipeline/engine/run_files.h"
+
+namespace okta_bulk {
+
+bool CheckRunFiles(const CliConfig& config, std::string* error) {
+  std::vector<NamedPath> paths;
+  if (config.command == "export") {
+    paths.push_back({"-o", config.export_options.output_path});
+  } else {
+    const JobOptions& job = const_cast<CliConfig&>(config).job();
+    paths.push_back({"the input", job.input_path});
+    if (!job.dry_run) paths.push_back({"-o", job.results_path});
+  }
+  paths.push_back({"--summary-json", config.summary_json});
+  paths.push_back({"--report", config.report});
+  return CheckDistinctFiles(paths, error);
+}
+
+namespace {
+
+// Data rows in `path` (records after the header), or -1 when it cannot be read.
+long long CountRows(const std::string& path) {
+  auto opened = CsvReader::Open(path);
+  if (!opened) return -1;
+  CsvRecord record;
+  long long n = -1;
+  while ((**opened).Next(&record)) ++n;
+  return n < 0 ? 0 : n;
+}
+
+}  // namespace
+
+bool ConfirmDestructive(const CliConfig& config, std::string* error) {
+  if (config.command != "delete" && config.command != "deactivate") return true;
+  const JobOptions& job = const_cast<CliConfig&>(config).job();
+  if (job.dry_run || config.yes) return true;
+  const std::string& host = config.http.org.host;
+  const std::string what = config.command == "delete" ? "delete for good" : "deactivate";
+  if (!::isatty(STDIN_FILENO) || !::isatty(STDERR_FILENO)) {
+    *error = config.command + " would " + what + " the users of " + job.input_path + " in " +
+             config.http.org.Origin() + ": pass --yes to confirm (asked because no terminal "
+             "can answer; try --dry-run first)";
+    return false;
+  }
+  const long long rows = CountRows(job.input_path);
+  std::fprintf(stderr, "okta-bulk %s: %s the users of %s (%s rows) in %s.\n",
+               config.command.c_str(), what.c_str(), job.input_path.c_str(),
+               rows < 0 ? "?" : std::to_string(rows).c_str(), config.http.org.Origin().c_str());
+  std::fprintf(stderr, "Type the org's host name (%s) to go on: ", host.c_str());
+  std::fflush(stderr);
+  char line[512];
+  std::string answer = std::fgets(line, sizeof line, stdin) ? line : "";
+  while (!answer.empty() && (answer.back() == '\n' || answer.back() == '\r' || answer.back() == ' '))
+    answer.pop_back();
+  if (answer != host) {
+    *error = "not confirmed ('" + answer + "' is not " + host + "); nothing was sent";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace okta_bulk

@@ -1,0 +1,19 @@
+// Guards of okta-bulk's command line against the user's slips (issue 18), before a job starts.
+#pragma once
+#include <string>
+
+#include "tools/okta_bulk/cli.h"
+
+namespace okta_bulk {
+
+// No output (-o, --summary-json, --report) may be the input file or another output: same
+// path, symlink or hard link. False with the message (exit 2; nothing may be written then,
+// not even the summary JSON, which could be the very file at stake).
+bool CheckRunFiles(const CliConfig& config, std::string* error);
+
+// `delete` and `deactivate` (not a dry run) change users for good: on a terminal they show
+// the org and the number of rows and ask for the org's host name; elsewhere they need
+// --yes. False with the message when not confirmed (exit 2).
+bool ConfirmDestructive(const CliConfig& config, std::string* error);
+
+}  // namespace okta_bulk
