@@ -27,15 +27,64 @@ std::string Written(std::vector<std::string> columns, F write) {
   return out;
 }
 
+OrgUrl Org(const std::string& url) {
+  OrgUrl org;
+  std::string error;
+  EXPECT_TRUE(OrgUrl::Parse(url, &org, &error)) << error;
+  return org;
+}
+
 TEST(ExportJobTest, NextLinkTargetPicksTheNextRelationAndKeepsOnlyPathAndQuery) {
+  const OrgUrl org = Org("https://acme.okta.com");
   HttpResponse r;
   r.headers = {{"link", "<https://acme.okta.com/api/v1/users?limit=200>; rel=\"self\""},
                {"link", "<https://acme.okta.com/api/v1/users?after=00u5&limit=200>; rel=\"next\""}};
-  EXPECT_EQ(NextLinkTarget(r), "/api/v1/users?after=00u5&limit=200");
+  NextLink next = NextLinkTarget(r, org, {"/api/v1/users?limit=200"});
+  EXPECT_EQ(next.target, "/api/v1/users?after=00u5&limit=200");
+  EXPECT_EQ(next.error, "");
   r.headers.pop_back();
-  EXPECT_EQ(NextLinkTarget(r), "");  // the last page
+  next = NextLinkTarget(r, org, {});
+  EXPECT_EQ(next.target, "");  // the last page
+  EXPECT_EQ(next.error, "");
+}
+
+TEST(ExportJobTest, NextLinkTargetFindsNextInAFieldWhereAProxyMergedTheLinks) {
+  HttpResponse r;
+  r.headers = {{"link", "<https://acme.okta.com/api/v1/users?limit=200>; rel=\"self\", "
+                        "<https://acme.okta.com/api/v1/users?after=00u5&limit=200>; rel=\"next\""}};
+  NextLink next = NextLinkTarget(r, Org("https://acme.okta.com"), {"/api/v1/users?limit=200"});
+  EXPECT_EQ(next.target, "/api/v1/users?after=00u5&limit=200");
+  EXPECT_EQ(next.error, "");
+}
+
+TEST(ExportJobTest, NextLinkTargetRefusesAnotherHostAndNamesTheLink) {
+  HttpResponse r;
   r.headers = {{"link", "<http://evil.example.com/api/v1/users?after=x>; rel=\"next\""}};
-  EXPECT_EQ(NextLinkTarget(r), "/api/v1/users?after=x");  // always our org
+  NextLink next = NextLinkTarget(r, Org("https://acme.okta.com"), {});
+  EXPECT_EQ(next.target, "");
+  EXPECT_NE(next.error.find("<http://evil.example.com/api/v1/users?after=x>"), std::string::npos)
+      << next.error;
+}
+
+TEST(ExportJobTest, NextLinkTargetRefusesAPageAlreadyFetched) {
+  const OrgUrl org = Org("http://127.0.0.1:8080");
+  HttpResponse r;
+  r.headers = {{"link", "<http://127.0.0.1:8080/api/v1/users?limit=200>; rel=\"next\""}};
+  NextLink next = NextLinkTarget(r, org, {"/api/v1/users?limit=200"});
+  EXPECT_EQ(next.target, "");
+  EXPECT_NE(next.error.find("already fetched"), std::string::npos) << next.error;
+  next = NextLinkTarget(r, org, {"/api/v1/users?limit=100"});
+  EXPECT_EQ(next.target, "/api/v1/users?limit=200");
+}
+
+TEST(ExportJobTest, NextLinkTargetRefusesSpacesAndTabsAndEscapesThemInTheMessage) {
+  const OrgUrl org = Org("https://acme.okta.com");
+  HttpResponse r;
+  r.headers = {{"link", "<https://acme.okta.com/api/v1/users?after=a\tb c>; rel=next"}};
+  NextLink next = NextLinkTarget(r, org, {});
+  EXPECT_EQ(next.target, "");
+  EXPECT_NE(next.error.find("after=a\\tb c"), std::string::npos) << next.error;
+  EXPECT_EQ(next.error.find('\t'), std::string::npos) << next.error;
 }
 
 TEST(ExportJobTest, DefaultColumnsAreTheBaseFourThenTheFirstPagesAttributes) {

@@ -19,7 +19,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${BUILD_DIR:-$root/build-fuzz}"
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(csv_reader response_reader rate_headers)
+  targets=(csv_reader response_reader rate_headers link_header)
 fi
 
 # The project sources each target needs (no CMake: these are plain, dependency-light files).
@@ -28,6 +28,7 @@ sources_of() {
     csv_reader) echo "pipeline/csv/csv_reader.cc" ;;
     response_reader) echo "pipeline/okta/okta_json.cc pipeline/rows/login_fold.cc net/json_text.cc net/url_encoding.cc" ;;
     rate_headers) echo "net/rate_limit_headers.cc" ;;
+    link_header) echo "net/link_header.cc" ;;
     *) echo "unknown target: $1" >&2; return 1 ;;
   esac
 }

@@ -8,7 +8,9 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 
+#include "net/link_header.h"
 #include "pipeline/csv/csv_writer.h"
 #include "pipeline/okta/okta_json.h"
 #include "pipeline/rows/typed_value.h"
@@ -145,14 +147,18 @@ bool ForEachIdOf(simdjson::ondemand::parser& parser, std::string& body, F on_ite
 }
 
 // The single task of an export: with --groups, the groups list and each group's members
-// first (bucket kGroups), then one GET per users page (kUsers), following rel="next".
+// first (bucket kGroups), then one GET per users page (kUsers), following rel="next" while
+// NextLinkTarget allows it; a link it refuses stops the run (`stop_reason`, exit status 3).
 class ExportTask final : public Task {
  public:
   using SavePage = std::function<bool(const std::string& next, std::string* error)>;
+  // `first_page`: the users listing's first page, counted as fetched from the start (a
+  // resumed run starts with a later page).
   ExportTask(std::string users_target, ExportWriter& writer, GroupMemberships* groups,
-             SavePage save_page)
+             SavePage save_page, const OrgUrl& org, const std::string& first_page)
       : writer_(writer), groups_(groups), users_target_(std::move(users_target)),
-        save_page_(std::move(save_page)) {
+        save_page_(std::move(save_page)), org_(org) {
+    fetched_.insert(first_page);
     result_.row = 1;
     result_.outcome = Outcome::kFailed;
     if (groups_) {
@@ -173,7 +179,8 @@ class ExportTask final : public Task {
       result_.error = What() + " failed: " + e.Describe();
       return TaskStep::Done();
     }
-    std::string next = NextLinkTarget(response);
+    NextLink link = NextLinkTarget(response, org_, fetched_);
+    std::string& next = link.target;
     switch (phase_) {
       case Phase::kGroups: {
         bool ok = ForEachIdOf(parser_, response.body, [&](std::string_view id, std::string_view type) {
@@ -182,6 +189,7 @@ class ExportTask final : public Task {
           if (type.empty() || type == "OKTA_GROUP") groups_->AddGroup(id);
         });
         if (!ok) return Malformed("the groups page is not a JSON array of groups");
+        if (!link.error.empty()) return Stop(link.error);
         if (!next.empty()) return Follow(std::move(next));
         return NextGroup();
       }
@@ -190,18 +198,23 @@ class ExportTask final : public Task {
           groups_->Add(id, member_group_);
         });
         if (!ok) return Malformed("the group members page is not a JSON array of users");
+        if (!link.error.empty()) return Stop(link.error);
         if (!next.empty()) return Follow(std::move(next));
         ++member_group_;
         return NextGroup();
       }
       case Phase::kUsers: {
         std::string error;
+        // A page whose link is refused is written (its users are the org's), but the state
+        // still names it as the page to ask for: --resume asks for it again, and stops again
+        // unless the server has mended its link.
         if (!writer_.WritePage(response.body, &error) ||
-            (save_page_ && !save_page_(next, &error))) {
+            (save_page_ && link.error.empty() && !save_page_(next, &error))) {
           result_.error = error;
           return TaskStep::Done();
         }
         ++pages;
+        if (!link.error.empty()) return Stop(link.error);
         if (next.empty()) {
           result_.outcome = Outcome::kExisted;  // export has no per-row outcome: "not failed"
           return TaskStep::Done();
@@ -219,11 +232,13 @@ class ExportTask final : public Task {
   }
 
   uint64_t pages = 0;
+  std::string stop_reason;  // a `next` link was refused: what and why; "" otherwise
 
  private:
   enum class Phase : unsigned char { kGroups, kMembers, kUsers };
 
   void Target(std::string target) {
+    fetched_.insert(target);
     request_.bucket = ClassifyRequest("GET", target);  // the bucket Okta counts it in
     request_.http.method = "GET";
     request_.http.target = std::move(target);
@@ -231,6 +246,11 @@ class ExportTask final : public Task {
   TaskStep Follow(std::string next) {
     Target(std::move(next));
     return TaskStep::Next();
+  }
+  TaskStep Stop(const std::string& why) {
+    stop_reason = What() + ": " + why;
+    result_.error = stop_reason;
+    return TaskStep::Done();
   }
   TaskStep Malformed(std::string why) {
     result_.error = What() + ": " + std::move(why);
@@ -262,6 +282,9 @@ class ExportTask final : public Task {
   GroupMemberships* groups_;
   std::string users_target_;
   SavePage save_page_;
+  const OrgUrl& org_;
+  // Every target asked for in this run (one per page): a `next` link to one of them loops.
+  std::set<std::string> fetched_;
   Phase phase_ = Phase::kUsers;
   uint32_t member_group_ = 0;
   simdjson::ondemand::parser parser_;
@@ -288,28 +311,25 @@ std::string Join(const std::vector<std::string>& v, char sep) {
 
 }  // namespace
 
-std::string NextLinkTarget(const HttpResponse& response) {
-  for (const auto& [name, value] : response.headers) {
-    if (name != "link") continue;
-    // One relation per header line: <https://org/api/v1/users?after=x&limit=200>; rel="next"
-    std::string_view v = value;
-    std::size_t open = v.find('<'), close = v.find('>');
-    if (open == std::string_view::npos || close == std::string_view::npos || close < open) continue;
-    std::string_view params = v.substr(close + 1);
-    if (params.find("rel=\"next\"") == std::string_view::npos &&
-        params.find("rel=next") == std::string_view::npos)
-      continue;
-    std::string_view url = v.substr(open + 1, close - open - 1);
-    // Keep the path and query: the request goes to our org whatever host the link names.
-    std::size_t scheme = url.find("://");
-    if (scheme != std::string_view::npos) {
-      std::size_t path = url.find('/', scheme + 3);
-      url = path == std::string_view::npos ? std::string_view("/") : url.substr(path);
-    }
-    if (!url.starts_with("/")) continue;
-    return std::string(url);
+NextLink NextLinkTarget(const HttpResponse& response, const OrgUrl& org,
+                        const std::set<std::string>& fetched) {
+  NextLink out;
+  std::optional<std::string> url = FindLinkTarget(response, "next");
+  if (!url) return out;  // the last page
+  std::string why;
+  std::optional<std::string> target =
+      TargetOnOrigin(*url, LinkOrigin{org.tls, org.host, org.port}, &why);
+  if (target && fetched.contains(*target)) {
+    why = "points back to a page already fetched in this run (it would loop)";
+    target.reset();
   }
-  return {};
+  if (!target) {
+    out.error = "refusing to follow the server's next-page link <" + PrintableLink(*url) +
+                ">: it " + why + " (the org is " + org.Origin() + ")";
+    return out;
+  }
+  out.target = std::move(*target);
+  return out;
 }
 
 // ---- GroupMemberships ----------------------------------------------------------------------
@@ -680,6 +700,9 @@ bool RunExport(boost::asio::io_context& io, HttpTransport& transport, const Expo
   std::string target = "/api/v1/users?limit=" + std::to_string(options.page_size);
   if (!options.filter.empty()) target += "&filter=" + UrlEncodeQueryValue(options.filter);
   if (!options.search.empty()) target += "&search=" + UrlEncodeQueryValue(options.search);
+  // The listing's first page: a `next` link back to it loops, even in a resumed run that
+  // starts further on.
+  const std::string first_page = target;
 
   summary->output_path = options.output_path;
   const std::string state_path = options.output_path + ".export";
@@ -772,7 +795,8 @@ bool RunExport(boost::asio::io_context& io, HttpTransport& transport, const Expo
       return state.Save(state_path, why);
     };
   auto owned = std::make_unique<ExportTask>(std::move(target), writer,
-                                            with_groups ? &memberships : nullptr, save_page);
+                                            with_groups ? &memberships : nullptr, save_page,
+                                            options.org, first_page);
   ExportTask* task = owned.get();
   OneTaskSource source(std::move(owned));
   RunContext run;
@@ -780,11 +804,13 @@ bool RunExport(boost::asio::io_context& io, HttpTransport& transport, const Expo
   DispatcherOptions dispatch = options.dispatch;
   dispatch.workers = 1;  // one cursor: pages come one after another
   RowResult result;
+  std::string stop_reason;
   bool finished = false;
   Dispatcher dispatcher(io.get_executor(), transport, governor, run, source, dispatch,
                         [&](Task& t) {
                           summary->pages = pages_before + task->pages;
                           result = t.result();
+                          stop_reason = task->stop_reason;
                           finished = true;
                           return true;
                         });
@@ -809,11 +835,14 @@ bool RunExport(boost::asio::io_context& io, HttpTransport& transport, const Expo
   summary->type_changed = writer.type_changed();
   summary->stats = dispatcher.stats();
   summary->abort_reason = dispatcher.abort_reason();
-  if (finished && result.outcome == Outcome::kFailed) summary->error = result.error;
+  if (summary->abort_reason.empty()) summary->abort_reason = stop_reason;  // exit status 3
+  if (finished && stop_reason.empty() && result.outcome == Outcome::kFailed)
+    summary->error = result.error;
   summary->interrupted = !finished && summary->abort_reason.empty();
   std::string write_error;
   if (finished && !writer.Finish(&write_error) && summary->error.empty()) summary->error = write_error;
-  if (finished && summary->error.empty() && !to_stdout && !state.done) {
+  if (finished && summary->error.empty() && summary->abort_reason.empty() && !to_stdout &&
+      !state.done) {
     // An org with no users: the header only.
     long at = std::ftell(out);
     state.columns = writer.columns();

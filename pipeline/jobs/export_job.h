@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "net/http_client.h"
 #include "net/http_transport.h"
 #include "net/rate_governor.h"
 #include "pipeline/engine/dispatcher.h"
@@ -42,6 +43,9 @@ struct ExportOptions {
   DispatcherOptions dispatch;
   GovernorOptions governor;
   JobObserver* observer = nullptr;  // progress and reports, as JobOptions::observer
+  // The org: a page's `next` link is followed only when it stays on its scheme, host and
+  // port (see NextLinkTarget).
+  OrgUrl org;
 };
 
 struct ExportSummary {
@@ -50,7 +54,7 @@ struct ExportSummary {
   double elapsed_s = 0;
   DispatcherStats stats;
   std::string error;         // the listing failed: what Okta or the network said
-  std::string abort_reason;  // the run stopped (refused token, unwritable output)
+  std::string abort_reason;  // the run stopped (refused token, unwritable output, a bad `next` link)
   bool interrupted = false;
   bool resumed = false;           // continued an interrupted export
   bool already_complete = false;  // --resume of an export that had finished: nothing sent
@@ -62,12 +66,23 @@ struct ExportSummary {
   std::set<std::string> type_changed;
   std::string output_path;
   std::string Describe() const;
-  int ExitCode() const;  // 0 done, 1 the listing failed, 3 aborted, 130 interrupted
+  int ExitCode() const;  // 0 done, 1 the listing failed, 3 aborted (a refused `next` link
+                         // among the reasons), 130 interrupted
 };
 
-// The path and query of the `link` header with rel="next" ("/api/v1/users?after=..."), or
-// "" when there is none (the last page).
-std::string NextLinkTarget(const HttpResponse& response);
+// Where a listing goes after a page: its rel="next" link, checked before it is followed.
+struct NextLink {
+  std::string target;  // the path and query to ask for next; "" on the last page or on error
+  std::string error;   // why the link may not be followed (a sentence naming it); "" when it may
+};
+
+// The page after `response`: the target of its rel="next" link, from any `link` line (a line
+// may hold several links, as a proxy that merges them sends). The link must be an absolute
+// URL on the org's scheme, host and port made of URL characters only (net/link_header.h),
+// and its path and query must not be among `fetched` (the targets asked for already in this
+// run): a server that points back would otherwise make the export write its users for ever.
+NextLink NextLinkTarget(const HttpResponse& response, const OrgUrl& org,
+                        const std::set<std::string>& fetched);
 
 // Which groups each user is in, for --groups: filled group by group from the member lists,
 // then frozen and looked up by user id. Compact: the ids live in fixed 1 MiB chunks and the

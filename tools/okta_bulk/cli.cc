@@ -658,6 +658,7 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
              "--allow-insecure-http if you really mean it";
     return false;
   }
+  c->export_options.org = c->http.org;  // export follows `next` links on this origin only
 
   c->http.user_agent = "okta-bulk/" OKTA_BULK_VERSION;
   c->http.timeout = std::chrono::seconds(timeout_s);
