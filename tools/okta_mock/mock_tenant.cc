@@ -11,9 +11,9 @@
 #include <boost/json.hpp>
 
 #include "net/json_text.h"
-#include "net/okta_buckets.h"
 #include "net/url_encoding.h"
 #include "pipeline/rows/login_fold.h"
+#include "tools/okta_mock/mock_buckets.h"
 #include "tools/okta_mock/mock_oauth.h"
 
 namespace okta_bulk::mock {
@@ -1324,7 +1324,8 @@ struct MockTenant::Impl {
       return r;
     }
 
-    const Bucket bucket = ClassifyRequest(req.method, target);
+    // Always a bucket here: the path is under /api/v1.
+    const Bucket bucket = MockBucket(req.method, target).value_or(Bucket::kOther);
     const std::size_t bi = static_cast<std::size_t>(bucket);
     ++requests[bi];
     ++requests_total;
