@@ -12,8 +12,8 @@
 
 #include "net/json_text.h"
 #include "net/url_encoding.h"
-#include "pipeline/rows/login_fold.h"
 #include "tools/okta_mock/mock_buckets.h"
+#include "tools/okta_mock/mock_login_key.h"
 #include "tools/okta_mock/mock_oauth.h"
 
 namespace okta_bulk::mock {
@@ -355,7 +355,7 @@ struct MockTenant::Impl {
 
   // Creation order; deleted users stay as tombstones. A deque: growing never moves users.
   std::deque<User> users;
-  // Keyed by the user's own `id` and `folded_login` (FoldLogin(login)); a rename re-keys
+  // Keyed by the user's own `id` and `folded_login` (LoginKey(login)); a rename re-keys
   // by_login before the old string goes.
   UserIndex by_id{users, IdOf};
   UserIndex by_login{users, FoldedLoginOf};
@@ -479,7 +479,7 @@ struct MockTenant::Impl {
     std::size_t idx;
     if (auto i = by_id.find(key)) {
       idx = *i;
-    } else if (auto j = by_login.find(FoldLogin(key))) {
+    } else if (auto j = by_login.find(LoginKey(key))) {
       idx = *j;
     } else {
       return nullptr;
@@ -767,7 +767,7 @@ struct MockTenant::Impl {
       if (!group_by_id.count(g)) return NotFound(g, "UserGroup");
     const std::size_t idx = users.size();
     std::string_view login = profile.at("login").get_string();
-    std::string folded = FoldLogin(login);
+    std::string folded = LoginKey(login);
     if (by_login.count(folded))
       return ValidationError(
           {{"login", "An object with this field already exists in the current organization"}});
@@ -829,7 +829,7 @@ struct MockTenant::Impl {
     if (cred == Credential::kHash && u.status != "STAGED")
       causes.push_back({"password", "A hashed password can be imported only while the user is STAGED"});
     if (!causes.empty()) return ValidationError(causes);
-    std::string folded = FoldLogin(profile.at("login").get_string());
+    std::string folded = LoginKey(profile.at("login").get_string());
     if (folded != u.folded_login) {
       if (by_login.count(folded))
         return ValidationError(
