@@ -15,6 +15,8 @@
 #include "tools/okta_mock/mock_buckets.h"
 #include "tools/okta_mock/mock_login_key.h"
 #include "tools/okta_mock/mock_oauth.h"
+#include "tools/okta_mock/mock_time.h"
+#include "tools/okta_mock/mock_url.h"
 
 namespace okta_bulk::mock {
 namespace json = boost::json;
@@ -29,57 +31,6 @@ constexpr char kAlnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 // Small string helpers.
 
 void AppendJsonString(std::string& out, std::string_view s) { okta_bulk::AppendJsonString(&out, s); }
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decoding; `plus_is_space` for query components (form encoding), not for paths.
-std::string UrlDecode(std::string_view s, bool plus_is_space) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      int hi = HexValue(s[i + 1]), lo = HexValue(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(plus_is_space && s[i] == '+' ? ' ' : s[i]);
-  }
-  return out;
-}
-
-struct Query {
-  std::vector<std::pair<std::string, std::string>> params;
-  const std::string* Get(std::string_view name) const {
-    for (const auto& [k, v] : params)
-      if (k == name) return &v;
-    return nullptr;
-  }
-};
-
-Query ParseQuery(std::string_view q) {
-  Query out;
-  while (!q.empty()) {
-    std::size_t amp = q.find('&');
-    std::string_view kv = q.substr(0, amp);
-    if (!kv.empty()) {
-      std::size_t eq = kv.find('=');
-      out.params.emplace_back(UrlDecode(kv.substr(0, eq), true),
-                              eq == std::string_view::npos ? std::string()
-                                                           : UrlDecode(kv.substr(eq + 1), true));
-    }
-    if (amp == std::string_view::npos) break;
-    q.remove_prefix(amp + 1);
-  }
-  return out;
-}
 
 std::size_t Utf8Length(std::string_view s) {
   std::size_t n = 0;
@@ -150,69 +101,6 @@ std::optional<std::size_t> Base64DecodedLength(std::string_view s) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Time formatting, cached per second (the hot path formats the same second many times).
-
-struct TimeCache {
-  int64_t http_sec = INT64_MIN;
-  std::string http;
-  int64_t iso_sec = INT64_MIN;
-  char iso[32] = {};
-};
-TimeCache& Cache() {
-  static thread_local TimeCache cache;
-  return cache;
-}
-
-}  // namespace
-
-std::string HttpDate(TimePoint t) {
-  int64_t sec = EpochSeconds(t);
-  TimeCache& c = Cache();
-  if (sec != c.http_sec) {
-    std::time_t tt = static_cast<std::time_t>(sec);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[64];
-    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    c.http = buf;
-    c.http_sec = sec;
-  }
-  return c.http;
-}
-
-namespace {
-
-// Appends IsoMillis(t) to `out` without a temporary string (a create's answer holds four).
-void AppendIsoMillis(std::string& out, TimePoint t) {
-  auto ms_total = std::chrono::floor<milliseconds>(t.time_since_epoch()).count();
-  int64_t sec = ms_total >= 0 ? ms_total / 1000 : (ms_total - 999) / 1000;
-  int ms = static_cast<int>(ms_total - sec * 1000);
-  TimeCache& c = Cache();
-  if (sec != c.iso_sec) {
-    std::time_t tt = static_cast<std::time_t>(sec);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    std::strftime(c.iso, sizeof c.iso, "%Y-%m-%dT%H:%M:%S", &tm);
-    c.iso_sec = sec;
-  }
-  out += c.iso;
-  const char tail[] = {'.', static_cast<char>('0' + ms / 100), static_cast<char>('0' + ms / 10 % 10),
-                       static_cast<char>('0' + ms % 10), 'Z'};
-  out.append(tail, sizeof tail);
-}
-
-}  // namespace
-
-std::string IsoMillis(TimePoint t) {
-  std::string out;
-  out.reserve(24);
-  AppendIsoMillis(out, t);
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-
-namespace {
 
 enum class Credential : unsigned char { kNone, kPassword, kHash, kHook };
 
