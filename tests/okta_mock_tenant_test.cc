@@ -53,7 +53,11 @@ class MockTenantTest : public ::testing::Test {
   // One request; in-flight slots are released at once unless `keep` is set.
   MockResponse Call(std::string_view method, std::string_view target, std::string_view body = "",
                     std::string_view auth = kAuth, TimePoint now = kT0, bool keep = false) {
-    MockRequest req{method, target, auth, body};
+    MockRequest req;
+    req.method = method;
+    req.target = target;
+    req.authorization = auth;
+    req.body = body;
     MockResponse r = tenant_->Handle(req, now);
     if (r.in_flight && !keep) tenant_->Release();
     return r;

@@ -11,10 +11,13 @@
 #include <boost/json.hpp>
 
 #include "net/json_text.h"
-#include "net/okta_buckets.h"
 #include "net/url_encoding.h"
-#include "pipeline/rows/login_fold.h"
+#include "tools/okta_mock/mock_buckets.h"
+#include "tools/okta_mock/mock_filter.h"
+#include "tools/okta_mock/mock_login_key.h"
 #include "tools/okta_mock/mock_oauth.h"
+#include "tools/okta_mock/mock_time.h"
+#include "tools/okta_mock/mock_url.h"
 
 namespace okta_bulk::mock {
 namespace json = boost::json;
@@ -29,57 +32,6 @@ constexpr char kAlnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 // Small string helpers.
 
 void AppendJsonString(std::string& out, std::string_view s) { okta_bulk::AppendJsonString(&out, s); }
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decoding; `plus_is_space` for query components (form encoding), not for paths.
-std::string UrlDecode(std::string_view s, bool plus_is_space) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      int hi = HexValue(s[i + 1]), lo = HexValue(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(plus_is_space && s[i] == '+' ? ' ' : s[i]);
-  }
-  return out;
-}
-
-struct Query {
-  std::vector<std::pair<std::string, std::string>> params;
-  const std::string* Get(std::string_view name) const {
-    for (const auto& [k, v] : params)
-      if (k == name) return &v;
-    return nullptr;
-  }
-};
-
-Query ParseQuery(std::string_view q) {
-  Query out;
-  while (!q.empty()) {
-    std::size_t amp = q.find('&');
-    std::string_view kv = q.substr(0, amp);
-    if (!kv.empty()) {
-      std::size_t eq = kv.find('=');
-      out.params.emplace_back(UrlDecode(kv.substr(0, eq), true),
-                              eq == std::string_view::npos ? std::string()
-                                                           : UrlDecode(kv.substr(eq + 1), true));
-    }
-    if (amp == std::string_view::npos) break;
-    q.remove_prefix(amp + 1);
-  }
-  return out;
-}
 
 std::size_t Utf8Length(std::string_view s) {
   std::size_t n = 0;
@@ -150,69 +102,6 @@ std::optional<std::size_t> Base64DecodedLength(std::string_view s) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Time formatting, cached per second (the hot path formats the same second many times).
-
-struct TimeCache {
-  int64_t http_sec = INT64_MIN;
-  std::string http;
-  int64_t iso_sec = INT64_MIN;
-  char iso[32] = {};
-};
-TimeCache& Cache() {
-  static thread_local TimeCache cache;
-  return cache;
-}
-
-}  // namespace
-
-std::string HttpDate(TimePoint t) {
-  int64_t sec = EpochSeconds(t);
-  TimeCache& c = Cache();
-  if (sec != c.http_sec) {
-    std::time_t tt = static_cast<std::time_t>(sec);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[64];
-    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    c.http = buf;
-    c.http_sec = sec;
-  }
-  return c.http;
-}
-
-namespace {
-
-// Appends IsoMillis(t) to `out` without a temporary string (a create's answer holds four).
-void AppendIsoMillis(std::string& out, TimePoint t) {
-  auto ms_total = std::chrono::floor<milliseconds>(t.time_since_epoch()).count();
-  int64_t sec = ms_total >= 0 ? ms_total / 1000 : (ms_total - 999) / 1000;
-  int ms = static_cast<int>(ms_total - sec * 1000);
-  TimeCache& c = Cache();
-  if (sec != c.iso_sec) {
-    std::time_t tt = static_cast<std::time_t>(sec);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    std::strftime(c.iso, sizeof c.iso, "%Y-%m-%dT%H:%M:%S", &tm);
-    c.iso_sec = sec;
-  }
-  out += c.iso;
-  const char tail[] = {'.', static_cast<char>('0' + ms / 100), static_cast<char>('0' + ms / 10 % 10),
-                       static_cast<char>('0' + ms % 10), 'Z'};
-  out.append(tail, sizeof tail);
-}
-
-}  // namespace
-
-std::string IsoMillis(TimePoint t) {
-  std::string out;
-  out.reserve(24);
-  AppendIsoMillis(out, t);
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-
-namespace {
 
 enum class Credential : unsigned char { kNone, kPassword, kHash, kHook };
 
@@ -355,7 +244,7 @@ struct MockTenant::Impl {
 
   // Creation order; deleted users stay as tombstones. A deque: growing never moves users.
   std::deque<User> users;
-  // Keyed by the user's own `id` and `folded_login` (FoldLogin(login)); a rename re-keys
+  // Keyed by the user's own `id` and `folded_login` (LoginKey(login)); a rename re-keys
   // by_login before the old string goes.
   UserIndex by_id{users, IdOf};
   UserIndex by_login{users, FoldedLoginOf};
@@ -479,7 +368,7 @@ struct MockTenant::Impl {
     std::size_t idx;
     if (auto i = by_id.find(key)) {
       idx = *i;
-    } else if (auto j = by_login.find(FoldLogin(key))) {
+    } else if (auto j = by_login.find(LoginKey(key))) {
       idx = *j;
     } else {
       return nullptr;
@@ -767,7 +656,7 @@ struct MockTenant::Impl {
       if (!group_by_id.count(g)) return NotFound(g, "UserGroup");
     const std::size_t idx = users.size();
     std::string_view login = profile.at("login").get_string();
-    std::string folded = FoldLogin(login);
+    std::string folded = LoginKey(login);
     if (by_login.count(folded))
       return ValidationError(
           {{"login", "An object with this field already exists in the current organization"}});
@@ -829,7 +718,7 @@ struct MockTenant::Impl {
     if (cred == Credential::kHash && u.status != "STAGED")
       causes.push_back({"password", "A hashed password can be imported only while the user is STAGED"});
     if (!causes.empty()) return ValidationError(causes);
-    std::string folded = FoldLogin(profile.at("login").get_string());
+    std::string folded = LoginKey(profile.at("login").get_string());
     if (folded != u.folded_login) {
       if (by_login.count(folded))
         return ValidationError(
@@ -891,96 +780,6 @@ struct MockTenant::Impl {
   }
 
   // ---- list and search -----------------------------------------------------------------------
-
-  // A parsed filter/search expression: attr op value, combined with and/or, parentheses.
-  struct Expr {
-    enum Kind { kCompare, kAnd, kOr } kind = kCompare;
-    std::string attr, op, value;
-    std::unique_ptr<Expr> lhs, rhs;
-  };
-
-  struct ExprParser {
-    std::string_view s;
-    std::size_t pos = 0;
-    bool ok = true;
-
-    void Skip() {
-      while (pos < s.size() && (s[pos] == ' ' || s[pos] == '\t')) ++pos;
-    }
-    std::string Word() {
-      Skip();
-      std::size_t b = pos;
-      while (pos < s.size() && s[pos] != ' ' && s[pos] != ')' && s[pos] != '(') ++pos;
-      return std::string(s.substr(b, pos - b));
-    }
-    bool PeekKeyword(std::string_view kw) {
-      Skip();
-      if (s.size() - pos < kw.size() + 1) return false;
-      for (std::size_t i = 0; i < kw.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(s[pos + i])) != kw[i]) return false;
-      char next = s[pos + kw.size()];
-      if (next != ' ' && next != '(') return false;
-      pos += kw.size();
-      return true;
-    }
-    std::unique_ptr<Expr> Or() {
-      auto lhs = And();
-      while (ok && PeekKeyword("or")) {
-        auto e = std::make_unique<Expr>();
-        e->kind = Expr::kOr;
-        e->lhs = std::move(lhs);
-        e->rhs = And();
-        lhs = std::move(e);
-      }
-      return lhs;
-    }
-    std::unique_ptr<Expr> And() {
-      auto lhs = Primary();
-      while (ok && PeekKeyword("and")) {
-        auto e = std::make_unique<Expr>();
-        e->kind = Expr::kAnd;
-        e->lhs = std::move(lhs);
-        e->rhs = Primary();
-        lhs = std::move(e);
-      }
-      return lhs;
-    }
-    std::unique_ptr<Expr> Primary() {
-      Skip();
-      if (pos < s.size() && s[pos] == '(') {
-        ++pos;
-        auto e = Or();
-        Skip();
-        if (pos >= s.size() || s[pos] != ')') ok = false;
-        else ++pos;
-        return e;
-      }
-      auto e = std::make_unique<Expr>();
-      e->attr = Word();
-      e->op = Word();
-      for (auto& c : e->op) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (e->attr.empty()) ok = false;
-      static constexpr std::string_view kOps[] = {"eq", "sw", "co", "gt", "ge", "lt", "le", "pr"};
-      if (std::find(std::begin(kOps), std::end(kOps), e->op) == std::end(kOps)) ok = false;
-      if (e->op == "pr") return e;
-      Skip();
-      if (pos < s.size() && s[pos] == '"') {
-        ++pos;
-        std::string v;
-        while (pos < s.size() && s[pos] != '"') {
-          if (s[pos] == '\\' && pos + 1 < s.size()) ++pos;
-          v.push_back(s[pos++]);
-        }
-        if (pos >= s.size()) ok = false;
-        else ++pos;
-        e->value = std::move(v);
-      } else {
-        e->value = Word();  // true, false, numbers
-        if (e->value.empty()) ok = false;
-      }
-      return e;
-    }
-  };
 
   static std::string Lower(std::string_view s) {
     std::string out(s);
@@ -1324,7 +1123,8 @@ struct MockTenant::Impl {
       return r;
     }
 
-    const Bucket bucket = ClassifyRequest(req.method, target);
+    // Always a bucket here: the path is under /api/v1.
+    const Bucket bucket = MockBucket(req.method, target).value_or(Bucket::kOther);
     const std::size_t bi = static_cast<std::size_t>(bucket);
     ++requests[bi];
     ++requests_total;

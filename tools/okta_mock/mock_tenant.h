@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tools/okta_mock/mock_options.h"
+#include "tools/okta_mock/mock_time.h"  // HttpDate, IsoMillis: declared here before
 #include "tools/okta_mock/rate_windows.h"
 
 namespace okta_bulk::mock {
@@ -69,10 +70,5 @@ class MockTenant {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// "Sun, 06 Nov 1994 08:49:37 GMT" (IMF-fixdate), floored to the second.
-std::string HttpDate(TimePoint t);
-// "2026-11-29T10:58:46.123Z".
-std::string IsoMillis(TimePoint t);
 
 }  // namespace okta_bulk::mock
