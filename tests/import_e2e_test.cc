@@ -251,6 +251,11 @@ TEST(ImportEndToEndTest, UsageAndConfigurationErrorsExitTwoBeforeSendingAnything
   auto r2 = RunOktaBulk({"import", dir.File("users.csv")}, "http://acme.okta.example");
   EXPECT_EQ(r2.exit_code, 2);
   EXPECT_NE(r2.err.find("https"), std::string::npos) << r2.err;
+  // So is a name that only starts like a loopback address (refused before any lookup).
+  auto r2b = RunOktaBulk({"import", dir.File("users.csv")}, "http://127.attacker.example");
+  EXPECT_EQ(r2b.exit_code, 2);
+  EXPECT_NE(r2b.err.find("refusing plain http:// to 127.attacker.example"), std::string::npos) << r2b.err;
+  EXPECT_NE(r2b.err.find("--allow-insecure-http"), std::string::npos) << r2b.err;
   // No login column.
   dir.Write("nologin.csv", "email,firstName\na@example.com,A\n");
   auto r3 = RunOktaBulk({"import", dir.File("nologin.csv"), "-o", dir.File("r.csv")}, mock.base_url());

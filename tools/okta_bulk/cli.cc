@@ -621,6 +621,7 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
     return false;
   }
   if (!OrgUrl::Parse(org_url, &c->http.org, error)) return false;
+  c->http.allow_insecure_http = allow_insecure;
   if (!c->http.org.tls && !c->http.org.IsLoopback() && !allow_insecure) {
     *error = "refusing plain http:// to " + c->http.org.host +
              ": the token would cross the network unencrypted. Use https://, or "
