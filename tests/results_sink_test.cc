@@ -136,5 +136,29 @@ TEST_F(ResultsSinkTest, AFailedBatchWriteStopsLaterWritesAndIsReportedAtClose) {
   EXPECT_NE(error.find("cannot write the results file"), std::string::npos) << error;
 }
 
+TEST_F(ResultsSinkTest, ALinkPlantedAtTheResultsPathIsNotFollowed) {
+  const std::string victim = path_ + ".victim";
+  { std::ofstream(victim) << "precious\n"; }
+  std::filesystem::create_symlink(victim, path_);
+  for (bool append : {false, true}) {
+    ResultsSink sink;
+    std::string error;
+    EXPECT_FALSE(sink.Open(path_, append, &error));
+    EXPECT_NE(error.find("symbolic link"), std::string::npos) << error;
+  }
+  EXPECT_EQ(ReadAll(victim), "precious\n");
+  std::filesystem::remove(victim);
+}
+
+TEST_F(ResultsSinkTest, TheResultsFileIs0600EvenWhenItExistedWithWiderMode) {
+  { std::ofstream(path_) << "old\n"; }
+  std::filesystem::permissions(path_, std::filesystem::perms(0644));
+  ResultsSink sink;
+  std::string error;
+  ASSERT_TRUE(sink.Open(path_, false, &error)) << error;
+  ASSERT_TRUE(sink.Close(&error)) << error;
+  EXPECT_EQ(std::filesystem::status(path_).permissions(), std::filesystem::perms(0600));
+}
+
 }  // namespace
 }  // namespace okta_bulk

@@ -1,6 +1,5 @@
 #include "pipeline/engine/results_sink.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,6 +7,7 @@
 #include <cstring>
 
 #include "pipeline/csv/csv_writer.h"
+#include "pipeline/files/safe_file.h"
 
 namespace okta_bulk {
 namespace {
@@ -30,12 +30,9 @@ bool ResultsSink::Open(const std::string& path, bool append, std::string* error)
     fd_ = STDOUT_FILENO;
     owns_fd_ = false;
   } else {
-    int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC);
-    fd_ = ::open(path.c_str(), flags, 0600);
-    if (fd_ < 0) {
-      *error = "cannot open results file '" + path + "': " + std::strerror(errno);
-      return false;
-    }
+    // 0600 and never through a planted symbolic link: the file holds logins and ids.
+    fd_ = OpenOutputFile(path, append ? OutputOpen::kAppend : OutputOpen::kTruncate, error);
+    if (fd_ < 0) return false;
     owns_fd_ = true;
   }
   struct stat st{};

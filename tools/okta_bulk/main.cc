@@ -11,6 +11,7 @@
 
 #include "net/http_client.h"
 #include "net/oauth_authenticator.h"
+#include "pipeline/files/safe_file.h"
 #include "pipeline/jobs/export_job.h"
 #include "pipeline/jobs/import_job.h"
 #include "pipeline/report/run_monitor.h"
