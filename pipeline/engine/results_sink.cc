@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "pipeline/csv/csv_writer.h"
+#include "pipeline/csv/printable.h"
 #include "pipeline/files/safe_file.h"
 
 namespace okta_bulk {
@@ -66,15 +67,17 @@ bool ResultsSink::Write(const RowResult& r) {
   buffer_.push_back(',');
   buffer_.append(OutcomeName(r.outcome));
   buffer_.push_back(',');
-  AppendCsvCellGuarded(&buffer_, r.user_id);
+  // The server's text: no escape for a terminal that shows the file, valid UTF-8, and an
+  // error of at most 4 KiB (ErrorCellText copies nothing when the text is short and plain).
+  AppendCsvCellGuarded(&buffer_, ErrorCellText(r.user_id, &scratch_));
   buffer_.push_back(',');
-  AppendCsvCellGuarded(&buffer_, r.user_status);
+  AppendCsvCellGuarded(&buffer_, ErrorCellText(r.user_status, &scratch_));
   buffer_.push_back(',');
   if (r.http_status) buffer_.append(std::to_string(r.http_status));
   buffer_.push_back(',');
-  AppendCsvCellGuarded(&buffer_, r.error_code);
+  AppendCsvCellGuarded(&buffer_, ErrorCellText(r.error_code, &scratch_));
   buffer_.push_back(',');
-  AppendCsvCellGuarded(&buffer_, r.error);
+  AppendCsvCellGuarded(&buffer_, ErrorCellText(r.error, &scratch_));
   buffer_.push_back(',');
   buffer_.append(std::to_string(r.attempts));
   buffer_.push_back('\n');
