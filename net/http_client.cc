@@ -1,5 +1,7 @@
 #include "net/http_client.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -152,6 +154,26 @@ error_code MakeError(PairingError e) {
   return {static_cast<int>(e), category};
 }
 
+// A plain-http org allowed only as loopback (no --allow-insecure-http) whose name resolved to
+// an address that is not loopback. Classified as a connect failure: every request would fail
+// alike, so the dispatcher stops the run with this message.
+class PlainHttpCategoryImpl final : public boost::system::error_category {
+ public:
+  const char* name() const noexcept override { return "okta_bulk.plain_http"; }
+  std::string message(int) const override {
+    return "the org's host name resolved to a non-loopback address; refusing to send "
+           "credentials over plain http (use https://, or --allow-insecure-http if you really "
+           "mean it)";
+  }
+};
+
+const PlainHttpCategoryImpl& PlainHttpCategory() {
+  static const PlainHttpCategoryImpl category;
+  return category;
+}
+
+error_code PlainHttpNotLoopbackError() { return {1, PlainHttpCategory()}; }
+
 // Writes the request and reads its final response into `parser` (emplaced here: Beast parsers
 // read one message each). Interim 1xx responses (100 Continue, 103 Early Hints, ...) are read
 // and dropped, as RFC 9110 15.2 requires; 101 is an error. One deadline covers every read, so
@@ -206,7 +228,7 @@ TransportError ClassifyTransportError(const error_code& ec) {
     return TransportError::kReset;
   if (ec == asio::error::connection_refused || ec == asio::error::host_not_found ||
       ec == asio::error::host_not_found_try_again || ec == asio::error::network_unreachable ||
-      ec == asio::error::host_unreachable)
+      ec == asio::error::host_unreachable || ec.category() == PlainHttpCategory())
     return TransportError::kConnectFailed;
   if (ec.category() == asio::error::get_ssl_category()) return TransportError::kTls;
   // Anything else (a malformed response, an oversized body, ...) is treated like a broken
@@ -273,10 +295,31 @@ std::string OrgUrl::Origin() const {
   return std::string(tls ? "https://" : "http://") + h + (default_port ? "" : ":" + port);
 }
 
-bool OrgUrl::IsLoopback() const {
-  if (host == "localhost" || host == "::1") return true;
-  return host.starts_with("127.");
+namespace {
+
+bool IsLoopbackHostLiteral(std::string_view host) {
+  if (host.size() == 9) {  // "localhost", in any case (host names are case-insensitive)
+    bool match = true;
+    for (std::size_t i = 0; i < 9; ++i) match = match && AsciiLower(host[i]) == "localhost"[i];
+    if (match) return true;
+  }
+  // Only what inet_pton reads as a literal: dotted quads of four decimal parts for IPv4, so
+  // "127.1" or "0x7f.0.0.1" (which getaddrinfo would also accept) and names like
+  // "127.attacker.example" are not loopback. Strict on purpose: a host that is not plainly a
+  // loopback literal needs --allow-insecure-http (issue 13).
+  if (host.size() >= INET6_ADDRSTRLEN) return false;
+  char text[INET6_ADDRSTRLEN];
+  host.copy(text, host.size());
+  text[host.size()] = '\0';
+  in_addr v4{};
+  if (::inet_pton(AF_INET, text, &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return ::inet_pton(AF_INET6, text, &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
+
+}  // namespace
+
+bool OrgUrl::IsLoopback() const { return IsLoopbackHostLiteral(host); }
 
 struct HttpClient::Impl {
   asio::any_io_executor executor;
@@ -308,6 +351,14 @@ struct HttpClient::Impl {
       auto [ec, results] =
           co_await resolver.async_resolve(options.org.host, options.org.port, kNoThrow);
       if (ec) co_return ec;
+      // Plain http was allowed only because the host looked like loopback: the credentials
+      // must not leave the machine, whatever the resolver (or /etc/hosts) says (issue 13).
+      if (!options.org.tls && !options.allow_insecure_http) {
+        for (const auto& entry : results) {
+          if (!entry.endpoint().address().is_loopback())
+            co_return PlainHttpNotLoopbackError();
+        }
+      }
       endpoints = results;
     }
     c.plain = std::make_unique<beast::tcp_stream>(executor);

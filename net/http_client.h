@@ -18,6 +18,9 @@ struct OrgUrl {
   // Parses "https://acme.okta.com" (a trailing '/' is allowed; a path is not). Returns false
   // with `error` set for anything else.
   static bool Parse(std::string_view url, OrgUrl* out, std::string* error);
+  // True only for a literal loopback host: "localhost" (any case), an IPv4 literal in
+  // 127.0.0.0/8 as inet_pton reads it (four decimal parts: "127.1" is not one), or ::1.
+  // Plain http is allowed to such a host without --allow-insecure-http.
   bool IsLoopback() const;
   // "https://acme.okta.com" or "http://127.0.0.1:8080": scheme, host and a port that is not
   // the scheme's default (the form OAuth's token URL and DPoP's htu use).
@@ -33,6 +36,10 @@ struct HttpClientOptions {
   std::string user_agent;          // "okta-bulk/<version>"
   std::string ca_file;             // extra PEM CA bundle to trust; empty = system CAs only
   bool verify_peer = true;
+  // --allow-insecure-http: plain http to any host. Without it a plain-http org must be
+  // loopback (OrgUrl::IsLoopback), and Send fails, sending nothing, when its name resolves to
+  // an address that is not loopback ("localhost" in a tampered /etc/hosts).
+  bool allow_insecure_http = false;
   std::chrono::milliseconds timeout{30000};  // bounds each phase: resolve+connect, TLS, write, read
   std::size_t max_body_bytes = 8u << 20;     // larger responses fail with message_size
   std::size_t max_idle_connections = 64;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <chrono>
 #include <map>
 #include <string>
 
@@ -189,6 +190,50 @@ TEST(CredentialsEndToEndTest, AHashedTypedImportKilledMidwayResumesWithEveryUser
     EXPECT_EQ(u.at("hash").at("algorithm"), "BCRYPT") << login;
     EXPECT_TRUE(u.at("profile").at("age").is_int64()) << login;
   }
+}
+
+// A credential file is read with a limit (64 KiB): a large file is the wrong file, and
+// /dev/zero would otherwise grow without end (issue 13). Exit 2, nothing sent.
+TEST(CredentialsEndToEndTest, ATokenFileLargerThan64KiBIsRefusedBeforeSendingAnything) {
+  TempDir dir;
+  dir.Write("users.csv", "login\nu1@example.com\n");
+  dir.Write("big.token", std::string(64 * 1024 + 1, 'a'));
+  dir.Write("ok.token", std::string(100, 'a') + "\n");
+  MockProcess mock;
+  ProcessResult big = RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("r.csv"),
+                                   "--token-file", dir.File("big.token")},
+                                  mock.base_url(), "");
+  EXPECT_EQ(big.exit_code, 2) << big.out << big.err;
+  EXPECT_NE(big.err.find("--token-file '" + dir.File("big.token") +
+                         "' is larger than 64 KiB; is it the right file?"),
+            std::string::npos)
+      << big.err;
+  EXPECT_EQ(MockStats(mock).at("requests_total").as_int64(), 0);
+  ProcessResult fits = RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("r2.csv"),
+                                    "--token-file", dir.File("ok.token")},
+                                   mock.base_url(), "");
+  EXPECT_NE(fits.exit_code, 2) << fits.out << fits.err;  // the mock takes any token
+}
+
+TEST(CredentialsEndToEndTest, DevZeroAsTokenFileOrPrivateKeyIsRefusedAtOnce) {
+  TempDir dir;
+  dir.Write("users.csv", "login\nu1@example.com\n");
+  MockProcess mock;
+  const auto started = std::chrono::steady_clock::now();
+  ProcessResult token = RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("r.csv"),
+                                     "--token-file", "/dev/zero"},
+                                    mock.base_url(), "");
+  EXPECT_EQ(token.exit_code, 2) << token.err;
+  EXPECT_NE(token.err.find("is larger than 64 KiB; is it the right file?"), std::string::npos)
+      << token.err;
+  ProcessResult key = RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("r.csv"),
+                                   "--client-id", "0oa1", "--private-key", "/dev/zero"},
+                                  mock.base_url(), "");
+  EXPECT_EQ(key.exit_code, 2) << key.err;
+  EXPECT_NE(key.err.find("--private-key '/dev/zero' is larger than 64 KiB"), std::string::npos)
+      << key.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+  EXPECT_EQ(MockStats(mock).at("requests_total").as_int64(), 0);
 }
 
 }  // namespace

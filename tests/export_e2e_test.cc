@@ -2,6 +2,7 @@
 // round trip (export, then import into an empty org) that loses no profile attribute.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
 #include <string>
 
@@ -87,6 +88,24 @@ TEST(ExportEndToEndTest, SearchAndColumnsSelectTheUsersAndTheColumnsAndFeedUpdat
   EXPECT_EQ(users.at("a@example.com").at("profile").at("department"), "Marketing");
   EXPECT_EQ(users.at("b@example.com").at("profile").at("department"), "Eng");
   EXPECT_EQ(users.at("c@example.com").at("profile").at("department"), "Marketing");
+}
+
+TEST(ExportEndToEndTest, TheExportIsPrivateAndALinkPlantedAtTheOutputIsNotFollowed) {
+  TempDir dir;
+  dir.Write("users.csv", "login,email,firstName,lastName\na@example.com,a@example.com,A,A\n");
+  MockProcess mock;
+  ASSERT_EQ(RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("r.csv")}, mock.base_url()).exit_code, 0);
+  dir.Write("victim", "precious\n");
+  std::filesystem::create_symlink(dir.File("victim"), dir.File("linked.csv"));
+  ProcessResult linked = RunOktaBulk({"export", "-o", dir.File("linked.csv")}, mock.base_url());
+  EXPECT_EQ(linked.exit_code, 2) << linked.out << linked.err;
+  EXPECT_NE(linked.err.find("symbolic link"), std::string::npos) << linked.err;
+  EXPECT_EQ(dir.Read("victim"), "precious\n");
+  ProcessResult plain = RunOktaBulk({"export", "-o", dir.File("export.csv")}, mock.base_url());
+  ASSERT_EQ(plain.exit_code, 0) << plain.out << plain.err;
+  for (const char* name : {"export.csv", "export.csv.export", "r.csv"})
+    EXPECT_EQ(std::filesystem::status(dir.File(name)).permissions(), std::filesystem::perms(0600))
+        << name;
 }
 
 TEST(ExportEndToEndTest, ExportNeedsAnOutputAndRejectsFlagsThatDoNotApply) {

@@ -423,6 +423,93 @@ TEST(OrgUrlTest, AcceptsSchemeHostAndPortOnly) {
     EXPECT_FALSE(OrgUrl::Parse(bad, &u, &error)) << bad;
 }
 
+TEST(OrgUrlTest, OnlyALiteralLoopbackAddressOrLocalhostIsLoopback) {
+  OrgUrl u;
+  std::string error;
+  for (const char* url : {"http://127.0.0.1", "http://127.255.3.9:8080", "http://[::1]:9",
+                          "http://[0:0:0:0:0:0:0:1]", "http://localhost:8080", "http://LOCALHOST",
+                          "http://LocalHost:1"}) {
+    ASSERT_TRUE(OrgUrl::Parse(url, &u, &error)) << url << ": " << error;
+    EXPECT_TRUE(u.IsLoopback()) << url;
+  }
+  // Names that merely start like a loopback address resolve wherever their owner likes; and
+  // "127.1" is not a literal to inet_pton (only getaddrinfo's inet_aton reads it), so it is
+  // treated as a name: the strict rule.
+  for (const char* url : {"http://127.attacker.example", "http://127.0.0.1.nip.io:8080",
+                          "http://127.1", "http://127.0.0.1.", "http://localhost.",
+                          "http://localhost.attacker.example", "http://0x7f.0.0.1",
+                          "http://128.0.0.1", "http://0.0.0.0", "http://[::ffff:127.0.0.1]",
+                          "http://[::2]", "http://acme.okta.com"}) {
+    ASSERT_TRUE(OrgUrl::Parse(url, &u, &error)) << url << ": " << error;
+    EXPECT_FALSE(u.IsLoopback()) << url;
+  }
+}
+
+// A plain-http org allowed only as loopback must resolve to loopback addresses alone:
+// "0.0.0.0" stands in for a name that resolves elsewhere (a numeric host, so no DNS is asked;
+// Linux connects 0.0.0.0 to the local host, so without the check the server below would see
+// the token).
+TEST(HttpClientTest, PlainHttpWithoutInsecureFlagRefusesAHostThatResolvesToANonLoopbackAddress) {
+  std::atomic<int> requests{0};
+  ScriptedServer server([&](tcp::socket& s, int) {
+    std::string buffer;
+    while (ScriptedServer::ReadRequest(s, buffer)) {
+      ++requests;
+      Write(s, Ok("{}"));
+    }
+  });
+  auto send = [&](bool allow_insecure_http) {
+    asio::io_context io;
+    HttpClientOptions o;
+    o.org.tls = false;
+    o.org.host = "0.0.0.0";
+    o.org.port = std::to_string(server.port());
+    o.allow_insecure_http = allow_insecure_http;
+    o.authorization = "SSWS secret";
+    o.timeout = std::chrono::seconds(5);
+    HttpClient http(io.get_executor(), o);
+    HttpRequest r;
+    r.method = "GET";
+    r.target = "/api/v1/users/x";
+    std::optional<Result> out;
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> { out = co_await http.Send(r); },
+                   [](std::exception_ptr e) {
+                     if (e) std::rethrow_exception(e);
+                   });
+    io.run_for(std::chrono::seconds(20));
+    EXPECT_TRUE(out.has_value());
+    return out.value_or(Result(boost::system::error_code(asio::error::timed_out)));
+  };
+  Result refused = send(false);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message().find("non-loopback"), std::string::npos)
+      << refused.error().message();
+  EXPECT_EQ(ClassifyTransportError(refused.error()), TransportError::kConnectFailed);
+  EXPECT_EQ(server.connections(), 0);
+  EXPECT_EQ(requests, 0);
+  // With --allow-insecure-http the same org is used as asked.
+  Result allowed = send(true);
+  ASSERT_TRUE(allowed) << allowed.error().message();
+  EXPECT_EQ(allowed->status, 200);
+}
+
+TEST(HttpClientTest, PlainHttpToLocalhostResolvesAndConnectsWithoutInsecureFlag) {
+  ScriptedServer server([](tcp::socket& s, int) {
+    std::string buffer;
+    while (ScriptedServer::ReadRequest(s, buffer)) Write(s, Ok("{}"));
+  });
+  Client c(server.port());
+  HttpClientOptions o;
+  std::string error;
+  ASSERT_TRUE(OrgUrl::Parse("http://localhost:" + std::to_string(server.port()), &o.org, &error));
+  o.authorization = "SSWS secret";
+  o.timeout = std::chrono::seconds(5);
+  c.http = std::make_unique<HttpClient>(c.io.get_executor(), o);
+  Result r = c.Send();
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->status, 200);
+}
+
 
 // ---- the Authenticator hook ----------------------------------------------------------------
 

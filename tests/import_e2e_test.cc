@@ -251,6 +251,11 @@ TEST(ImportEndToEndTest, UsageAndConfigurationErrorsExitTwoBeforeSendingAnything
   auto r2 = RunOktaBulk({"import", dir.File("users.csv")}, "http://acme.okta.example");
   EXPECT_EQ(r2.exit_code, 2);
   EXPECT_NE(r2.err.find("https"), std::string::npos) << r2.err;
+  // So is a name that only starts like a loopback address (refused before any lookup).
+  auto r2b = RunOktaBulk({"import", dir.File("users.csv")}, "http://127.attacker.example");
+  EXPECT_EQ(r2b.exit_code, 2);
+  EXPECT_NE(r2b.err.find("refusing plain http:// to 127.attacker.example"), std::string::npos) << r2b.err;
+  EXPECT_NE(r2b.err.find("--allow-insecure-http"), std::string::npos) << r2b.err;
   // No login column.
   dir.Write("nologin.csv", "email,firstName\na@example.com,A\n");
   auto r3 = RunOktaBulk({"import", dir.File("nologin.csv"), "-o", dir.File("r.csv")}, mock.base_url());
@@ -281,6 +286,24 @@ TEST(ImportEndToEndTest, RateLimitedImportWaitsForResetsAndFailsNoRow) {
   EXPECT_EQ(stats.at("users_created").as_int64(), 300);
   // The governor paces from the headers: at most a few 429s, not a storm.
   EXPECT_LE(stats.at("rate_limited").as_object().at("create").as_int64(), 6);
+}
+
+// CSV cells quoted in messages reach the terminal escaped: a header with an OSC sequence
+// (exit 2, stderr) and a dry run's invalid row with a CSI sequence (stdout).
+TEST(ImportEndToEndTest, EscapesInCsvCellsAreShownEscapedOnTheTerminal) {
+  TempDir dir;
+  dir.Write("header.csv", "login,email,bad\x1b]0;pwned\x07:weird\na@example.com,a@example.com,1\n");
+  dir.Write("cell.csv", "login,email,groupIds\na@example.com,a@example.com,\"g\x1b[2J x\"\n");
+  ProcessResult header = RunOktaBulk({"import", dir.File("header.csv"), "--dry-run"}, "http://127.0.0.1:9");
+  EXPECT_EQ(header.exit_code, 2) << header.err;
+  EXPECT_NE(header.err.find("bad\\x1b]0;pwned\\x07:weird"), std::string::npos) << header.err;
+  ProcessResult cell = RunOktaBulk({"import", dir.File("cell.csv"), "--dry-run"}, "http://127.0.0.1:9");
+  EXPECT_EQ(cell.exit_code, 1) << cell.out << cell.err;
+  EXPECT_NE(cell.out.find("'g\\x1b[2J x'"), std::string::npos) << cell.out;
+  for (const ProcessResult* r : {&header, &cell}) {
+    EXPECT_EQ(r->out.find('\x1b'), std::string::npos);
+    EXPECT_EQ(r->err.find('\x1b'), std::string::npos);
+  }
 }
 
 }  // namespace

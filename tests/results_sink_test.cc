@@ -136,5 +136,51 @@ TEST_F(ResultsSinkTest, AFailedBatchWriteStopsLaterWritesAndIsReportedAtClose) {
   EXPECT_NE(error.find("cannot write the results file"), std::string::npos) << error;
 }
 
+TEST_F(ResultsSinkTest, ALinkPlantedAtTheResultsPathIsNotFollowed) {
+  const std::string victim = path_ + ".victim";
+  { std::ofstream(victim) << "precious\n"; }
+  std::filesystem::create_symlink(victim, path_);
+  for (bool append : {false, true}) {
+    ResultsSink sink;
+    std::string error;
+    EXPECT_FALSE(sink.Open(path_, append, &error));
+    EXPECT_NE(error.find("symbolic link"), std::string::npos) << error;
+  }
+  EXPECT_EQ(ReadAll(victim), "precious\n");
+  std::filesystem::remove(victim);
+}
+
+TEST_F(ResultsSinkTest, TheResultsFileIs0600EvenWhenItExistedWithWiderMode) {
+  { std::ofstream(path_) << "old\n"; }
+  std::filesystem::permissions(path_, std::filesystem::perms(0644));
+  ResultsSink sink;
+  std::string error;
+  ASSERT_TRUE(sink.Open(path_, false, &error)) << error;
+  ASSERT_TRUE(sink.Close(&error)) << error;
+  EXPECT_EQ(std::filesystem::status(path_).permissions(), std::filesystem::perms(0600));
+}
+
+TEST_F(ResultsSinkTest, AHugeErrorWithEscapesAndNulBecomesABoundedPrintableCell) {
+  std::string hostile;
+  while (hostile.size() < 100 * 1024)
+    hostile += std::string("\x1b[2J\x1b]0;pwned\x07\0\xff ", 17) + "Api validation failed ";
+  RowResult failed = Row(7, hostile);
+  failed.error_code = "E0000001\x1b[5m";
+  ResultsSink sink;
+  std::string error;
+  ASSERT_TRUE(sink.Open(path_, false, &error)) << error;
+  ASSERT_TRUE(sink.Write(failed));
+  ASSERT_TRUE(sink.Write(Row(8)));
+  ASSERT_TRUE(sink.Close(&error)) << error;
+  const std::string text = ReadAll(path_);
+  EXPECT_EQ(text.find('\0'), std::string::npos);
+  EXPECT_EQ(text.find('\x1b'), std::string::npos);
+  EXPECT_EQ(text.find('\xff'), std::string::npos);
+  EXPECT_LT(text.size(), 5000u);
+  EXPECT_NE(text.find("bytes in all)"), std::string::npos);
+  EXPECT_NE(text.find("E0000001\\x1b[5m"), std::string::npos);
+  EXPECT_EQ(Lines(text), 3) << "header, the failed row, the next row";
+}
+
 }  // namespace
 }  // namespace okta_bulk

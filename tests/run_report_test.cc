@@ -227,19 +227,6 @@ TEST(SummaryJsonTest, EfficiencyIsUnknownWithoutALimitAndHonoursMaxShare) {
   EXPECT_DOUBLE_EQ(*BucketEfficiency(r, Bucket::kUsers), 1.0);
 }
 
-TEST(WriteFileAtomicallyTest, ReplacesTheWholeFileAndLeavesNoTemporaryBehind) {
-  testing::TempDir dir;
-  std::string error;
-  ASSERT_TRUE(WriteFileAtomically(dir.File("s.json"), "first", &error)) << error;
-  ASSERT_TRUE(WriteFileAtomically(dir.File("s.json"), "second", &error)) << error;
-  EXPECT_EQ(dir.Read("s.json"), "second");
-  std::size_t files = 0;
-  for (const auto& e : std::filesystem::directory_iterator(dir.path())) files += e.is_regular_file();
-  EXPECT_EQ(files, 1u);
-  EXPECT_FALSE(WriteFileAtomically(dir.File("no/such/dir/s.json"), "x", &error));
-  EXPECT_NE(error.find("no/such/dir/s.json"), std::string::npos) << error;
-}
-
 // Debian's chromium, as tools/install-deps.sh installs it; "" when absent.
 std::string FindChromium() {
   for (const char* path : {"/usr/bin/chromium", "/usr/bin/chromium-browser"})

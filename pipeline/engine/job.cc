@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "pipeline/csv/csv_reader.h"
+#include "pipeline/csv/printable.h"
 #include "pipeline/rows/duplicate_scan.h"
 #include "pipeline/engine/resume_journal.h"
 #include "pipeline/rows/row_sets.h"
@@ -208,7 +209,10 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
   if (options.dry_run) {
     JobSource source(reader, handler, nullptr, nullptr, run);
     source.set_repeated(std::move(repeated));
-    source.on_invalid = [](const RowResult& r) { std::printf("%s\n", r.error.c_str()); };
+    // The reason quotes the row's cells: nothing in them may act on the terminal.
+    source.on_invalid = [](const RowResult& r) {
+      std::printf("%s\n", TerminalSafe(r.error).c_str());
+    };
     BuiltRow row;
     summary->dry_run = true;
     while (source.NextValid(&row)) {

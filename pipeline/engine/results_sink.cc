@@ -1,6 +1,5 @@
 #include "pipeline/engine/results_sink.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,6 +7,8 @@
 #include <cstring>
 
 #include "pipeline/csv/csv_writer.h"
+#include "pipeline/csv/printable.h"
+#include "pipeline/files/safe_file.h"
 
 namespace okta_bulk {
 namespace {
@@ -30,12 +31,9 @@ bool ResultsSink::Open(const std::string& path, bool append, std::string* error)
     fd_ = STDOUT_FILENO;
     owns_fd_ = false;
   } else {
-    int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC);
-    fd_ = ::open(path.c_str(), flags, 0600);
-    if (fd_ < 0) {
-      *error = "cannot open results file '" + path + "': " + std::strerror(errno);
-      return false;
-    }
+    // 0600 and never through a planted symbolic link: the file holds logins and ids.
+    fd_ = OpenOutputFile(path, append ? OutputOpen::kAppend : OutputOpen::kTruncate, error);
+    if (fd_ < 0) return false;
     owns_fd_ = true;
   }
   struct stat st{};
@@ -69,15 +67,17 @@ bool ResultsSink::Write(const RowResult& r) {
   buffer_.push_back(',');
   buffer_.append(OutcomeName(r.outcome));
   buffer_.push_back(',');
-  AppendCsvCellGuarded(&buffer_, r.user_id);
+  // The server's text: no escape for a terminal that shows the file, valid UTF-8, and an
+  // error of at most 4 KiB (ErrorCellText copies nothing when the text is short and plain).
+  AppendCsvCellGuarded(&buffer_, ErrorCellText(r.user_id, &scratch_));
   buffer_.push_back(',');
-  AppendCsvCellGuarded(&buffer_, r.user_status);
+  AppendCsvCellGuarded(&buffer_, ErrorCellText(r.user_status, &scratch_));
   buffer_.push_back(',');
   if (r.http_status) buffer_.append(std::to_string(r.http_status));
   buffer_.push_back(',');
-  AppendCsvCellGuarded(&buffer_, r.error_code);
+  AppendCsvCellGuarded(&buffer_, ErrorCellText(r.error_code, &scratch_));
   buffer_.push_back(',');
-  AppendCsvCellGuarded(&buffer_, r.error);
+  AppendCsvCellGuarded(&buffer_, ErrorCellText(r.error, &scratch_));
   buffer_.push_back(',');
   buffer_.append(std::to_string(r.attempts));
   buffer_.push_back('\n');

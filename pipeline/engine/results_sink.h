@@ -52,6 +52,7 @@ class ResultsSink {
   FlushPoster post_;
   std::shared_ptr<ResultsSink*> self_;  // the posted task's way back, reset by Close
   std::string buffer_;
+  std::string scratch_;  // ErrorCellText's, reused
   std::string last_error_;
   std::array<uint64_t, kOutcomeCount> counts_{};
 };

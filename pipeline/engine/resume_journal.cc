@@ -1,16 +1,12 @@
 #include "pipeline/engine/resume_journal.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <charconv>
-#include <cstdio>
-#include <cstring>
 #include <filesystem>
+#include <string_view>
 
 #include "pipeline/csv/csv_reader.h"
 #include "pipeline/csv/csv_writer.h"
+#include "pipeline/files/safe_file.h"
 
 namespace okta_bulk {
 
@@ -40,27 +36,17 @@ bool LoadAndCompactJournal(const std::string& path, bool retry_failed, Journal* 
     }
   }
 
-  std::string tmp = path + ".resume-tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    *error = "cannot write '" + tmp + "': " + std::strerror(errno);
-    return false;
-  }
+  // A fresh temporary (never a fixed name someone could plant a link at), renamed over the
+  // results file once complete.
+  AtomicFile compacted;
+  if (!compacted.Open(path, error)) return false;
   std::string out;
   AppendCsvRecord(&out, std::span<const std::string>(header.fields));
   auto flush = [&](bool force) {
     if (!force && out.size() < (1u << 16)) return true;
-    const char* p = out.data();
-    std::size_t left = out.size();
-    while (left) {
-      ssize_t n = ::write(fd, p, left);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
-      p += n;
-      left -= static_cast<std::size_t>(n);
-    }
+    const bool written = compacted.Write(out);
     out.clear();
-    return true;
+    return written;
   };
   bool ok = true;
   while (ok && reader.Next(&record)) {
@@ -85,16 +71,14 @@ bool LoadAndCompactJournal(const std::string& path, bool retry_failed, Journal* 
     AppendCsvRecord(&out, std::span<const std::string>(f));
     ok = flush(false);
   }
-  ok = ok && flush(true) && ::fsync(fd) == 0;
-  ok = ::close(fd) == 0 && ok;
+  flush(true);
   if (reader.error()) {
     *error = "cannot read the results file '" + path + "': " + reader.error().message();
-    std::remove(tmp.c_str());
-    return false;
+    return false;  // `compacted` removes its temporary
   }
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    *error = "cannot rewrite the results file '" + path + "': " + std::strerror(errno);
-    std::remove(tmp.c_str());
+  std::string why;
+  if (!compacted.Commit(&why)) {
+    *error = "cannot rewrite the results file: " + why;
     return false;
   }
   return true;
@@ -103,21 +87,19 @@ bool LoadAndCompactJournal(const std::string& path, bool retry_failed, Journal* 
 std::string JobFilePath(const std::string& results_path) { return results_path + ".job"; }
 
 bool WriteJobStart(const std::string& results_path, int64_t server_epoch) {
-  std::string path = JobFilePath(results_path), tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "w");
-  if (!f) return false;
-  bool ok = std::fprintf(f, "job_start_server_epoch=%lld\n", static_cast<long long>(server_epoch)) > 0;
-  ok = std::fflush(f) == 0 && ::fsync(::fileno(f)) == 0 && ok;
-  ok = std::fclose(f) == 0 && ok;
-  return ok && std::rename(tmp.c_str(), path.c_str()) == 0;
+  std::string ignored;
+  return WriteFileAtomically(JobFilePath(results_path),
+                             "job_start_server_epoch=" + std::to_string(server_epoch) + "\n",
+                             &ignored);
 }
 
 int64_t ReadJobStart(const std::string& results_path) {
-  std::FILE* f = std::fopen(JobFilePath(results_path).c_str(), "r");
-  if (!f) return 0;
-  long long v = 0;
-  if (std::fscanf(f, "job_start_server_epoch=%lld", &v) != 1) v = 0;
-  std::fclose(f);
+  std::string text, ignored;
+  if (ReadSmallFile(JobFilePath(results_path), 4096, &text, &ignored) != ReadStatus::kOk) return 0;
+  constexpr std::string_view kKey = "job_start_server_epoch=";
+  if (!text.starts_with(kKey)) return 0;
+  int64_t v = 0;
+  std::from_chars(text.data() + kKey.size(), text.data() + text.size(), v);
   return v > 0 ? v : 0;
 }
 

@@ -12,6 +12,7 @@
 
 #include "net/link_header.h"
 #include "pipeline/csv/csv_writer.h"
+#include "pipeline/files/safe_file.h"
 #include "pipeline/okta/okta_json.h"
 #include "pipeline/rows/typed_value.h"
 #include "pipeline/rows/user_row.h"
@@ -381,28 +382,18 @@ bool ExportState::Save(const std::string& path, std::string* error) const {
                      Join(columns, '\t') + "\nbytes=" + std::to_string(bytes) +
                      "\nusers=" + std::to_string(users) + "\npages=" + std::to_string(pages) +
                      "\nnext=" + next + "\ndone=" + (done ? "1" : "0") + "\n";
-  std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  bool ok = f && std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  if (f && std::fclose(f) != 0) ok = false;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    *error = "cannot write the export state '" + path + "': " + std::strerror(errno);
+  std::string why;
+  if (!WriteFileAtomically(path, text, &why)) {
+    *error = "cannot save the export state: " + why;
     return false;
   }
   return true;
 }
 
 bool ExportState::Load(const std::string& path, std::string* error) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) {
-    *error = "cannot read '" + path + "': " + std::strerror(errno);
-    return false;
-  }
+  constexpr std::size_t kMaxStateBytes = 1 << 20;  // a few lines; more is not our state file
   std::string text;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-  std::fclose(f);
+  if (ReadSmallFile(path, kMaxStateBytes, &text, error) != ReadStatus::kOk) return false;
   std::string_view rest = text;
   int seen = 0;
   auto number = [](std::string_view v, uint64_t* out) {
@@ -736,9 +727,10 @@ bool RunExport(boost::asio::io_context& io, HttpTransport& transport, const Expo
     }
   }
   if (resuming) {
-    out = std::fopen(options.output_path.c_str(), "r+b");
+    std::string why;
+    out = OpenOutputStream(options.output_path, OutputOpen::kExisting, &why);
     if (!out) {
-      *error = "cannot resume '" + options.output_path + "': " + std::strerror(errno);
+      *error = "cannot resume: " + why;
       return false;
     }
     // The file must hold at least what the state says was written; then drop whatever
@@ -759,11 +751,9 @@ bool RunExport(boost::asio::io_context& io, HttpTransport& transport, const Expo
     target = state.next;
     summary->resumed = true;
   } else if (!to_stdout) {
-    out = std::fopen(options.output_path.c_str(), "wb");
-    if (!out) {
-      *error = "cannot write '" + options.output_path + "': " + std::strerror(errno);
-      return false;
-    }
+    // 0600, never through a planted link: the export holds every user's profile.
+    out = OpenOutputStream(options.output_path, OutputOpen::kTruncate, error);
+    if (!out) return false;
     state.next = target;
     if (!state.Save(state_path, error)) {
       std::fclose(out);

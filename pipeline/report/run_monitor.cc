@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <exception>
 
+#include "pipeline/files/safe_file.h"
+
 namespace okta_bulk {
 
 namespace asio = boost::asio;

@@ -1,13 +1,8 @@
 #include "pipeline/report/run_report.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 
 #include "pipeline/okta/okta_json.h"
 #include "pipeline/report/progress.h"
@@ -686,30 +681,6 @@ std::string RenderHtmlReport(const RunRecord& r, const RunSeries& series,
   }
   h += "</table>\n</body>\n</html>\n";
   return h;
-}
-
-bool WriteFileAtomically(const std::string& path, std::string_view content, std::string* error) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    *error = "cannot write '" + path + "': " + std::strerror(errno);
-    return false;
-  }
-  bool ok = true;
-  std::size_t off = 0;
-  while (ok && off < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + off, content.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) ok = false; else off += static_cast<std::size_t>(n);
-  }
-  ok = ok && ::fsync(fd) == 0;
-  ok = ::close(fd) == 0 && ok;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    *error = "cannot write '" + path + "': " + std::strerror(errno);
-    std::remove(tmp.c_str());
-    return false;
-  }
-  return true;
 }
 
 }  // namespace okta_bulk

@@ -138,8 +138,4 @@ std::string HtmlEscape(std::string_view s);
 std::string RenderHtmlReport(const RunRecord& record, const RunSeries& series,
                              const FailureTable& failures);
 
-// Writes `content` to `path` through a temporary file in the same directory (fsync, then
-// rename), so readers see the old file or the whole new one. False with `error`.
-bool WriteFileAtomically(const std::string& path, std::string_view content, std::string* error);
-
 }  // namespace okta_bulk

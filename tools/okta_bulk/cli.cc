@@ -1,11 +1,11 @@
 #include "tools/okta_bulk/cli.h"
 
+#include "pipeline/files/safe_file.h"
 #include "pipeline/rows/user_row.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
-#include <fstream>
 #include <sstream>
 
 namespace okta_bulk {
@@ -25,6 +25,27 @@ bool ParseDouble(const std::string& s, double* out) {
   if (s.empty() || *end != '\0') return false;
   *out = v;
   return true;
+}
+
+// A token or a PEM key is a few KiB at most; anything larger is the wrong file, and
+// /dev/zero must not fill memory (issue 13).
+constexpr std::size_t kMaxCredentialFileBytes = 64 * 1024;
+
+// Reads the credential file at `path`, which `source` names for messages ("--token-file
+// 'tok.txt'"); false with `error` set.
+bool ReadCredentialFile(const std::string& path, const std::string& source, std::string* out,
+                        std::string* error) {
+  std::string why;
+  switch (ReadSmallFile(path, kMaxCredentialFileBytes, out, &why)) {
+    case ReadStatus::kOk: return true;
+    case ReadStatus::kTooLarge:
+      *error = source + " is larger than " + ByteLimitText(kMaxCredentialFileBytes) +
+               "; is it the right file?";
+      return false;
+    case ReadStatus::kCannotRead: break;
+  }
+  *error = "cannot read " + source;
+  return false;
 }
 
 std::string Trim(std::string s) {
@@ -54,13 +75,7 @@ bool LoadOAuth(const std::string& client_id, std::string private_key, const std:
   std::string pem = private_key;
   if (Trim(private_key).rfind("-----BEGIN", 0) != 0) {  // a path
     if (source == "OKTA_CLIENT_PRIVATEKEY") source += " ('" + private_key + "')";
-    std::ifstream in(private_key);
-    std::stringstream ss;
-    if (!in || !(ss << in.rdbuf())) {
-      *error = "cannot read " + source;
-      return false;
-    }
-    pem = ss.str();
+    if (!ReadCredentialFile(private_key, source, &pem, error)) return false;
   }
   std::string why;
   auto key = JwsKey::FromPem(pem, /*allow_public=*/false, &why);
@@ -652,6 +667,7 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
     return false;
   }
   if (!OrgUrl::Parse(org_url, &c->http.org, error)) return false;
+  c->http.allow_insecure_http = allow_insecure;
   if (!c->http.org.tls && !c->http.org.IsLoopback() && !allow_insecure) {
     *error = "refusing plain http:// to " + c->http.org.host +
              ": the token would cross the network unencrypted. Use https://, or "
@@ -690,14 +706,9 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
 
   std::string token;
   if (!token_file.empty()) {
-    std::ifstream in(token_file);
-    if (!in) {
-      *error = "cannot read --token-file '" + token_file + "'";
+    if (!ReadCredentialFile(token_file, "--token-file '" + token_file + "'", &token, error))
       return false;
-    }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    token = Trim(ss.str());
+    token = Trim(std::move(token));
   } else if (const char* env = std::getenv("OKTA_CLIENT_TOKEN")) {
     token = Trim(env);
   }

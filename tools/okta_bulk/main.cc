@@ -11,6 +11,8 @@
 
 #include "net/http_client.h"
 #include "net/oauth_authenticator.h"
+#include "pipeline/csv/printable.h"
+#include "pipeline/files/safe_file.h"
 #include "pipeline/jobs/export_job.h"
 #include "pipeline/jobs/import_job.h"
 #include "pipeline/report/run_monitor.h"
@@ -48,7 +50,7 @@ void WriteOutputs(RunRecord record, const RunMonitor& monitor, const CliConfig& 
   monitor.FillRecord(&record);
   std::string error;
   if (!WriteRunOutputs(record, monitor, config.summary_json, config.report, &error))
-    std::fprintf(stderr, "okta-bulk: %s\n", error.c_str());
+    std::fprintf(stderr, "okta-bulk: %s\n", TerminalSafe(error).c_str());
 }
 
 // A run that could not start (exit 2) still leaves its --summary-json for automation.
@@ -60,7 +62,7 @@ void WriteStartFailure(const CliConfig& config, const std::string& error) {
   record.abort_reason = error;
   std::string write_error;
   if (!WriteFileAtomically(config.summary_json, SummaryJson(record), &write_error))
-    std::fprintf(stderr, "okta-bulk: --summary-json: %s\n", write_error.c_str());
+    std::fprintf(stderr, "okta-bulk: --summary-json: %s\n", TerminalSafe(write_error).c_str());
 }
 
 std::string ResumeCommand(int argc, char** argv) {
@@ -82,7 +84,7 @@ int main(int argc, char** argv) {
   CliConfig config;
   std::string error;
   if (!ParseCommandLine(argc, argv, &config, &error)) {
-    std::fprintf(stderr, "okta-bulk: %s\n", error.c_str());
+    std::fprintf(stderr, "okta-bulk: %s\n", TerminalSafe(error).c_str());
     return 2;
   }
   if (config.help) {
@@ -161,7 +163,7 @@ int main(int argc, char** argv) {
     if (config.command == "export") {
       ExportSummary exported;
       if (!RunExport(io, transport, config.export_options, &exported, &error, on_dispatcher)) {
-        std::fprintf(stderr, "okta-bulk: %s\n", error.c_str());
+        std::fprintf(stderr, "okta-bulk: %s\n", TerminalSafe(error).c_str());
         WriteStartFailure(config, error);
         return 2;
       }
@@ -169,7 +171,8 @@ int main(int argc, char** argv) {
       // With -o - the CSV owns stdout: the summary goes to stderr.
       const bool to_stderr = exported.ExitCode() != 0 || config.export_options.output_path == "-";
       if (!config.quiet || exported.ExitCode() != 0)
-        std::fprintf(to_stderr ? stderr : stdout, "%s\n", exported.Describe().c_str());
+        std::fprintf(to_stderr ? stderr : stdout, "%s\n",
+                     TerminalSafe(exported.Describe()).c_str());
       return exported.ExitCode();
     }
     JobSummary summary;
@@ -177,13 +180,14 @@ int main(int argc, char** argv) {
                   ? RunImport(io, transport, config.import, &summary, &error, on_dispatcher)
                   : RunUserOp(io, transport, config.op, &summary, &error, on_dispatcher);
     if (!ok) {
-      std::fprintf(stderr, "okta-bulk: %s\n", error.c_str());
+      std::fprintf(stderr, "okta-bulk: %s\n", TerminalSafe(error).c_str());
       WriteStartFailure(config, error);
       return 2;
     }
     WriteOutputs(RecordOf(summary), monitor, config);
     if (!config.quiet || summary.ExitCode() >= 3)
-      std::fprintf(summary.ExitCode() >= 3 ? stderr : stdout, "%s\n", summary.Describe().c_str());
+      std::fprintf(summary.ExitCode() >= 3 ? stderr : stdout, "%s\n",
+                   TerminalSafe(summary.Describe()).c_str());
     if (summary.interrupted || !summary.abort_reason.empty())
       std::fprintf(stderr,
                    "okta-bulk: rows missing from %s were not sent or did not finish. "
@@ -191,7 +195,7 @@ int main(int argc, char** argv) {
                    config.job().results_path.c_str(), ResumeCommand(argc, argv).c_str());
     return summary.ExitCode();
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "okta-bulk: %s\n", e.what());
+    std::fprintf(stderr, "okta-bulk: %s\n", TerminalSafe(e.what()).c_str());
     return 2;
   }
 }
