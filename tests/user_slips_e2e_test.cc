@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "pipeline/engine/run_files.h"
 #include "tests/testing/import_fixture.h"
@@ -116,6 +118,92 @@ TEST(UserSlipsEndToEndTest, DeleteAndDeactivateOffATerminalNeedYesAndSendNothing
                                   mock.base_url());
   EXPECT_EQ(yes.exit_code, 0) << yes.out << yes.err;
   EXPECT_EQ(MockUsers(mock).size(), 0u);
+}
+
+std::string Row(const std::string& name) {
+  return name + "@example.com," + name + "@example.com,First,Last\n";
+}
+const char kHeader[] = "login,email,firstName,lastName\n";
+
+// Every login of `logins` appears exactly once in results.csv and once in the org.
+void ExpectEachOnce(const TempDir& dir, const MockProcess& mock, const std::vector<std::string>& logins) {
+  std::map<std::string, int> in_results, in_org;
+  for (const auto& r : ReadCsvFile(dir.File("results.csv"))) ++in_results[r.at("login")];
+  for (const auto& u : MockUsers(mock)) ++in_org[std::string(u.at("login").as_string())];
+  for (const auto& name : logins) {
+    const std::string login = name + "@example.com";
+    EXPECT_EQ(in_results[login], 1) << login << " in results.csv";
+    EXPECT_EQ(in_org[login], 1) << login << " in the org";
+  }
+}
+
+TEST(UserSlipsEndToEndTest, ResumeRecognisesFinishedRowsByLoginAfterRowsWereInsertedAtTheTop) {
+  TempDir dir;
+  MockProcess mock;
+  dir.Write("users.csv", std::string(kHeader) + Row("r1") + Row("r2") + Row("r3"));
+  ProcessResult first = RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("results.csv")},
+                                    mock.base_url());
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const std::string edited = std::string(kHeader) + Row("r0") + Row("new") + Row("r1") + Row("r2") + Row("r3");
+  dir.Write("users.csv", edited);
+  ProcessResult resumed = RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("results.csv"),
+                                       "--resume"},
+                                      mock.base_url());
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  ExpectEachOnce(dir, mock, {"r0", "new", "r1", "r2", "r3"});
+  for (const auto& r : ReadCsvFile(dir.File("results.csv"))) EXPECT_EQ(r.at("outcome"), "created") << r.at("login");
+  EXPECT_EQ(dir.Read("users.csv"), edited);
+}
+
+TEST(UserSlipsEndToEndTest, ResumeAfterRowsWereRemovedAndReorderedSendsOnlyTheNewOnes) {
+  TempDir dir;
+  MockProcess mock;
+  dir.Write("users.csv", std::string(kHeader) + Row("r1") + Row("r2") + Row("r3"));
+  ProcessResult first = RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("results.csv")},
+                                    mock.base_url());
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const int64_t requests = Requests(mock);
+  dir.Write("users.csv", std::string(kHeader) + Row("r3") + Row("r5") + Row("R1"));  // R1: r1, case aside
+  ProcessResult resumed = RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("results.csv"),
+                                       "--resume"},
+                                      mock.base_url());
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  EXPECT_EQ(Requests(mock) - requests, 1) << "only r5 is new";
+  ExpectEachOnce(dir, mock, {"r1", "r2", "r3", "r5"});
+}
+
+TEST(UserSlipsEndToEndTest, ResumeWithAnotherInputsResultsStopsAndSendsNothing) {
+  TempDir dir;
+  MockProcess mock;
+  dir.Write("a.csv", std::string(kHeader) + Row("a1") + Row("a2"));
+  dir.Write("b.csv", std::string(kHeader) + Row("b1") + Row("b2"));
+  ProcessResult first = RunOktaBulk({"import", dir.File("a.csv"), "-o", dir.File("results.csv")},
+                                    mock.base_url());
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const int64_t requests = Requests(mock);
+  ProcessResult wrong = RunOktaBulk({"import", dir.File("b.csv"), "-o", dir.File("results.csv"),
+                                     "--resume"},
+                                    mock.base_url());
+  EXPECT_EQ(wrong.exit_code, 2) << wrong.out << wrong.err;
+  EXPECT_NE(wrong.err.find("belongs to another input"), std::string::npos) << wrong.err;
+  EXPECT_EQ(Requests(mock), requests);
+  EXPECT_EQ(MockUsers(mock).size(), 2u);
+}
+
+TEST(UserSlipsEndToEndTest, RetryFailedReadsAFixedInvalidRowAgainAndCreatesIt) {
+  TempDir dir;
+  MockProcess mock;
+  dir.Write("users.csv", std::string(kHeader) + Row("r1") + "r2@example.com,not-an-email,First,Last\n" + Row("r3"));
+  ProcessResult first = RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("results.csv")},
+                                    mock.base_url());
+  ASSERT_EQ(first.exit_code, 1) << first.out << first.err;
+  dir.Write("users.csv", std::string(kHeader) + Row("r1") + Row("r2") + Row("r3"));  // fixed
+  ProcessResult retry = RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("results.csv"),
+                                     "--resume", "--retry-failed"},
+                                    mock.base_url());
+  EXPECT_EQ(retry.exit_code, 0) << retry.out << retry.err;
+  ExpectEachOnce(dir, mock, {"r1", "r2", "r3"});
+  for (const auto& r : ReadCsvFile(dir.File("results.csv"))) EXPECT_EQ(r.at("outcome"), "created") << r.at("login");
 }
 
 }  // namespace

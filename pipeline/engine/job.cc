@@ -20,7 +20,7 @@ namespace {
 // keys still count for duplicate detection) but not sent again.
 class JobSource final : public TaskSource {
  public:
-  JobSource(CsvReader& reader, RowHandler& handler, ResultsSink* sink, const RowSet* done,
+  JobSource(CsvReader& reader, RowHandler& handler, ResultsSink* sink, const Journal* done,
             RunContext& run)
       : reader_(reader), handler_(handler), sink_(sink), done_(done), run_(run) {}
 
@@ -34,7 +34,9 @@ class JobSource final : public TaskSource {
   bool NextValid(BuiltRow* row) {
     while (reader_.Next(&record_)) {
       ++row_;
-      const bool done = done_ && done_->Contains(row_);
+      // A resumed job skips the rows the journal knows by their key (login or id), wherever
+      // they stand in the file now.
+      const bool done = done_ && done_->Finished(handler_.LoginOf(record_), row_);
       std::string error;
       *row = BuiltRow();
       if (handler_.Build(record_, row_, run_, row, &error)) {
@@ -81,7 +83,7 @@ class JobSource final : public TaskSource {
   CsvReader& reader_;
   RowHandler& handler_;
   ResultsSink* sink_;
-  const RowSet* done_;
+  const Journal* done_;
   RunContext& run_;
   CsvRecord record_;
   RepeatedKeys repeated_;
@@ -91,6 +93,21 @@ class JobSource final : public TaskSource {
   bool write_failed_ = false;
   std::string read_error_;
 };
+
+// How many rows of the input the journal knows as finished (by key). Read before a resumed
+// job sends anything: a journal that knows none of them belongs to another input.
+uint64_t CountFinished(const std::string& path, const RowHandler& handler, const Journal& journal) {
+  auto opened = CsvReader::Open(path);
+  if (!opened) return 0;
+  CsvRecord record;
+  uint64_t row = 0, finished = 0;
+  if (!(**opened).Next(&record)) return 0;  // the header
+  while ((**opened).Next(&record)) {
+    ++row;
+    finished += journal.Finished(handler.LoginOf(record), row);
+  }
+  return finished;
+}
 
 // A first read of the input for the keys (logins, ids) that may repeat in it, so that the
 // duplicate check remembers those only and memory stays flat at millions of rows. The keys
@@ -240,6 +257,14 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
   if (options.resume &&
       !LoadAndCompactJournal(options.results_path, options.retry_failed, &journal, error))
     return false;
+  if (!journal.done_keys.empty() &&
+      CountFinished(options.input_path, handler, journal) == 0) {
+    *error = "--resume: none of the " + std::to_string(journal.done.size()) + " rows finished in " +
+             options.results_path + " is in " + options.input_path +
+             ": that results file belongs to another input. Give this input its own -o file "
+             "(or --overwrite to start over); nothing was sent";
+    return false;
+  }
   ResultsSink sink;
   if (!sink.Open(options.results_path, /*append=*/options.resume, error)) return false;
   // Rows ending in one turn of the event loop share one write(2) (pipeline/engine/results_sink.h).
@@ -255,7 +280,7 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
   }
 
   RateGovernor governor(options.governor);
-  JobSource source(reader, handler, &sink, options.resume ? &journal.done : nullptr, run);
+  JobSource source(reader, handler, &sink, options.resume ? &journal : nullptr, run);
   source.set_repeated(std::move(repeated));
   JobObserver* observer = options.observer;
   Dispatcher dispatcher(io.get_executor(), transport, governor, run, source, options.dispatch,

@@ -62,16 +62,21 @@ bool LoadAndCompactJournal(const std::string& path, bool retry_failed, Journal* 
       continue;
     }
     if (journal->done.Contains(row)) continue;  // keep the first
-    if (retry_failed && outcome == Outcome::kFailed) {
+    if (retry_failed && (outcome == Outcome::kFailed || outcome == Outcome::kInvalid)) {
       ++journal->dropped_failed;
       continue;
     }
     journal->done.Add(row);
+    // The key: the login cell (or, for an invalid row, whatever identified it), else the id.
+    const std::string& key = !f[1].empty() ? f[1] : f[3];
+    if (key.empty()) journal->keyless_done.Add(row);
+    else journal->done_keys.push_back(LoginHash(key));
     ++journal->counts[static_cast<std::size_t>(outcome)];
     AppendCsvRecord(&out, std::span<const std::string>(f));
     ok = flush(false);
   }
   flush(true);
+  std::sort(journal->done_keys.begin(), journal->done_keys.end());
   if (reader.error()) {
     *error = "cannot read the results file '" + path + "': " + reader.error().message();
     return false;  // `compacted` removes its temporary
@@ -82,6 +87,13 @@ bool LoadAndCompactJournal(const std::string& path, bool retry_failed, Journal* 
     return false;
   }
   return true;
+}
+
+bool Journal::Finished(std::string_view key, uint64_t row) const {
+  while (!key.empty() && (key.front() == ' ' || key.front() == '\t')) key.remove_prefix(1);
+  while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.remove_suffix(1);
+  if (key.empty()) return keyless_done.Contains(row);
+  return std::binary_search(done_keys.begin(), done_keys.end(), LoginHash(key));
 }
 
 std::string JobFilePath(const std::string& results_path) { return results_path + ".job"; }
