@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "net/ascii.h"
+#include "net/http_exchange.h"
 
 namespace okta_bulk {
 
@@ -34,9 +35,6 @@ namespace {
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::chrono::seconds kMaxIdle{50};  // close before a typical 60-75 s server idle timeout
-// At most this many interim (1xx) responses before the final one: a peer that sends 103s for
-// ever is broken, and each one costs a parse.
-constexpr int kMaxInterimResponses = 8;
 // Room for a whole typical response in the first read (Beast reads at most the buffer's spare
 // capacity, 512 bytes when it is empty: two reads for a create's 865-byte answer).
 constexpr std::size_t kReadBufferBytes = 16 * 1024;
@@ -122,37 +120,8 @@ void AppendRequestHead(std::string& out, const HttpRequest& request, std::string
   out += "\r\n";
 }
 
-using FieldsAllocator = std::pmr::polymorphic_allocator<char>;
-using ResponseParser = http::response_parser<http::string_body, FieldsAllocator>;
-
-// Why a response cannot be trusted to answer the request it was read for (issue 13). The
-// connection is closed and the request is retried like one whose response was lost.
-enum class PairingError {
-  kSwitchingProtocols = 1,  // 101: this client never asks to upgrade
-  kTooManyInterim,          // more than kMaxInterimResponses 1xx before the final response
-  kBytesAfterResponse,      // data past the end of the response: a stray or shifted answer
-};
-
-class PairingCategoryImpl final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "okta_bulk.http_pairing"; }
-  std::string message(int ev) const override {
-    switch (static_cast<PairingError>(ev)) {
-      case PairingError::kSwitchingProtocols:
-        return "the server answered 101 Switching Protocols to a request that asked for no upgrade";
-      case PairingError::kTooManyInterim:
-        return "the server sent more than 8 interim (1xx) responses before its answer";
-      case PairingError::kBytesAfterResponse:
-        return "the server sent more data after its response than the request asked for";
-    }
-    return "response not paired with its request";
-  }
-};
-
-error_code MakeError(PairingError e) {
-  static const PairingCategoryImpl category;
-  return {static_cast<int>(e), category};
-}
+using FieldsAllocator = HttpFieldsAllocator;
+using ResponseParser = HttpResponseParser;
 
 // A plain-http org allowed only as loopback (no --allow-insecure-http) whose name resolved to
 // an address that is not loopback. Classified as a connect failure: every request would fail
@@ -173,42 +142,6 @@ const PlainHttpCategoryImpl& PlainHttpCategory() {
 }
 
 error_code PlainHttpNotLoopbackError() { return {1, PlainHttpCategory()}; }
-
-// Writes the request and reads its final response into `parser` (emplaced here: Beast parsers
-// read one message each). Interim 1xx responses (100 Continue, 103 Early Hints, ...) are read
-// and dropped, as RFC 9110 15.2 requires; 101 is an error. One deadline covers every read, so
-// a trickle of 1xx cannot hold the request past `timeout`. `reset_arena` runs before each
-// parser is made (the previous one is destroyed first).
-template <class Stream, class ResetArena>
-asio::awaitable<error_code> RoundTrip(Stream& stream, beast::tcp_stream& layer,
-                                      beast::flat_buffer& buffer, const std::string& head,
-                                      const std::string& body,
-                                      std::optional<ResponseParser>& parser,
-                                      ResetArena reset_arena, std::size_t body_limit,
-                                      std::chrono::milliseconds timeout) {
-  layer.expires_after(timeout);
-  const std::array<asio::const_buffer, 2> out{asio::buffer(head), asio::buffer(body)};
-  auto [wec, wn] = co_await asio::async_write(stream, out, kNoThrow);
-  if (wec) co_return wec;
-  layer.expires_after(timeout);
-  for (int interim = 0;; ++interim) {
-    parser.reset();
-    FieldsAllocator allocator = reset_arena();
-    parser.emplace(std::piecewise_construct, std::make_tuple(), std::make_tuple(allocator));
-    parser->header_limit(64 * 1024);
-    parser->body_limit(body_limit);
-    auto [rec, rn] = co_await http::async_read(stream, buffer, *parser, kNoThrow);
-    if (rec) co_return rec;
-    const unsigned status = parser->get().result_int();
-    if (status >= 200) break;
-    if (status == 101) co_return MakeError(PairingError::kSwitchingProtocols);
-    if (interim + 1 >= kMaxInterimResponses) co_return MakeError(PairingError::kTooManyInterim);
-  }
-  // Nothing may follow the response: this client sends one request at a time per connection,
-  // so any byte here belongs to no request, and the response just read may be a stray one.
-  if (buffer.size() != 0) co_return MakeError(PairingError::kBytesAfterResponse);
-  co_return error_code{};
-}
 
 }  // namespace
 
@@ -495,17 +428,16 @@ asio::awaitable<boost::system::result<HttpResponse>> HttpClient::Impl::SendOnce(
 
   std::optional<ResponseParser> parser;
   Connection* c = conn.get();
+  auto arm_deadline = [c, timeout = d.options.timeout] { c->Layer().expires_after(timeout); };
   auto reset_arena = [c] {
     c->fields_arena.release();
     return FieldsAllocator(&c->fields_arena);
   };
   error_code ec =
-      conn->tls ? co_await RoundTrip(*conn->tls, conn->Layer(), conn->buffer, conn->head,
-                                     request.body, parser, reset_arena,
-                                     d.options.max_body_bytes, d.options.timeout)
-                : co_await RoundTrip(*conn->plain, conn->Layer(), conn->buffer, conn->head,
-                                     request.body, parser, reset_arena,
-                                     d.options.max_body_bytes, d.options.timeout);
+      conn->tls ? co_await HttpExchange(*conn->tls, arm_deadline, conn->buffer, conn->head,
+                                        request.body, parser, reset_arena, d.options.max_body_bytes)
+                : co_await HttpExchange(*conn->plain, arm_deadline, conn->buffer, conn->head,
+                                        request.body, parser, reset_arena, d.options.max_body_bytes);
   if (ec) co_return ec;  // the connection is dropped: never reuse a failed stream
 
   auto& msg = parser->get();
