@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/testing/loopback_server.h"
+
 namespace okta_bulk::testing {
 
 class HostileProxy {
@@ -22,34 +24,27 @@ class HostileProxy {
   };
 
   // Starts listening at once; each accepted connection gets its own thread and its own
-  // upstream connection. Fails the current test (ADD_FAILURE) when it cannot listen.
+  // upstream connection. Fails the current test (ADD_FAILURE) when it cannot listen. The
+  // destructor closes every socket and joins every thread.
   HostileProxy(uint16_t upstream_port, Mode mode);
-  // Closes every socket and joins every thread.
-  ~HostileProxy();
   HostileProxy(const HostileProxy&) = delete;
   HostileProxy& operator=(const HostileProxy&) = delete;
 
-  std::string base_url() const;  // "http://127.0.0.1:<port>"
+  std::string base_url() const { return listener_.base_url(); }  // "http://127.0.0.1:<port>"
   int answers() const { return answers_; }         // answers forwarded from upstream
   int extra_answers() const { return extras_; }    // unrequested answers sent
 
  private:
-  void Accept();
   void Serve(int client_fd);
   std::string NextExtra(const std::string& answer);  // "" or the copy to send after `answer`
 
   uint16_t upstream_port_;
   Mode mode_;
-  int listen_fd_ = -1;
-  uint16_t port_ = 0;
-  std::atomic<bool> stopping_{false};
   std::atomic<int> answers_{0};
   std::atomic<int> extras_{0};
   std::mutex mu_;
-  std::string previous_answer_;     // guarded by mu_
-  std::vector<int> fds_;            // guarded by mu_: every open socket, shut down at the end
-  std::vector<std::thread> threads_;  // guarded by mu_
-  std::thread acceptor_;
+  std::string previous_answer_;  // guarded by mu_
+  LoopbackListener listener_;    // last: its threads stop before the members above go
 };
 
 }  // namespace okta_bulk::testing

@@ -1,26 +1,11 @@
 #include "tests/testing/paging_server.h"
 
-#include <arpa/inet.h>
-#include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <ctime>
 
 namespace okta_bulk::testing {
 namespace {
-
-bool WriteAll(int fd, const std::string& bytes) {
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::send(fd, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
 
 // Reads one request head (okta-bulk's GETs have no body) and returns its target: what lies
 // between the method and the last space of the request line, so that a target holding a
@@ -63,39 +48,9 @@ std::string Response(int status, const std::string& reason, const std::string& b
 }  // namespace
 
 PagingServer::PagingServer(Handler handler, int max_requests)
-    : handler_(std::move(handler)), max_requests_(max_requests) {
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = 0;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::listen(listen_fd_, 16) != 0 ||
-      ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    ADD_FAILURE() << "PagingServer cannot listen on 127.0.0.1";
-    return;
-  }
-  port_ = ntohs(addr.sin_port);
-  acceptor_ = std::thread([this] { Accept(); });
-}
-
-PagingServer::~PagingServer() {
-  stopping_ = true;
-  if (listen_fd_ >= 0) ::shutdown(listen_fd_, SHUT_RDWR);
-  if (acceptor_.joinable()) acceptor_.join();
-  std::vector<std::thread> threads;
-  {
-    std::lock_guard lock(mu_);
-    for (int fd : fds_) ::shutdown(fd, SHUT_RDWR);
-    threads.swap(threads_);
-  }
-  for (auto& t : threads) t.join();
-  for (int fd : fds_) ::close(fd);
-  if (listen_fd_ >= 0) ::close(listen_fd_);
-}
-
-std::string PagingServer::base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    : handler_(std::move(handler)),
+      max_requests_(max_requests),
+      listener_("PagingServer", [this](int fd) { Serve(fd); }) {}
 
 std::vector<std::string> PagingServer::targets() const {
   std::lock_guard lock(mu_);
@@ -112,21 +67,6 @@ std::string PagingServer::Users(int first, int count) {
          n + "\"},\"_links\":{}}";
   }
   return b + "]";
-}
-
-void PagingServer::Accept() {
-  for (;;) {
-    int fd = ::accept(listen_fd_, nullptr, nullptr);
-    if (fd < 0 || stopping_) {
-      if (fd >= 0) ::close(fd);
-      return;
-    }
-    int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    std::lock_guard lock(mu_);
-    fds_.push_back(fd);
-    threads_.emplace_back([this, fd] { Serve(fd); });
-  }
 }
 
 std::string PagingServer::Answer(const std::string& target) {
@@ -148,7 +88,7 @@ std::string PagingServer::Answer(const std::string& target) {
 
 void PagingServer::Serve(int fd) {
   std::string buffer;
-  while (!stopping_) {
+  while (!listener_.stopping()) {
     std::optional<std::string> target = ReadTarget(fd, buffer);
     if (!target || !WriteAll(fd, Answer(*target))) return;
   }

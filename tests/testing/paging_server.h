@@ -11,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/testing/loopback_server.h"
+
 namespace okta_bulk::testing {
 
 class PagingServer {
@@ -25,35 +27,27 @@ class PagingServer {
 
   // Starts listening at once. After `max_requests` requests every answer is a 400 (a client
   // that loops fails instead of running for ever). Fails the current test (ADD_FAILURE) when
-  // it cannot listen.
+  // it cannot listen. The destructor closes every socket and joins every thread.
   explicit PagingServer(Handler handler, int max_requests = 50);
-  // Closes every socket and joins every thread.
-  ~PagingServer();
   PagingServer(const PagingServer&) = delete;
   PagingServer& operator=(const PagingServer&) = delete;
 
-  std::string base_url() const;  // "http://127.0.0.1:<port>"
-  uint16_t port() const { return port_; }
+  std::string base_url() const { return listener_.base_url(); }  // "http://127.0.0.1:<port>"
+  uint16_t port() const { return listener_.port(); }
   std::vector<std::string> targets() const;  // every request target received, in order
 
   // `count` users as a JSON array: ids "00u<first>"..., logins "user<n>@example.com".
   static std::string Users(int first, int count);
 
  private:
-  void Accept();
   void Serve(int fd);
   std::string Answer(const std::string& target);
 
   Handler handler_;
   int max_requests_;
-  int listen_fd_ = -1;
-  uint16_t port_ = 0;
-  std::atomic<bool> stopping_{false};
   mutable std::mutex mu_;
   std::vector<std::string> targets_;  // guarded by mu_
-  std::vector<int> fds_;              // guarded by mu_
-  std::vector<std::thread> threads_;  // guarded by mu_
-  std::thread acceptor_;
+  LoopbackListener listener_;         // last: its threads stop before the members above go
 };
 
 }  // namespace okta_bulk::testing
