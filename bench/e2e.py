@@ -94,6 +94,13 @@ def scenarios(quick: bool) -> dict[str, Scenario]:
                  note=f"limits {OKTA_LIMITS_10S} per 10 s; the pre-existing half is created "
                       "(without its group) by a first okta-bulk import into the same mock, then "
                       "the harness waits for the create window to expire"),
+        Scenario("tokenshare", "(issue 16) token held at 50% of create=200 per 10 s; headers show 200",
+                 rows=700, concurrency=8,
+                 mock_args=["--token-share", "0.5", "--limits", "create=200", "--window", "10",
+                            "--latency-ms", "30"],
+                 clients=["okta-bulk", "node-sdk"], window=10.0, create_limit=100,
+                 note="efficiency against the token's share (100 per window): okta-bulk is not "
+                      "told, it learns the share from 429s; not in the default --scenarios"),
         Scenario("faults", "Faults: --fault-500 0.02 --fault-reset 0.01 (unlimited, no latency)",
                  rows=3000 if q else 10000, concurrency=64,
                  mock_args=["--fault-500", "0.02", "--fault-reset", "0.01", "--seed", "7"],
@@ -699,6 +706,14 @@ def targets(scs: dict[str, Scenario], runs: dict[str, dict[str, ClientRun]]) -> 
                       "MET" if ok else "MISSED",
                       f"efficiency {fmt(e, 3)} over {r.eff.get('windows')} windows, 429s "
                       f"{r.r429_bucket + r.r429_conc}/{r.requests} = {(r.share_429 or 0) * 100:.2f}%"))
+    r = get("tokenshare", "okta-bulk")
+    if r and r.eff:
+        e = r.eff.get("efficiency")
+        ok = e is not None and e >= 0.95 and (r.share_429 or 0) <= 0.015
+        t.append(("issue 16 (tokenshare): >= 95% of the token's share and 429s <= 1.5%",
+                  "MET" if ok else "MISSED",
+                  f"efficiency {fmt(e, 3)} over {r.eff.get('windows')} windows, 429s "
+                  f"{r.r429_bucket + r.r429_conc}/{r.requests} = {(r.share_429 or 0) * 100:.2f}%"))
     r = get("c", "okta-bulk")
     if r and r.rows_per_s:
         x = r.rows_per_s / scs["c"].little_max

@@ -30,6 +30,15 @@ constexpr seconds kBlindProbeDelay{1};
 constexpr int64_t kMaxWindowS = 3600;
 constexpr int64_t kMaxEpochS = 4'000'000'000;
 constexpr int64_t kNsPerS = 1'000'000'000;
+// A learnt hidden cap is probed upward in every kCapProbeWindows-th window after the last
+// 429 that confirmed it: one 429 per probe at most, and a raised share is found again within
+// that many windows.
+constexpr int kCapProbeWindows = 2;
+// A bucket 429 teaches a hidden cap only when the headers still showed more room than this
+// (remaining minus the --max-share reserve minus our requests in flight): other clients of
+// the org spending the last few requests of a window between two of our answers explain a
+// smaller gap.
+int64_t HiddenCapSlack(int64_t limit) { return std::max<int64_t>(1, limit / 100); }
 
 int64_t Ns(RateGovernor::TimePoint t) {
   return std::chrono::duration_cast<nanoseconds>(t.time_since_epoch()).count();
@@ -57,7 +66,17 @@ int64_t RateGovernor::Reserve(const BucketState& s) const {
 }
 
 bool RateGovernor::Spent(const BucketState& s) const {
-  return s.known && s.remaining <= Reserve(s);
+  return s.known && (s.remaining <= Reserve(s) || CapSpent(s));
+}
+
+bool RateGovernor::CapSpent(const BucketState& s) const {
+  return s.cap > 0 && !s.cap_probing && s.granted >= s.cap;
+}
+
+bool RateGovernor::CapPromised(const BucketState& s) const {
+  if (s.cap <= 0 || s.granted + s.in_flight < s.cap) return false;
+  // Probing above the cap: one request at a time, so the probe costs at most one 429.
+  return !s.cap_probing || s.in_flight > 0;
 }
 
 RateGovernor::Decision RateGovernor::TryAcquire(Bucket bucket, TimePoint now) {
@@ -73,8 +92,9 @@ RateGovernor::Decision RateGovernor::TryAcquire(Bucket bucket, TimePoint now) {
     if (s.known && !s.probe_scheduled) ScheduleProbe(s, now);
     if (s.probe_scheduled && now < s.probe_at) return {false, s.probe_at};
     probe = true;
-  } else if (s.remaining - s.in_flight <= Reserve(s)) {
-    // The rest of the window is already promised to requests in flight (in_flight > 0).
+  } else if (s.remaining - s.in_flight <= Reserve(s) || CapPromised(s)) {
+    // The rest of the window (or of the learnt cap) is already promised to requests in
+    // flight (in_flight > 0).
     return {false, TimePoint::max()};
   }
   ++s.in_flight;
@@ -184,10 +204,18 @@ void RateGovernor::LearnBucket(BucketState& s, int http_status, const RateLimitS
     s.reset_epoch_s = reset;
     s.probe_scheduled = false;
     s.first_seen = now;
+    s.granted = 0;
+    s.cap_hit = false;
+    if (s.cap > 0) s.cap_probing = ++s.windows_since_cap_429 >= kCapProbeWindows;
+    LearnCap(s, rate_limited, /*room=*/0);
   } else if (reset == s.reset_epoch_s) {
+    // What the governor believed was left when this request's answer came: the window's
+    // remaining, less the share left to others and our requests in flight (this one too).
+    const int64_t room = s.remaining - Reserve(s) - (s.in_flight + 1);
     s.limit = limit;
     s.remaining = std::min(s.remaining, remaining);  // out-of-order answers never add budget
     s.first_seen = std::min(s.first_seen, now);
+    LearnCap(s, rate_limited, room);
   } else {
     return;  // an answer from an earlier window
   }
@@ -211,6 +239,31 @@ void RateGovernor::LearnBucket(BucketState& s, int http_status, const RateLimitS
         s.window_hi_ns = hi;
       }
     }
+  }
+}
+
+void RateGovernor::LearnCap(BucketState& s, bool rate_limited, int64_t room) {
+  if (rate_limited) {
+    if (s.cap_hit || room <= HiddenCapSlack(s.limit)) return;
+    // A 429 although the headers showed room: the token is held below the announced limit.
+    // It gets about what was granted to us in this window (answers still on their way that
+    // were granted raise it below).
+    s.cap = std::max<int64_t>(1, s.granted);
+    s.cap_hit = true;
+    s.cap_probing = false;
+    s.windows_since_cap_429 = 0;
+    ++s.hidden_cap_429s;
+    return;
+  }
+  ++s.granted;
+  if (s.cap <= 0) return;
+  // Past the cap without a 429: the share was raised (or others stopped); follow it up.
+  if (s.granted > s.cap) s.cap = s.granted;
+  // The window's announced budget was spent without a hidden-cap 429, or the cap no longer
+  // binds: the headers tell the truth now.
+  if ((!s.cap_hit && s.remaining <= Reserve(s)) || s.cap >= s.limit - Reserve(s)) {
+    s.cap = 0;
+    s.cap_probing = false;
   }
 }
 
@@ -341,6 +394,11 @@ RateGovernor::BucketStats RateGovernor::Stats(Bucket bucket) const {
   out.responses = s.responses;
   out.rate_limited = s.rate_limited;
   out.probes = s.probes;
+  if (s.cap > 0) {
+    out.learnt_cap = s.cap;
+    out.cap_left = s.cap - s.granted - s.in_flight;
+  }
+  out.hidden_cap_429s = s.hidden_cap_429s;
   return out;
 }
 

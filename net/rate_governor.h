@@ -57,6 +57,16 @@ struct GovernorOptions {
 // Either way it is clamped to what the floored headers allow. Globally: an adaptive cap on
 // requests in flight, cut by 1/4 on a concurrency 429 (X-Rate-Limit-Limit: 0), climbing by
 // one per round of successes, slowly near the cap that last failed.
+//
+// A hidden cap (contract §1.6: a token may use 50% of each bucket by default, and whether the
+// headers show its share or the org's whole limit is unconfirmed): a bucket 429 that arrives
+// while the window's remaining minus our requests in flight still showed room means the token
+// is held below what the headers announce. The requests granted to us in that window become
+// the bucket's learnt cap, paced to from then on like a smaller limit. Every
+// kCapProbeWindows-th window the cap is probed upward one request at a time (each success
+// past it raises it; the first 429 ends the probe), so a raised share or a quieter org is
+// found again; a window whose announced budget is spent without such a 429 (the headers tell
+// the truth) forgets the cap.
 class RateGovernor {
  public:
   using Clock = std::chrono::steady_clock;
@@ -80,6 +90,12 @@ class RateGovernor {
     int64_t responses = 0;
     int64_t rate_limited = 0;  // bucket 429s (not concurrency 429s)
     int64_t probes = 0;        // single requests sent to find out whether a window reset
+    // Requests per window the token really gets, learnt from 429s that came while the
+    // headers still showed room (a hidden per-token share); nullopt when none is known.
+    std::optional<int64_t> learnt_cap;
+    // With a learnt cap: what it leaves in the current window (cap - granted - in flight).
+    std::optional<int64_t> cap_left;
+    int64_t hidden_cap_429s = 0;  // bucket 429s that taught (or confirmed) a learnt cap
   };
 
   explicit RateGovernor(GovernorOptions options = {});
@@ -149,6 +165,16 @@ class RateGovernor {
     int failed_probes = 0;  // consecutive probes that met a 429
     Clock::duration probe_margin{};  // learnt extra wait after an own-start estimate
 
+    // Hidden per-token cap (see the class comment). granted: our requests answered with a
+    // success in the current window (its reset); cap: the learnt requests per window, 0 when
+    // none is known.
+    int64_t granted = 0;
+    int64_t cap = 0;
+    bool cap_hit = false;      // a hidden-cap 429 came in the current window
+    bool cap_probing = false;  // the current window probes above the cap, one at a time
+    int windows_since_cap_429 = 0;
+    int64_t hidden_cap_429s = 0;
+
     int in_flight = 0;
     int64_t sent = 0;
     int64_t responses = 0;
@@ -160,6 +186,9 @@ class RateGovernor {
   const BucketState& State(Bucket b) const { return buckets_[static_cast<std::size_t>(b)]; }
   int64_t Reserve(const BucketState& s) const;
   bool Spent(const BucketState& s) const;
+  bool CapSpent(const BucketState& s) const;
+  bool CapPromised(const BucketState& s) const;
+  void LearnCap(BucketState& s, bool rate_limited, int64_t room);
   void Release(BucketState& s);
   void LearnClock(const RateLimitSnapshot& rl, TimePoint now, TimePoint sent_at);
   void LearnBucket(BucketState& s, int http_status, const RateLimitSnapshot& rl, TimePoint now,

@@ -90,5 +90,52 @@ TEST(RateWindowsTest, UnlimitedBucketReportsPlausibleHeadersAndNeverRejects) {
   }
 }
 
+
+TEST(RateWindowsTest, TokenShareRefusesPastItsPartWhileHeadersShowTheOrgsView) {
+  // Okta's default: the token may use half of each bucket (contract §1.6). The headers show
+  // the org's limit and what the org has left, as if the token were alone.
+  RateWindows w(Limits(Bucket::kUsers, 10), 60s, 0.5);
+  EXPECT_EQ(w.token_budget(Bucket::kUsers), 5);
+  for (int i = 0; i < 5; ++i) {
+    RateDecision d = w.Admit(Bucket::kUsers, kT0 + std::chrono::seconds(i));
+    EXPECT_TRUE(d.allowed);
+    EXPECT_EQ(d.limit, 10);
+    EXPECT_EQ(d.remaining, 9 - i);
+  }
+  RateDecision d = w.Admit(Bucket::kUsers, kT0 + 10s);
+  EXPECT_FALSE(d.allowed);
+  EXPECT_EQ(d.limit, 10);
+  EXPECT_EQ(d.remaining, 5);  // the header still shows room: the lie the client must see through
+  EXPECT_EQ(d.reset, 1'800'000'060);
+  // Refused requests are not counted; the next window gives the token its share again.
+  EXPECT_FALSE(w.Admit(Bucket::kUsers, kT0 + 59s).allowed);
+  d = w.Admit(Bucket::kUsers, kT0 + 60s);
+  EXPECT_TRUE(d.allowed);
+  EXPECT_EQ(d.remaining, 9);
+}
+
+TEST(RateWindowsTest, TokenShareRoundsDownButLeavesAtLeastOneRequest) {
+  std::array<int64_t, kBucketCount> limits{};
+  limits[static_cast<std::size_t>(Bucket::kUsers)] = 3;
+  limits[static_cast<std::size_t>(Bucket::kGroups)] = 1;
+  RateWindows w(limits, 60s, 0.5);
+  EXPECT_EQ(w.token_budget(Bucket::kUsers), 1);
+  EXPECT_EQ(w.token_budget(Bucket::kGroups), 1);
+  EXPECT_EQ(w.token_budget(Bucket::kOther), 0);  // unlimited
+  EXPECT_TRUE(w.Admit(Bucket::kUsers, kT0).allowed);
+  EXPECT_FALSE(w.Admit(Bucket::kUsers, kT0).allowed);
+  EXPECT_TRUE(w.Admit(Bucket::kGroups, kT0).allowed);
+  for (int i = 0; i < 100; ++i) EXPECT_TRUE(w.Admit(Bucket::kOther, kT0).allowed);
+}
+
+TEST(RateWindowsTest, FullTokenShareIsTheOrgLimit) {
+  RateWindows w(Limits(Bucket::kUsers, 7), 60s, 1.0);
+  EXPECT_EQ(w.token_budget(Bucket::kUsers), 7);
+  for (int i = 0; i < 7; ++i) EXPECT_TRUE(w.Admit(Bucket::kUsers, kT0).allowed);
+  RateDecision d = w.Admit(Bucket::kUsers, kT0);
+  EXPECT_FALSE(d.allowed);
+  EXPECT_EQ(d.remaining, 0);
+}
+
 }  // namespace
 }  // namespace okta_bulk::mock

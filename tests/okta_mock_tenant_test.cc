@@ -398,6 +398,28 @@ TEST_F(MockTenantTest, BucketLimitGives429AfterLimitAndResetsAfterWindow) {
   EXPECT_EQ(stats.at("requests_total"), 5);
 }
 
+TEST_F(MockTenantTest, TokenShareGives429WhileTheHeadersStillShowRoom) {
+  MockOptions o;
+  o.limits[static_cast<std::size_t>(Bucket::kUsers)] = 4;
+  o.token_share = 0.5;
+  Start(o);
+  EXPECT_EQ(Create("a1@example.com", kT0).status, 200);
+  MockResponse second = Create("a2@example.com", kT0 + 1s);
+  EXPECT_EQ(second.status, 200);
+  EXPECT_EQ(Header(second, "x-rate-limit-limit"), "4");
+  EXPECT_EQ(Header(second, "x-rate-limit-remaining"), "2");
+  MockResponse limited = Create("a3@example.com", kT0 + 2s);
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(Body(limited).at("errorCode"), "E0000047");
+  EXPECT_EQ(Header(limited, "x-rate-limit-limit"), "4");
+  EXPECT_EQ(Header(limited, "x-rate-limit-remaining"), "2");
+  EXPECT_EQ(Header(limited, "x-rate-limit-reset"), "1800000060");
+  EXPECT_EQ(Create("a3@example.com", kT0 + 60s).status, 200);
+  json::value stats = Body(Call("GET", "/__stats", "", ""));
+  EXPECT_EQ(stats.at("rate_limited").at("create"), 1);
+  EXPECT_EQ(stats.at("users_created"), 3);
+}
+
 TEST_F(MockTenantTest, ConcurrencyLimitRejectsWithZeroLimitHeadersAndCountsNothing) {
   MockOptions o;
   o.concurrency = 2;
@@ -746,6 +768,20 @@ TEST(MockOptionsTest, BadFlagsAreRejectedWithAMessage) {
            {"--port", "0", "--window", "0"}, {"--port", "0", "--password-policy", "strict"}, {}}) {
     std::string error;
     EXPECT_FALSE(ParseMockOptions(args, &error));
+    EXPECT_FALSE(error.empty());
+  }
+}
+
+
+TEST(MockOptionsTest, TokenShareIsAFractionOfOneOrLess) {
+  std::string error;
+  auto o = ParseMockOptions({"--port", "0", "--token-share", "0.5"}, &error);
+  ASSERT_TRUE(o) << error;
+  EXPECT_DOUBLE_EQ(o->token_share, 0.5);
+  EXPECT_DOUBLE_EQ(ParseMockOptions({"--port", "0"}, &error)->token_share, 1.0);
+  for (const char* bad : {"0", "-0.5", "1.01", "half", ""}) {
+    error.clear();
+    EXPECT_FALSE(ParseMockOptions({"--port", "0", "--token-share", bad}, &error)) << bad;
     EXPECT_FALSE(error.empty());
   }
 }

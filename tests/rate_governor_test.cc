@@ -461,6 +461,14 @@ struct SimConfig {
   double duration_s = 600;
   // Another integration using the same bucket: requests per second (Poisson), not governed.
   double background_rate = 0;
+  // A hidden per-token cap (contract §1.6): our requests past token_cap in a window are
+  // answered 429 while the headers show the org's limit and remaining. 0: none. From
+  // token_cap_change_s (seconds after the start) on, the cap is token_cap_after.
+  int64_t token_cap = 0;
+  int64_t token_cap_after = 0;
+  double token_cap_change_s = 0;
+  // Rows to send (each until it succeeds); 0: workers send until duration_s.
+  int64_t rows = 0;
   uint64_t seed = 1;
 };
 
@@ -481,6 +489,7 @@ struct SimResult {
   double mean_client_in_flight_late = 0;  // time-averaged, second half of the run
   int max_cap_late = 0;                   // governor cap, second half of the run
   int64_t anomalies = 0;  // refusals with a retry_at not in the future
+  double end_s = 0;       // when the last row succeeded (with rows > 0)
 };
 
 class Simulation {
@@ -516,7 +525,11 @@ class Simulation {
         case kBackground:
           break;
         case kWake: {
-          if (w.row_started < 0) w.row_started = e.t;
+          if (w.row_started < 0) {
+            if (c_.rows > 0 && rows_taken_ >= c_.rows) break;  // no rows left: worker ends
+            ++rows_taken_;
+            w.row_started = e.t;
+          }
           auto d = gov_.TryAcquire(Bucket::kUsers, Local(e.t));
           if (d.go) {
             w.sent_at = e.t;
@@ -547,6 +560,7 @@ class Simulation {
             r_.longest_gap_s = std::max(r_.longest_gap_s, (e.t - last_ok) / 1e9);
             r_.longest_row_s = std::max(r_.longest_row_s, (e.t - w.row_started) / 1e9);
             last_ok = e.t;
+            r_.end_s = e.t / 1e9;
             w.row_started = -1;
             Push(e.t, kWake, e.worker);
           } else if (w.rl.IsConcurrencyLimit()) {
@@ -560,7 +574,7 @@ class Simulation {
         }
       }
     }
-    r_.longest_gap_s = std::max(r_.longest_gap_s, (end - last_ok) / 1e9);
+    if (c_.rows == 0) r_.longest_gap_s = std::max(r_.longest_gap_s, (end - last_ok) / 1e9);
     r_.mean_client_in_flight_late = in_flight_area / (c_.duration_s / 2);
     r_.throughput = static_cast<double>(r_.ok) / c_.duration_s;
     r_.share_429 = r_.requests ? static_cast<double>(r_.bucket_429 + r_.concurrency_429) /
@@ -572,7 +586,8 @@ class Simulation {
     if (n >= 2) {
       int64_t counted = 0;
       for (std::size_t i = 0; i + 1 < n; ++i) counted += r_.our_counts[i];
-      const double budget = std::floor(static_cast<double>(c_.limit) * c_.max_share + 1e-9);
+      double budget = std::floor(static_cast<double>(c_.limit) * c_.max_share + 1e-9);
+      if (c_.token_cap > 0) budget = std::min(budget, static_cast<double>(c_.token_cap));
       const double permitted =
           budget / c_.window_s * (r_.window_starts[n - 1] - r_.window_starts[0]);
       r_.efficiency = static_cast<double>(counted) / permitted;
@@ -617,6 +632,13 @@ class Simulation {
       r_.our_counts.push_back(0);
     }
     if (r_.window_counts.back() >= c_.limit) return false;
+    if (ours && c_.token_cap > 0) {
+      const double since_start = server - static_cast<double>(kEpoch) - c_.skew_s;
+      const int64_t cap = c_.token_cap_after > 0 && since_start >= c_.token_cap_change_s
+                              ? c_.token_cap_after
+                              : c_.token_cap;
+      if (r_.our_counts.back() >= cap) return false;
+    }
     ++r_.window_counts.back();
     if (ours) ++r_.our_counts.back();
     return true;
@@ -665,6 +687,7 @@ class Simulation {
   std::vector<Worker> workers_;
   std::vector<int> waiting_;
   int server_in_flight_ = 0;
+  int64_t rows_taken_ = 0;
   SimResult r_;
 };
 
@@ -897,6 +920,157 @@ TEST(SimulatedConcurrencyTest, OrgLimitOfTenAtFiftyMillisecondsKeepsThroughputWi
   EXPECT_LE(r.max_cap_late, 11);  // at the limit, probing one above now and then
   EXPECT_LE(r.max_server_in_flight, 10);
   EXPECT_EQ(r.anomalies, 0);
+}
+
+
+// ---------------------------------------------------------------------------------------
+// A hidden per-token cap (contract §1.6): the headers show the org's limit and remaining,
+// but the token gets only its share of each window.
+// ---------------------------------------------------------------------------------------
+
+SimConfig HiddenCapConfig() {
+  SimConfig c;
+  c.limit = 200;
+  c.window_s = 10;
+  c.workers = 8;
+  c.max_in_flight = 8;
+  c.up_min = c.up_max = 0.015;  // 30 ms round trips
+  c.down_min = c.down_max = 0.015;
+  c.rows = 700;
+  c.duration_s = 600;
+  return c;
+}
+
+TEST(RateGovernorTest, BucketRateLimitWhileHeadersShowRoomTeachesACap) {
+  RateGovernor g({.max_in_flight = 4});
+  const int64_t reset = kEpoch + 60;
+  Teach(g, Bucket::kUsers, kT0, 200, 150, reset, kEpoch);  // 50 spent, one of them ours
+  EXPECT_FALSE(g.Stats(Bucket::kUsers).learnt_cap);
+  Teach(g, Bucket::kUsers, kT0, 200, 149, reset, kEpoch);
+  // Two go, one meets a 429 although 149 remain: the token is held at what it was granted.
+  ASSERT_TRUE(g.TryAcquire(Bucket::kUsers, kT0).go);
+  ASSERT_TRUE(g.TryAcquire(Bucket::kUsers, kT0).go);
+  g.OnResponse(Bucket::kUsers, 429, Headers(200, 149, reset, kEpoch), kT0, kT0);
+  RateGovernor::BucketStats st = g.Stats(Bucket::kUsers);
+  ASSERT_TRUE(st.learnt_cap);
+  EXPECT_EQ(*st.learnt_cap, 2);
+  EXPECT_EQ(st.hidden_cap_429s, 1);
+  // A grant still on its way raises it; a second 429 in the window teaches nothing new.
+  g.OnResponse(Bucket::kUsers, 200, Headers(200, 148, reset, kEpoch), kT0, kT0);
+  EXPECT_EQ(*g.Stats(Bucket::kUsers).learnt_cap, 3);
+  // In the next window the governor stops at the cap although the headers show 197 left.
+  const int64_t reset2 = reset + 60;
+  Teach(g, Bucket::kUsers, kT0 + seconds(61), 200, 199, reset2, kEpoch + 61);
+  Teach(g, Bucket::kUsers, kT0 + seconds(61), 200, 198, reset2, kEpoch + 61);
+  Teach(g, Bucket::kUsers, kT0 + seconds(61), 200, 197, reset2, kEpoch + 61);
+  EXPECT_FALSE(g.TryAcquire(Bucket::kUsers, kT0 + seconds(61)).go);
+}
+
+TEST(RateGovernorTest, ConcurrencyRateLimitTeachesNoCap) {
+  RateGovernor g({.max_in_flight = 4});
+  const int64_t reset = kEpoch + 60;
+  Teach(g, Bucket::kUsers, kT0, 200, 150, reset, kEpoch);
+  ASSERT_TRUE(g.TryAcquire(Bucket::kUsers, kT0).go);
+  g.OnResponse(Bucket::kUsers, 429, Headers(0, 0, kEpoch + 1, kEpoch), kT0, kT0);
+  EXPECT_FALSE(g.Stats(Bucket::kUsers).learnt_cap);
+  EXPECT_TRUE(g.TryAcquire(Bucket::kUsers, kT0).go);
+}
+
+TEST(RateGovernorTest, RateLimitWhenTheWindowWasSpentTeachesNoCap) {
+  RateGovernor g({.max_in_flight = 4});
+  const int64_t reset = kEpoch + 60;
+  Teach(g, Bucket::kUsers, kT0, 200, 2, reset, kEpoch);
+  ASSERT_TRUE(g.TryAcquire(Bucket::kUsers, kT0).go);
+  ASSERT_TRUE(g.TryAcquire(Bucket::kUsers, kT0).go);
+  // Someone else took the last two: an honest 429.
+  g.OnResponse(Bucket::kUsers, 429, Headers(200, 0, reset, kEpoch), kT0, kT0);
+  EXPECT_FALSE(g.Stats(Bucket::kUsers).learnt_cap);
+}
+
+TEST(RateGovernorTest, LearntCapIsForgottenWhenTheAnnouncedBudgetIsSpentWithoutA429) {
+  RateGovernor g({.max_in_flight = 1});
+  int64_t reset = kEpoch + 10;
+  TimePoint t = kT0;
+  Teach(g, Bucket::kUsers, t, 20, 19, reset, kEpoch);
+  Teach(g, Bucket::kUsers, t, 20, 19, reset, kEpoch, 429);
+  ASSERT_EQ(g.Stats(Bucket::kUsers).learnt_cap.value_or(0), 1);
+  // Later windows: past the cap one at a time while probing, up to the whole announced limit.
+  for (int w = 1; w <= 4 && g.Stats(Bucket::kUsers).learnt_cap; ++w) {
+    t += seconds(11);
+    reset += 11;
+    for (int64_t rem = 19; rem >= 0; --rem) {
+      if (!g.TryAcquire(Bucket::kUsers, t).go) break;
+      g.OnResponse(Bucket::kUsers, 200, Headers(20, rem, reset, reset - 10), t, t);
+    }
+  }
+  EXPECT_FALSE(g.Stats(Bucket::kUsers).learnt_cap);
+}
+
+TEST(SimulatedHiddenCapTest, TokenHeldAtHalfOfWhatTheHeadersShowIsLearntAndSpent) {
+  // 200 per 10 s announced, 100 really granted to the token; 700 rows, 8 in flight, 30 ms.
+  // Before the governor learnt caps it met the hidden cap with 8 requests in flight in
+  // every window: about 4% of requests answered 429 (30 of 730).
+  SimConfig c = HiddenCapConfig();
+  c.token_cap = 100;
+  Simulation sim(c);
+  SimResult r = sim.Run();
+  Print("200 per 10 s announced, token held at 100, 700 rows", r);
+  EXPECT_EQ(r.ok, 700);
+  EXPECT_GE(r.efficiency, 0.95);
+  EXPECT_LE(r.share_429, 0.015);
+  EXPECT_EQ(r.concurrency_429, 0);
+  EXPECT_EQ(r.anomalies, 0);
+  EXPECT_EQ(sim.governor().Stats(Bucket::kUsers).learnt_cap.value_or(0), 100);
+}
+
+TEST(SimulatedHiddenCapTest, ManySeedsAndSkewsWithAHiddenCapStayOnTarget) {
+  for (uint64_t seed = 50; seed < 60; ++seed) {
+    SimConfig c = HiddenCapConfig();
+    c.token_cap = 100;
+    c.seed = seed;
+    c.skew_s = static_cast<double>(seed) * 0.173 - 5;
+    c.up_min = c.down_min = 0.010;
+    c.up_max = c.down_max = 0.020;
+    SimResult r = Simulation(c).Run();
+    EXPECT_GE(r.efficiency, 0.95) << "seed " << seed;
+    EXPECT_LE(r.share_429, 0.015) << "seed " << seed;
+    EXPECT_EQ(r.ok, 700) << "seed " << seed;
+  }
+}
+
+TEST(SimulatedHiddenCapTest, WithoutAHiddenCapNothingChanges) {
+  SimConfig c = HiddenCapConfig();
+  Simulation sim(c);
+  SimResult r = sim.Run();
+  Print("200 per 10 s, no hidden cap, 700 rows", r);
+  EXPECT_EQ(r.ok, 700);
+  EXPECT_EQ(r.bucket_429, 0);
+  EXPECT_GE(r.efficiency, 0.98);
+  EXPECT_FALSE(sim.governor().Stats(Bucket::kUsers).learnt_cap);
+}
+
+TEST(SimulatedHiddenCapTest, ShareRaisedMidRunIsFoundAgainWithinTwoWindows) {
+  // The admin raises the token's share from 100 to 150 per window 35 s into the run.
+  SimConfig c = HiddenCapConfig();
+  c.token_cap = 100;
+  c.token_cap_after = 150;
+  c.token_cap_change_s = 35;
+  c.rows = 2000;
+  Simulation sim(c);
+  SimResult r = sim.Run();
+  Print("200 per 10 s announced, token share 100 then 150 per window", r);
+  std::size_t raised = 0;  // first window that opened after the raise
+  while (raised < r.window_starts.size() &&
+         r.window_starts[raised] - static_cast<double>(kEpoch) < c.token_cap_change_s)
+    ++raised;
+  ASSERT_LT(raised + 4, r.window_starts.size());
+  std::size_t found = raised;
+  while (found < r.window_starts.size() && r.our_counts[found] < 150) ++found;
+  EXPECT_LE(found, raised + 1);  // the first or second window after the raise
+  for (std::size_t i = found + 1; i + 1 < r.window_starts.size(); ++i)
+    EXPECT_GE(r.our_counts[i], 150) << "window " << i;
+  EXPECT_LE(r.share_429, 0.015);
+  EXPECT_EQ(sim.governor().Stats(Bucket::kUsers).learnt_cap.value_or(0), 150);
 }
 
 }  // namespace

@@ -206,9 +206,11 @@ TEST(SummaryJsonTest, IsValidJsonWithCountsRatesBucketsAndTheAbortReason) {
   EXPECT_EQ(o.at("latencyMs").at("count").as_int64(), 3100);
   const json::object& create = o.at("buckets").at("create").as_object();
   EXPECT_EQ(create.at("rateLimited").as_int64(), 7);
-  // 61 s over 10 s windows touches 7 windows of 600: 4,200 permitted; 3,093 counted.
-  EXPECT_DOUBLE_EQ(create.at("permitted").to_number<double>(), 4200);
-  EXPECT_NEAR(create.at("efficiency").as_double(), 3093.0 / 4200, 1e-5);
+  // 61 s over 10 s windows: 6 whole windows of 600, and 1 s of the seventh (60 pro rata, as
+  // the 3,093 counted did not even fill the six): 3,660 permitted.
+  EXPECT_DOUBLE_EQ(create.at("permitted").to_number<double>(), 3660);
+  EXPECT_NEAR(create.at("efficiency").as_double(), 3093.0 / 3660, 1e-5);
+  EXPECT_TRUE(create.at("learntCap").is_null());
   EXPECT_FALSE(o.at("buckets").as_object().contains("get")) << "unused buckets are left out";
   run.record.abort_reason.clear();
   EXPECT_TRUE(json::parse(SummaryJson(run.record)).as_object().at("abortReason").is_null());
@@ -225,6 +227,47 @@ TEST(SummaryJsonTest, EfficiencyIsUnknownWithoutALimitAndHonoursMaxShare) {
   EXPECT_DOUBLE_EQ(*BucketEfficiency(r, Bucket::kUsers), 0.5);
   r.max_share = 0.5;  // 300 per window x 2 windows
   EXPECT_DOUBLE_EQ(*BucketEfficiency(r, Bucket::kUsers), 1.0);
+}
+
+TEST(SummaryJsonTest, ThePartOfTheLastWindowTheRunDidNotNeedIsNoWaste) {
+  // tools/demo.sh: 20,000 rows at 6,000 per 10 s; every permit of the first three windows
+  // used, the last 2,000 sent at the start of the fourth. It used to show 20,000 / 24,000.
+  RunRecord r;
+  r.elapsed_s = 30.4;
+  auto& b = r.buckets[static_cast<std::size_t>(Bucket::kUsers)];
+  b.requests = 20000;
+  b.limit = 6000;
+  b.window_s = 10;
+  EXPECT_DOUBLE_EQ(*BucketPermitted(r, Bucket::kUsers), 20000);
+  EXPECT_DOUBLE_EQ(*BucketEfficiency(r, Bucket::kUsers), 1.0);
+  // A run still sending late in its last window was slow: that window counts pro rata.
+  r.elapsed_s = 39;
+  EXPECT_NEAR(*BucketPermitted(r, Bucket::kUsers), 18000 + 5400, 1e-6);
+  // 429s are not counted; a run inside its first window needed only what it sent.
+  r.elapsed_s = 0.5;
+  b.requests = 1010;
+  b.rate_limited = 10;
+  EXPECT_DOUBLE_EQ(*BucketEfficiency(r, Bucket::kUsers), 1.0);
+}
+
+TEST(SummaryJsonTest, ALearntTokenShareIsShownAndIsWhatEfficiencyIsMeasuredAgainst) {
+  RunRecord r;
+  r.command = "import";
+  r.elapsed_s = 60;
+  auto& b = r.buckets[static_cast<std::size_t>(Bucket::kUsers)];
+  b.requests = 608;
+  b.rate_limited = 8;
+  b.limit = 200;
+  b.window_s = 10;
+  b.learnt_cap = 100;
+  const json::object create =
+      json::parse(SummaryJson(r)).as_object().at("buckets").at("create").as_object();
+  EXPECT_EQ(create.at("learntCap").as_int64(), 100);
+  EXPECT_DOUBLE_EQ(create.at("permitted").to_number<double>(), 600);
+  EXPECT_DOUBLE_EQ(create.at("efficiency").to_number<double>(), 1.0);
+  FailureTable failures;
+  const std::string html = RenderHtmlReport(r, RunSeries(), failures);
+  EXPECT_NE(html.find("token share about 50% of 200 per 10.0 s, learnt from 429s"), std::string::npos);
 }
 
 // Debian's chromium, as tools/install-deps.sh installs it; "" when absent.

@@ -143,6 +143,7 @@ std::string RenderProgressLine(const ProgressState& s, std::size_t max_width, bo
         t += " " + std::to_string(std::max<int64_t>(0, b.usable.value_or(0))) + "/" +
              std::to_string(*b.limit) + " left";
         if (b.reset_in_s) t += ", reset in " + FormatDuration(std::max(0.0, *b.reset_in_s));
+        if (b.learnt_cap) t += ", token share " + std::to_string(*b.learnt_cap) + " learnt from 429s";
       }
       pieces.push_back({std::move(t)});
       break;

@@ -20,7 +20,9 @@ struct BucketNow {
   std::optional<int64_t> limit;          // x-rate-limit-limit of the current window
   std::optional<int64_t> usable;         // what is left for us now: remaining - the reserve
                                          // --max-share leaves to others (<= 0: spent)
-  std::optional<int64_t> per_window;     // what we may use per window: floor(limit * share)
+  std::optional<int64_t> per_window;     // what we may use per window: floor(limit * share),
+                                         // or the learnt cap when smaller
+  std::optional<int64_t> learnt_cap;     // the token's real share per window, learnt from 429s
   std::optional<double> reset_in_s;      // seconds until the window resets (estimate)
   std::optional<double> window_s;        // window length
   uint64_t requests = 0;                 // requests sent in this bucket so far

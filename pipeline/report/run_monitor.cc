@@ -169,6 +169,11 @@ std::array<BucketNow, kBucketCount> RunMonitor::Buckets(Clock::time_point now) c
         static_cast<int64_t>(std::floor(static_cast<double>(*bs.limit) * share + 1e-9));
     n.per_window = per_window;
     n.usable = *bs.remaining - bs.in_flight - (*bs.limit - per_window);
+    if (bs.learnt_cap && bs.cap_left) {  // a hidden per-token share, learnt from 429s
+      n.learnt_cap = bs.learnt_cap;
+      n.per_window = std::min(per_window, *bs.learnt_cap);
+      n.usable = std::min(*n.usable, *bs.cap_left);
+    }
     if (bs.reset_local) n.reset_in_s = Seconds(*bs.reset_local - now);
     if (bs.window) n.window_s = std::chrono::duration<double>(*bs.window).count();
   }
@@ -220,6 +225,7 @@ void RunMonitor::FillRecord(RunRecord* record) const {
     br.rate_limited = final_stats_.rate_limited_by_bucket[i];
     br.concurrency_limited = final_stats_.concurrency_limited_by_bucket[i];
     br.limit = final_buckets_[i].limit;
+    br.learnt_cap = final_buckets_[i].learnt_cap;
     if (final_buckets_[i].window)
       br.window_s = std::chrono::duration<double>(*final_buckets_[i].window).count();
   }

@@ -66,6 +66,19 @@ std::string Fixed(double v, int decimals) {
   return buf;
 }
 
+// Requests a bucket counted: sent, minus those answered 429 (Okta does not count them).
+uint64_t BucketCounted(const BucketReport& b) {
+  return b.requests - std::min(b.requests, b.rate_limited + b.concurrency_limited);
+}
+
+// "; token share about 50% of 200 per 10 s, learnt from 429s": a bucket whose headers showed
+// the org's limit while the token was held to a share of it.
+std::string TokenShareNote(int64_t cap, int64_t limit, std::optional<double> window_s) {
+  return "; token share about " + Fixed(100.0 * static_cast<double>(cap) / static_cast<double>(limit), 0) +
+         "% of " + std::to_string(limit) + (window_s ? " per " + Fixed(*window_s, 1) + " s" : "") +
+         ", learnt from 429s";
+}
+
 // ---- SVG charts ----
 
 constexpr double kW = 880, kH = 250, kLeft = 64, kRight = 16, kTop = 34, kBottom = 40;
@@ -387,17 +400,30 @@ std::vector<FailureTable::Entry> FailureTable::Sorted() const {
 
 // ---- summary JSON ----
 
-std::optional<double> BucketEfficiency(const RunRecord& r, Bucket bucket) {
+std::optional<double> BucketPermitted(const RunRecord& r, Bucket bucket) {
   const BucketReport& b = r.buckets[static_cast<std::size_t>(bucket)];
   if (b.requests == 0 || !b.limit || *b.limit <= 0 || !b.window_s || *b.window_s <= 0 ||
       r.elapsed_s <= 0)
     return std::nullopt;
-  const double per_window =
-      std::floor(static_cast<double>(*b.limit) * r.max_share + 1e-9);
+  double per_window = std::floor(static_cast<double>(*b.limit) * r.max_share + 1e-9);
+  if (b.learnt_cap) per_window = std::min(per_window, static_cast<double>(*b.learnt_cap));
   if (per_window <= 0) return std::nullopt;
-  const double windows = std::max(1.0, std::ceil(r.elapsed_s / *b.window_s - 1e-9));
-  const double counted = static_cast<double>(b.requests - std::min(b.requests, b.rate_limited + b.concurrency_limited));
-  return counted / (per_window * windows);
+  // Windows that ended during the run count in full. Of the one the run ended in, only what
+  // the run needed: what was left after full earlier windows, or at least the permits pro
+  // rata to the time the run spent in it (a run that ends early in a window because its
+  // rows ran out wasted nothing there; one still sending late in it was slow).
+  const double windows = r.elapsed_s / *b.window_s;
+  const double full = std::floor(windows + 1e-9);
+  const double counted = static_cast<double>(BucketCounted(b));
+  const double last = std::min(per_window, std::max({0.0, counted - per_window * full,
+                                                     per_window * (windows - full)}));
+  return per_window * full + last;
+}
+
+std::optional<double> BucketEfficiency(const RunRecord& r, Bucket bucket) {
+  const auto permitted = BucketPermitted(r, bucket);
+  if (!permitted || *permitted <= 0) return std::nullopt;
+  return static_cast<double>(BucketCounted(r.buckets[static_cast<std::size_t>(bucket)])) / *permitted;
 }
 
 std::string SummaryJson(const RunRecord& r) {
@@ -486,15 +512,11 @@ std::string SummaryJson(const RunRecord& r) {
     if (br.limit) j += std::to_string(*br.limit); else j += "null";
     j += ", \"windowSeconds\": ";
     if (br.window_s) AppendNumber(&j, *br.window_s); else j += "null";
+    j += ", \"learntCap\": ";
+    if (br.learnt_cap) j += std::to_string(*br.learnt_cap); else j += "null";
     j += ", \"permitted\": ";
     const auto eff = BucketEfficiency(r, b);
-    if (eff) {
-      const double per_window = std::floor(static_cast<double>(*br.limit) * r.max_share + 1e-9);
-      const double windows = std::max(1.0, std::ceil(r.elapsed_s / *br.window_s - 1e-9));
-      AppendNumber(&j, per_window * windows);
-    } else {
-      j += "null";
-    }
+    if (eff) AppendNumber(&j, *BucketPermitted(r, b)); else j += "null";
     j += ", \"efficiency\": ";
     if (eff) AppendNumber(&j, *eff); else j += "null";
     j += "}";
@@ -596,10 +618,12 @@ std::string RenderHtmlReport(const RunRecord& r, const RunSeries& series,
          GroupDigits(br.concurrency_limited) + "</td><td>" +
          (br.limit ? std::to_string(*br.limit) + (br.window_s ? " per " + Fixed(*br.window_s, 1) + " s" : "")
                    : std::string("not metered")) +
+         (br.learnt_cap && br.limit ? TokenShareNote(*br.learnt_cap, *br.limit, br.window_s) : "") +
          "</td><td class=\"n\">" + (eff ? Fixed(*eff, 3) : std::string("-")) + "</td></tr>\n";
   }
   h += "</table>\n<p>Efficiency: requests the bucket counted (sent, minus 429s) / floor(limit &times; "
-       "max share) per window &times; the windows the run spanned (ceil(elapsed / window)). "
+       "max share) (or the learnt token share) per window &times; the windows that ended during the run, "
+       "plus what the run needed of the window it ended in. "
        "1.0 means every request the limit allowed was used.</p>\n";
 
   // Time series.

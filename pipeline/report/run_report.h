@@ -94,6 +94,8 @@ struct BucketReport {
   uint64_t concurrency_limited = 0;  // concurrency 429s
   std::optional<int64_t> limit;      // last x-rate-limit-limit seen
   std::optional<double> window_s;    // learnt window length
+  std::optional<int64_t> learnt_cap;  // requests per window the token really got, learnt
+                                      // from 429s the headers did not foresee (a hidden share)
 };
 
 // Everything the summary JSON and the report say about a finished run.
@@ -119,9 +121,13 @@ struct RunRecord {
 };
 
 // Bucket efficiency (documented in README.md): requests the bucket counted (sent, minus
-// those answered 429) / what its limit permitted over the run, floor(limit * max_share) per
-// window times the windows the run touched, ceil(elapsed / window). nullopt when the bucket
-// was not used or its limit or window is not known.
+// those answered 429) / BucketPermitted: what its limit permitted over the run,
+// floor(limit * max_share) (or the learnt cap, when smaller) per window, for each window that
+// ended during the run, plus, of the window the run ended in, the larger of what the run
+// still counted after full earlier windows and the permits pro rata to the time spent in it
+// (at most a window's). nullopt when the bucket was not used or its limit or window is not
+// known.
+std::optional<double> BucketPermitted(const RunRecord& record, Bucket bucket);
 std::optional<double> BucketEfficiency(const RunRecord& record, Bucket bucket);
 
 // The --summary-json document (see README.md for its fields). Valid JSON whatever the strings.

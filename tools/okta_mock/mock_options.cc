@@ -52,6 +52,9 @@ A local imitation of an Okta org's management API (users, groups, rate limits).
   --window SECONDS       rate-limit window length, fractional allowed (default 60)
   --limits B=N,...       per-bucket limits, B in create,get,update,groups,group,other
                          (absent or 0 = unlimited)
+  --token-share F        the API token's share of each limited bucket, 0 < F <= 1 (default 1):
+                         past floor(F x limit) a window answers 429 while the headers show
+                         the org's limit and remaining
   --concurrency N        max requests in flight (0 = unlimited)
   --latency-ms A         answer each /api/v1 request after A ms ...
   --jitter-ms J          ... plus or minus uniform(J) ms
@@ -140,6 +143,9 @@ std::optional<MockOptions> ParseMockOptions(const std::vector<std::string>& args
         if (!ParseInt(kv.substr(eq + 1), &n) || n < 0) return bad("expected bucket=N, N >= 0");
         o.limits[static_cast<std::size_t>(*bucket)] = n;
       }
+    } else if (flag == "--token-share") {
+      if (!ParseDouble(value, &o.token_share) || !(o.token_share > 0 && o.token_share <= 1))
+        return bad("expected 0 < F <= 1");
     } else if (flag == "--concurrency") {
       if (!ParseInt(value, &o.concurrency) || o.concurrency < 0) return bad("expected N >= 0");
     } else if (flag == "--latency-ms") {

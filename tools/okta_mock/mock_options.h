@@ -19,6 +19,9 @@ struct MockOptions {
   std::vector<std::string> groups;           // --groups ID,ID plus --groups-count ids
   double window_s = 60.0;                    // --window SECONDS (fractional allowed)
   std::array<int64_t, kBucketCount> limits{};  // --limits name=N,...; 0 = unlimited
+  // --token-share F, 0 < F <= 1: the API token may use floor(F x limit) of each window while
+  // the headers show the org's limit and remaining (contract §1.6, the unconfirmed case).
+  double token_share = 1.0;
   int64_t concurrency = 0;                   // 0 = unlimited
   double latency_ms = 0;
   double jitter_ms = 0;

@@ -268,7 +268,7 @@ struct MockTenant::Impl {
 
   explicit Impl(const MockOptions& o)
       : opt(o),
-        windows(o.limits, std::chrono::duration<double>(o.window_s)),
+        windows(o.limits, std::chrono::duration<double>(o.window_s), o.token_share),
         rng(o.seed ? *o.seed : std::random_device{}()),
         skew(o.clock_skew_s) {
     type_id = "oty" + RandomAlnum(17);

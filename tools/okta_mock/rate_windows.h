@@ -29,12 +29,20 @@ class RateWindows {
   static constexpr int64_t kUnlimitedLimit = 10000;
   static constexpr int64_t kUnlimitedRemaining = 9999;
 
-  // `limits[b]` == 0 means bucket b is unlimited. `window` > 0.
-  RateWindows(std::array<int64_t, kBucketCount> limits, std::chrono::duration<double> window);
+  // `limits[b]` == 0 means bucket b is unlimited. `window` > 0. `token_share` in (0, 1]:
+  // the API token's share of every limited bucket (contract §1.6; Okta's default is 0.5):
+  // requests past floor(limit x share) (at least 1) in a window are refused, while the
+  // headers still show the org's limit and remaining, as if the token were alone.
+  RateWindows(std::array<int64_t, kBucketCount> limits, std::chrono::duration<double> window,
+              double token_share = 1.0);
 
-  // Counts one request in `bucket` at `now` when the bucket has room; a rejected request is
-  // not counted (allowed == false, remaining == 0).
+  // Counts one request in `bucket` at `now` when the bucket (and the token's share of it)
+  // has room; a rejected request is not counted (allowed == false; remaining == 0 when the
+  // bucket is spent, the org's remaining when only the token's share is).
   RateDecision Admit(Bucket bucket, TimePoint now);
+
+  // Requests per window the token may use in `bucket`; 0 when the bucket is unlimited.
+  int64_t token_budget(Bucket bucket) const;
 
   int64_t limit(Bucket bucket) const { return state_[Index(bucket)].limit; }
   Clock::duration window() const { return window_; }
@@ -49,6 +57,7 @@ class RateWindows {
 
   std::array<State, kBucketCount> state_;
   Clock::duration window_;
+  double token_share_;
 };
 
 // floor(t) in epoch seconds.
