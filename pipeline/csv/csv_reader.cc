@@ -26,19 +26,50 @@ constexpr std::size_t kMaxRecycledCapacity = 64 * 1024;
 // Bytes that end a run of plain text: bit 1 inside an unquoted field, bit 2 inside quotes.
 constexpr unsigned char kStopUnquoted = 1;
 constexpr unsigned char kStopQuoted = 2;
-constexpr std::array<unsigned char, 256> kStops = [] {
+
+std::array<unsigned char, 256> StopsFor(char delimiter) {
   std::array<unsigned char, 256> table{};
-  table[static_cast<unsigned char>(',')] = kStopUnquoted;
+  table[static_cast<unsigned char>(delimiter)] = kStopUnquoted;
   table[static_cast<unsigned char>('"')] = kStopUnquoted | kStopQuoted;
   table[static_cast<unsigned char>('\r')] = kStopUnquoted | kStopQuoted;
   table[static_cast<unsigned char>('\n')] = kStopUnquoted | kStopQuoted;
   return table;
-}();
+}
 
-// Index of the first byte in [pos, end) that has `stop` in kStops, or `end`.
-inline std::size_t ScanRun(const char* data, std::size_t pos, std::size_t end, unsigned char stop) {
-  while (pos < end && !(kStops[static_cast<unsigned char>(data[pos])] & stop)) ++pos;
+// Index of the first byte in [pos, end) that has `stop` in `stops`, or `end`.
+inline std::size_t ScanRun(const unsigned char* stops, const char* data, std::size_t pos,
+                           std::size_t end, unsigned char stop) {
+  while (pos < end && !(stops[static_cast<unsigned char>(data[pos])] & stop)) ++pos;
   return pos;
+}
+
+// Fields of the first line of `text` with `delimiter` minus one (the delimiters outside
+// quotes), or -1 when `text` ends before the line does.
+long CountDelimiters(std::string_view text, char delimiter) {
+  enum { kStart, kUnquoted, kQuoted, kQuoteInQuoted } state = kStart;
+  long count = 0;
+  for (char c : text) {
+    switch (state) {
+      case kStart:
+      case kUnquoted:
+      case kQuoteInQuoted:
+        if (c == delimiter) {
+          ++count;
+          state = kStart;
+        } else if (c == '\r' || c == '\n') {
+          return count;
+        } else if (c == '"') {
+          state = state == kStart ? kQuoted : state == kQuoteInQuoted ? kQuoted : kUnquoted;
+        } else {
+          state = kUnquoted;
+        }
+        break;
+      case kQuoted:
+        if (c == '"') state = kQuoteInQuoted;
+        break;
+    }
+  }
+  return -1;
 }
 
 }  // namespace
@@ -59,11 +90,147 @@ std::string_view CsvProblemMessage(CsvProblem problem) {
   return "unknown CSV problem";
 }
 
-CsvTokenizer::CsvTokenizer(CsvOptions options) : options_(options) {}
+uint64_t CsvInputOffset(const CsvRecord& record, std::size_t field, std::size_t byte_in_field) {
+  uint64_t offset = record.first_byte;
+  auto quoted = record.quoted_fields.begin();
+  const auto quoted_end = record.quoted_fields.end();
+  for (std::size_t j = 0; j <= field && j < record.fields.size(); ++j) {
+    while (quoted != quoted_end && *quoted < j) ++quoted;
+    const bool is_quoted = quoted != quoted_end && *quoted == j;
+    std::string_view f = record.fields[j];
+    if (j == field) f = f.substr(0, std::min(byte_in_field, f.size()));
+    offset += f.size();
+    // A quoted field has its opening quote and one more byte per '"' (written doubled).
+    if (is_quoted) offset += 1 + static_cast<uint64_t>(std::count(f.begin(), f.end(), '"'));
+    if (j < field) offset += 1 + (is_quoted ? 1 : 0);  // the closing quote, the delimiter
+  }
+  return offset;
+}
+
+char DetectDelimiter(std::string_view text, bool at_end) {
+  const std::string_view bom(kBom, 3);
+  if (text.starts_with(bom)) {
+    text.remove_prefix(3);
+  } else if (!at_end && text.size() < 3 && bom.starts_with(text)) {
+    return kDetectDelimiter;
+  }
+  // Empty lines before the header are skipped by the tokenizer, so here too.
+  text.remove_prefix(std::min(text.find_first_not_of("\r\n"), text.size()));
+  if (text.empty() && !at_end) return kDetectDelimiter;
+  char best = ',';
+  long best_count = -1;
+  for (char candidate : {',', ';', '\t'}) {
+    long count = CountDelimiters(text, candidate);
+    if (count < 0) {
+      if (!at_end) return kDetectDelimiter;
+      // A header without a line break: count to its end.
+      count = CountDelimiters(std::string(text) + "\n", candidate);
+    }
+    if (count > best_count) {
+      best = candidate;
+      best_count = count;
+    }
+  }
+  return best;
+}
+
+std::string DelimiterName(char delimiter) {
+  if (delimiter == '\t') return "TAB";
+  return std::string("'") + delimiter + "'";
+}
+
+std::size_t Utf16Decoder::Unit(uint16_t unit, char* out) {
+  std::size_t w = 0;
+  auto put3 = [&](uint32_t cp) {
+    out[w++] = static_cast<char>(0xE0 | (cp >> 12));
+    out[w++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out[w++] = static_cast<char>(0x80 | (cp & 0x3F));
+  };
+  if (high_ != 0) {
+    if (unit >= 0xDC00 && unit <= 0xDFFF) {
+      const uint32_t cp = 0x10000 + ((uint32_t{high_} - 0xD800) << 10) + (unit - 0xDC00);
+      high_ = 0;
+      out[w++] = static_cast<char>(0xF0 | (cp >> 18));
+      out[w++] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out[w++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out[w++] = static_cast<char>(0x80 | (cp & 0x3F));
+      return w;
+    }
+    put3(high_);  // a lone high surrogate: kept visible (and invalid), never dropped
+    high_ = 0;
+  }
+  if (unit < 0x80) {
+    out[w++] = static_cast<char>(unit);
+  } else if (unit < 0x800) {
+    out[w++] = static_cast<char>(0xC0 | (unit >> 6));
+    out[w++] = static_cast<char>(0x80 | (unit & 0x3F));
+  } else if (unit >= 0xD800 && unit <= 0xDBFF) {
+    high_ = unit;
+  } else {
+    put3(unit);  // includes a lone low surrogate, written as invalid UTF-8
+  }
+  return w;
+}
+
+std::size_t Utf16Decoder::Convert(std::string_view in, char* out) {
+  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+  const std::size_t n = in.size();
+  std::size_t i = 0, w = 0;
+  auto unit_of = [this](unsigned char a, unsigned char b) {
+    return static_cast<uint16_t>(big_endian_ ? (a << 8) | b : (b << 8) | a);
+  };
+  if (have_byte_ && n > 0) {
+    have_byte_ = false;
+    w += Unit(unit_of(byte_, p[0]), out + w);
+    i = 1;
+  }
+  for (; i + 1 < n; i += 2) {
+    const uint16_t unit = unit_of(p[i], p[i + 1]);
+    if (unit < 0x80 && high_ == 0) {
+      out[w++] = static_cast<char>(unit);
+    } else {
+      w += Unit(unit, out + w);
+    }
+  }
+  if (i < n) {
+    have_byte_ = true;
+    byte_ = p[i];
+  }
+  return w;
+}
+
+std::size_t Utf16Decoder::Finish(char* out) {
+  std::size_t w = 0;
+  if (high_ != 0) {
+    const uint16_t high = high_;
+    high_ = 0;
+    out[w++] = static_cast<char>(0xE0 | (high >> 12));
+    out[w++] = static_cast<char>(0x80 | ((high >> 6) & 0x3F));
+    out[w++] = static_cast<char>(0x80 | (high & 0x3F));
+  }
+  if (have_byte_) {  // half a code unit: not text; 0xFF is never valid UTF-8
+    have_byte_ = false;
+    out[w++] = '\xFF';
+  }
+  return w;
+}
+
+CsvTokenizer::CsvTokenizer(CsvOptions options) : options_(options) {
+  SetDelimiter(options.delimiter);
+}
+
+void CsvTokenizer::SetDelimiter(char delimiter) {
+  assert(chunk_start_ == 0 && chunk_.empty() && "SetDelimiter() after Feed()");
+  assert(delimiter != '"' && delimiter != '\r' && delimiter != '\n' &&
+         delimiter != kDetectDelimiter);
+  options_.delimiter = delimiter;
+  stops_ = StopsFor(delimiter);
+}
 
 void CsvTokenizer::Feed(std::string_view chunk) {
   assert(pos_ == chunk_.size() && !record_ready_ && "Feed() before Next() returned false");
   assert(!finishing_ && "Feed() after Finish()");
+  chunk_start_ += chunk_.size();
   chunk_ = chunk;
   pos_ = 0;
 }
@@ -105,6 +272,7 @@ bool CsvTokenizer::Next(CsvRecord* out) {
 
 void CsvTokenizer::BeginRecord() {
   record_first_line_ = line_;
+  quoted_.clear();
   problem_ = CsvProblem::kNone;
   too_large_ = false;
   field_count_ = 0;
@@ -165,6 +333,7 @@ void CsvTokenizer::ReplayHeldBom() {
   // none of them special), so it opens an unquoted field.
   state_ = State::kRecordStart;
   if (bom_matched_ == 0) return;
+  record_first_byte_ = 0;
   BeginRecord();
   Append(kBom, bom_matched_);
   bom_matched_ = 0;
@@ -181,6 +350,8 @@ void CsvTokenizer::Emit(CsvRecord* out) {
   out->record_number = next_record_number_++;
   out->first_line = record_first_line_;
   out->problem = problem_;
+  out->first_byte = record_first_byte_;
+  out->quoted_fields.swap(quoted_);
   field_count_ = 0;
   record_ready_ = false;
 }
@@ -189,6 +360,8 @@ bool CsvTokenizer::Parse() {
   if (record_ready_) return true;
   const char* data = chunk_.data();
   const std::size_t end = chunk_.size();
+  const unsigned char* stops = stops_.data();
+  const char delimiter = options_.delimiter;
   std::size_t pos = pos_;
   while (pos < end) {
     const char c = data[pos];
@@ -217,6 +390,7 @@ bool CsvTokenizer::Parse() {
           state_ = c == '\r' ? State::kAfterCr : State::kRecordStart;
           break;
         }
+        record_first_byte_ = chunk_start_ + pos;
         BeginRecord();
         state_ = State::kFieldStart;  // reprocess c as the first byte of the first field
         break;
@@ -225,6 +399,7 @@ bool CsvTokenizer::Parse() {
         if (c == '"') {
           ++pos;
           cr_in_quotes_ = false;
+          if (!too_large_) quoted_.push_back(static_cast<uint32_t>(field_count_ - 1));
           state_ = State::kQuoted;
           break;
         }
@@ -232,12 +407,12 @@ bool CsvTokenizer::Parse() {
         [[fallthrough]];
 
       case State::kUnquoted: {
-        const std::size_t stop = ScanRun(data, pos, end, kStopUnquoted);
+        const std::size_t stop = ScanRun(stops, data, pos, end, kStopUnquoted);
         Append(data + pos, stop - pos);
         pos = stop;
         if (pos == end) break;
         const char s = data[pos++];
-        if (s == ',') {
+        if (s == delimiter) {
           StartField();
           state_ = State::kFieldStart;
         } else if (s == '"') {
@@ -254,7 +429,7 @@ bool CsvTokenizer::Parse() {
       }
 
       case State::kQuoted: {
-        const std::size_t stop = ScanRun(data, pos, end, kStopQuoted);
+        const std::size_t stop = ScanRun(stops, data, pos, end, kStopQuoted);
         if (stop != pos) {
           Append(data + pos, stop - pos);
           cr_in_quotes_ = false;
@@ -279,7 +454,7 @@ bool CsvTokenizer::Parse() {
           ++pos;
           Append(&c, 1);
           state_ = State::kQuoted;
-        } else if (c == ',') {
+        } else if (c == delimiter) {
           ++pos;
           StartField();
           state_ = State::kFieldStart;
@@ -349,26 +524,132 @@ boost::system::result<std::unique_ptr<CsvReader>> CsvReader::Open(const std::str
   return std::make_unique<CsvReader>(std::move(source), options);
 }
 
+namespace {
+
+CsvOptions TokenizerOptions(CsvOptions options) {
+  if (options.delimiter == kDetectDelimiter) options.delimiter = ',';  // set in Start()
+  return options;
+}
+
+}  // namespace
+
 CsvReader::CsvReader(std::unique_ptr<CsvByteSource> source, CsvOptions options)
-    : source_(std::move(source)), tokenizer_(options), block_(new char[kBlockSize]) {}
+    : source_(std::move(source)),
+      tokenizer_(TokenizerOptions(options)),
+      options_(options),
+      block_(new char[kBlockSize]),
+      delimiter_(TokenizerOptions(options).delimiter) {}
+
+bool CsvReader::ReadRaw(std::size_t offset) {
+  auto n = source_->Read(std::span<char>(block_.get() + offset, kBlockSize - offset));
+  if (!n) {
+    // A failed read leaves a truncated stream; the partial record is not handed out.
+    error_ = n.error();
+    return false;
+  }
+  raw_ = offset + *n;
+  bytes_read_ += *n;
+  if (*n == 0) eof_ = true;
+  return true;
+}
+
+bool CsvReader::ReadText(std::string_view* out) {
+  while (true) {
+    if (eof_) {
+      if (!decoder_) return false;
+      const std::size_t n = decoder_->Finish(decoded_.get());
+      decoder_.reset();
+      if (n == 0) return false;
+      *out = std::string_view(decoded_.get(), n);
+      return true;
+    }
+    if (!ReadRaw(0)) return false;
+    if (raw_ == 0) continue;  // end of input
+    if (!decoder_) {
+      *out = std::string_view(block_.get(), raw_);
+      return true;
+    }
+    const std::size_t n = decoder_->Convert(std::string_view(block_.get(), raw_), decoded_.get());
+    if (n == 0) continue;  // one byte, or half a surrogate pair
+    *out = std::string_view(decoded_.get(), n);
+    return true;
+  }
+}
+
+bool CsvReader::Start() {
+  started_ = true;
+  // The encoding, from the first two bytes (a source may hand them out one at a time).
+  raw_ = 0;
+  while (raw_ < 2 && !eof_)
+    if (!ReadRaw(raw_)) return false;
+  std::string_view first(block_.get(), raw_);
+  if (first.starts_with("\xFF\xFE") || first.starts_with("\xFE\xFF")) {
+    const bool big_endian = first[0] == '\xFE';
+    encoding_ = big_endian ? Encoding::kUtf16Be : Encoding::kUtf16Le;
+    decoder_ = std::make_unique<Utf16Decoder>(big_endian);
+    decoded_.reset(new char[Utf16Decoder::MaxOutput(kBlockSize)]);
+    first = std::string_view(decoded_.get(), decoder_->Convert(first.substr(2), decoded_.get()));
+  }
+  if (options_.delimiter != kDetectDelimiter) {
+    tokenizer_.Feed(first);  // block_ or decoded_: valid until the next ReadText
+    return true;
+  }
+  // Hold back text until the header line is complete (or too long to be one), then pick.
+  header_text_.assign(first);
+  bool at_end = false;
+  // Only the first max_record_bytes count, however the reads fell: a header line longer
+  // than that is judged on its start (the tokenizer will call it too large anyway).
+  const std::size_t limit = options_.max_record_bytes;
+  while (true) {
+    const bool enough = header_text_.size() >= limit;
+    const char found =
+        DetectDelimiter(std::string_view(header_text_).substr(0, limit), at_end || enough);
+    if (found != kDetectDelimiter) {
+      delimiter_ = found;
+      break;
+    }
+    std::string_view more;
+    if (!ReadText(&more)) {
+      if (error_) return false;
+      at_end = true;
+      continue;
+    }
+    header_text_.append(more);
+  }
+  tokenizer_.SetDelimiter(delimiter_);
+  // Once the tokenizer has used header_text_ up, Next() frees it.
+  tokenizer_.Feed(header_text_);
+  return true;
+}
+
+std::string CsvReader::Describe(bool delimiter_given) const {
+  std::string s;
+  if (delimiter_ != ',') {
+    s = "read as " + DelimiterName(delimiter_) + "-separated (";
+    s += delimiter_given ? "--delimiter" : "from the header line";
+    s += ")";
+  }
+  if (encoding_ != Encoding::kUtf8) {
+    s += s.empty() ? "read as " : ", ";
+    s += encoding_ == Encoding::kUtf16Le ? "UTF-16 LE" : "UTF-16 BE";
+  }
+  return s;
+}
 
 bool CsvReader::Next(CsvRecord* out) {
+  if (!started_ && !Start()) return false;
   while (true) {
     if (tokenizer_.Next(out)) return true;
-    if (eof_ || error_) return false;
-    auto n = source_->Read(std::span<char>(block_.get(), kBlockSize));
-    if (!n) {
-      // A failed read leaves a truncated stream; the partial record is not handed out.
-      error_ = n.error();
-      return false;
-    }
-    if (*n == 0) {
-      eof_ = true;
+    if (finished_ || error_) return false;
+    if (!header_text_.empty()) std::string().swap(header_text_);
+    std::string_view text;
+    if (!ReadText(&text)) {
+      if (error_) return false;
+      finished_ = true;
       tokenizer_.Finish();
       continue;
     }
-    bytes_read_ += *n;
-    tokenizer_.Feed(std::string_view(block_.get(), *n));
+    tokenizer_.Feed(text);
   }
 }
 

@@ -3,11 +3,14 @@
 // largest record no matter how big the file is.
 //
 // Dialect (RFC 4180 plus what spreadsheets and scripts actually write):
-//  - fields are separated by ',';
+//  - fields are separated by ',' (or CsvOptions::delimiter: ';', TAB, '|'; a CsvReader can
+//    pick it from the header line, see DetectDelimiter);
 //  - a record ends at CRLF, LF, or a lone CR (old Mac exports); each counts as one line;
 //  - a field that starts with '"' is quoted: it may hold ',', CR and LF exactly as written
 //    (an embedded CRLF stays CRLF), and '""' inside it stands for one '"';
-//  - a UTF-8 byte order mark at the very start of the input is dropped;
+//  - a UTF-8 byte order mark at the very start of the input is dropped; a CsvReader also
+//    reads UTF-16 (LE or BE) when the input starts with its byte order mark, transcoding to
+//    UTF-8 as it streams (the tokenizer only ever sees UTF-8);
 //  - the last record may lack a line break, and a final line break adds no empty record;
 //  - a line with no bytes at all is skipped (it still counts in line numbers);
 //  - whitespace around fields is kept: trimming is the caller's business;
@@ -15,6 +18,7 @@
 // Malformed input never stops the stream: the record carries a CsvProblem and reading goes on.
 #pragma once
 #include <cstddef>
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -46,7 +50,14 @@ enum class CsvProblem : unsigned char {
 // A short human sentence for reports, e.g. "unterminated quoted field at end of file".
 std::string_view CsvProblemMessage(CsvProblem problem);
 
+// CsvOptions::delimiter value asking a CsvReader to pick the delimiter from the header line.
+inline constexpr char kDetectDelimiter = '\0';
+
 struct CsvOptions {
+  // The field separator. A CsvTokenizer needs a real one (not '"', CR, LF or
+  // kDetectDelimiter); a CsvReader also takes kDetectDelimiter. The default stays ',' so the
+  // files okta-bulk writes itself are always read as written.
+  char delimiter = ',';
   // Upper bound on what one record may hold in memory: the decoded field bytes plus
   // sizeof(std::string) per field (so a line of a million commas is bounded too).
   std::size_t max_record_bytes = std::size_t{1} << 20;
@@ -63,6 +74,49 @@ struct CsvRecord {
   // quoted fields are counted).
   uint64_t first_line = 0;
   CsvProblem problem = CsvProblem::kNone;
+  // Offset of the record's first byte in the UTF-8 text the tokenizer was fed (for a UTF-8
+  // file: in the file, its BOM included; for UTF-16 input: in the transcoded text).
+  uint64_t first_byte = 0;
+  // Indexes of the fields that were quoted in the input, ascending; with first_byte this
+  // locates any decoded byte in the input (CsvInputOffset).
+  std::vector<uint32_t> quoted_fields;
+};
+
+// Where byte `byte_in_field` of field `field` of `record` was in the input (same origin as
+// CsvRecord::first_byte). Exact for a record without a problem, read with `delimiter` of
+// one byte: it undoes the opening quote and doubled quotes of quoted fields.
+uint64_t CsvInputOffset(const CsvRecord& record, std::size_t field, std::size_t byte_in_field);
+
+// The delimiter of a CSV whose input starts with `text` (a leading UTF-8 BOM is skipped):
+// among ',', ';' and TAB, the one that splits the first line into the most fields, ties
+// going to ',' (then ';'). Content of quoted fields does not count. Returns kDetectDelimiter
+// when `text` ends before the first line does and `at_end` is false: feed more text.
+char DetectDelimiter(std::string_view text, bool at_end);
+
+// How to show a delimiter in messages: "','", "';'", "TAB", "'|'".
+std::string DelimiterName(char delimiter);
+
+// Streaming UTF-16 (LE or BE) to UTF-8. Code units may be split anywhere between calls
+// (a unit's two bytes, a surrogate pair). A surrogate without its partner is written as its
+// 3-byte (invalid) UTF-8 form and an odd byte at the end as 0xFF, so the row holding it is
+// refused as not valid UTF-8 rather than silently changed. Not thread-safe.
+class Utf16Decoder {
+ public:
+  explicit Utf16Decoder(bool big_endian) : big_endian_(big_endian) {}
+  // Most bytes Convert(input of `size` bytes) or Finish() may write.
+  static constexpr std::size_t MaxOutput(std::size_t size) { return size / 2 * 3 + 8; }
+  // Converts `in`, writing UTF-8 to `out` (room for MaxOutput(in.size())); returns the bytes
+  // written.
+  std::size_t Convert(std::string_view in, char* out);
+  // Flushes what the input ended in the middle of; returns the bytes written (at most 8).
+  std::size_t Finish(char* out);
+
+ private:
+  std::size_t Unit(uint16_t unit, char* out);
+  bool big_endian_;
+  bool have_byte_ = false;
+  unsigned char byte_ = 0;   // first byte of a split code unit
+  uint16_t high_ = 0;        // a high surrogate waiting for its low half (0 = none)
 };
 
 // A push state machine that turns bytes into records; it does no I/O. Feed() a chunk, then
@@ -75,6 +129,10 @@ struct CsvRecord {
 class CsvTokenizer {
  public:
   explicit CsvTokenizer(CsvOptions options = {});
+
+  // Changes the delimiter (a CsvReader that detected it from the header line).
+  // REQUIRES: Feed() not called yet; a delimiter CsvOptions::delimiter allows.
+  void SetDelimiter(char delimiter);
 
   // Makes `chunk` the input. It is read in place, so it must stay valid and unchanged until
   // Next() returns false.
@@ -114,8 +172,13 @@ class CsvTokenizer {
   void Emit(CsvRecord* out);
 
   CsvOptions options_;
+  // Bytes that end a run of plain text (see ScanRun), built from the delimiter.
+  std::array<unsigned char, 256> stops_{};
   std::string_view chunk_;
   std::size_t pos_ = 0;
+  uint64_t chunk_start_ = 0;        // input offset of chunk_[0]
+  uint64_t record_first_byte_ = 0;
+  std::vector<uint32_t> quoted_;    // quoted fields of the record in progress
   State state_ = State::kBom;
   unsigned char bom_matched_ = 0;   // bytes of the BOM seen so far in kBom
   bool cr_in_quotes_ = false;       // the last byte in a quoted field was CR (for line counts)
@@ -155,8 +218,10 @@ class CsvMemorySource : public CsvByteSource {
 };
 
 // Streams CSV records from a byte source through a CsvTokenizer in fixed blocks
-// (kBlockSize), so memory is one block plus the largest record. Not thread-safe.
-// Owns its source.
+// (kBlockSize), so memory is one block plus the largest record. Input that starts with a
+// UTF-16 byte order mark is transcoded block by block. With kDetectDelimiter the reader
+// holds back the text up to the end of the header line to pick the delimiter: the pick is
+// DetectDelimiter(first max_record_bytes of the text, true), whatever the reads. Not thread-safe. Owns its source.
 class CsvReader {
  public:
   static constexpr std::size_t kBlockSize = 64 * 1024;
@@ -181,13 +246,36 @@ class CsvReader {
   // Bytes read from the source so far (for progress reporting).
   uint64_t bytes_read() const { return bytes_read_; }
 
+  enum class Encoding : unsigned char { kUtf8, kUtf16Le, kUtf16Be };
+  // What the input turned out to be; final once Next() has returned a record (or false).
+  Encoding encoding() const { return encoding_; }
+  // The delimiter used (the detected one with kDetectDelimiter); final like encoding().
+  char delimiter() const { return delimiter_; }
+  // For a summary, how the input was read when it was not ',' UTF-8: "read as
+  // ';'-separated (from the header line)", "read as TAB-separated (--delimiter), UTF-16 LE";
+  // "" for ',' UTF-8. `delimiter_given`: the caller chose the delimiter (--delimiter).
+  std::string Describe(bool delimiter_given) const;
+
  private:
+  bool Start();                          // encoding and delimiter; false on a read error
+  bool ReadRaw(std::size_t offset);      // one read into block_ + offset; sets raw_/eof_/error_
+  bool ReadText(std::string_view* out);  // the next UTF-8 text; false at end or on error
+
   std::unique_ptr<CsvByteSource> source_;
   CsvTokenizer tokenizer_;
+  CsvOptions options_;
   std::unique_ptr<char[]> block_;
+  std::size_t raw_ = 0;                  // bytes in block_ from the last ReadRaw
+  std::unique_ptr<char[]> decoded_;      // UTF-16 input only
+  std::unique_ptr<Utf16Decoder> decoder_;
+  std::string header_text_;              // text held back to detect the delimiter
   boost::system::error_code error_;
   uint64_t bytes_read_ = 0;
+  Encoding encoding_ = Encoding::kUtf8;
+  char delimiter_ = ',';
+  bool started_ = false;
   bool eof_ = false;
+  bool finished_ = false;                // tokenizer_.Finish() called
 };
 
 }  // namespace okta_bulk

@@ -7,6 +7,7 @@
 #include "pipeline/csv/csv_reader.h"
 #include "pipeline/csv/printable.h"
 #include "pipeline/rows/duplicate_scan.h"
+#include "pipeline/rows/header_hints.h"
 #include "pipeline/engine/resume_journal.h"
 #include "pipeline/rows/row_sets.h"
 #include "pipeline/engine/job_observer.h"
@@ -112,7 +113,7 @@ uint64_t CountFinished(const std::string& path, const RowHandler& handler, const
 // A first read of the input for the keys (logins, ids) that may repeat in it, so that the
 // duplicate check remembers those only and memory stays flat at millions of rows. The keys
 // come from the handler's own Build, so a row counts exactly as it will in the job.
-RepeatedKeys ScanKeys(const std::string& path, RowHandler& handler) {
+RepeatedKeys ScanKeys(const std::string& path, RowHandler& handler, char delimiter) {
   RunContext scratch;  // tasks built here are dropped at once
   return ScanForRepeatedKeys(path, [&](const CsvRecord& record, uint64_t row, std::string* key) {
     BuiltRow built;
@@ -120,7 +121,7 @@ RepeatedKeys ScanKeys(const std::string& path, RowHandler& handler) {
     if (!handler.Build(record, row, scratch, &built, &error)) return false;
     *key = std::move(built.key);
     return true;
-  });
+  }, delimiter);
 }
 
 }  // namespace
@@ -128,13 +129,14 @@ RepeatedKeys ScanKeys(const std::string& path, RowHandler& handler) {
 std::string JobSummary::Describe() const {
   std::string s;
   char buf[256];
+  const std::string format = input_format.empty() ? "" : " The input was " + input_format + ".";
   if (dry_run && !dry_run_action.empty()) {
     std::snprintf(buf, sizeof buf,
                   "Dry run: %llu rows read; %llu would be sent (%s), %llu invalid. Nothing was sent.",
                   static_cast<unsigned long long>(rows), static_cast<unsigned long long>(would_send),
                   dry_run_action.c_str(),
                   static_cast<unsigned long long>(counts[static_cast<std::size_t>(Outcome::kInvalid)]));
-    return buf;
+    return buf + format;
   }
   if (dry_run) {
     std::snprintf(buf, sizeof buf,
@@ -144,7 +146,7 @@ std::string JobSummary::Describe() const {
                   static_cast<unsigned long long>(with_password),
                   static_cast<unsigned long long>(with_groups),
                   static_cast<unsigned long long>(counts[static_cast<std::size_t>(Outcome::kInvalid)]));
-    return buf;
+    return buf + format;
   }
   std::snprintf(buf, sizeof buf, "%llu rows in %.1f s (%.1f rows/s): ",
                 static_cast<unsigned long long>(rows), elapsed_s,
@@ -186,6 +188,7 @@ std::string JobSummary::Describe() const {
     s += " open when the run stopped and did not finish (--resume sends them).";
   }
   if (!kept_previous_as.empty()) s += " The earlier results file was kept as " + kept_previous_as + ".";
+  s += format;
   if (!abort_reason.empty()) s += " Stopped early: " + abort_reason;
   return s;
 }
@@ -203,7 +206,9 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
             RowHandler& handler, JobSummary* summary, std::string* error,
             const std::function<void(Dispatcher&)>& on_dispatcher) {
   auto started = std::chrono::steady_clock::now();
-  auto opened = CsvReader::Open(options.input_path);
+  CsvOptions csv_options;
+  csv_options.delimiter = options.delimiter;
+  auto opened = CsvReader::Open(options.input_path, csv_options);
   if (!opened) {
     *error = "cannot read '" + options.input_path + "': " + opened.error().message();
     return false;
@@ -219,10 +224,21 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
     *error = "header: " + std::string(CsvProblemMessage(header.problem));
     return false;
   }
-  if (!handler.Start(header.fields, error)) return false;
+  // Header names that look like a slip for a known column: part of the error when the
+  // header is refused, a warning when the row's columns are sent as profile attributes.
+  const std::vector<std::string> hints = HeaderHints(header.fields);
+  if (!handler.Start(header.fields, error)) {
+    for (const std::string& hint : hints) *error += "; " + hint;
+    return false;
+  }
+  summary->input_format = reader.Describe(options.delimiter != kDetectDelimiter);
+  if (summary->command == "import" || summary->command == "update")
+    for (const std::string& hint : hints)
+      std::fprintf(options.dry_run ? stdout : stderr, "okta-bulk: warning: %s\n",
+                   TerminalSafe(hint).c_str());
 
   RunContext run;
-  RepeatedKeys repeated = ScanKeys(options.input_path, handler);
+  RepeatedKeys repeated = ScanKeys(options.input_path, handler, reader.delimiter());
   if (options.dry_run) {
     JobSource source(reader, handler, nullptr, nullptr, run);
     source.set_repeated(std::move(repeated));

@@ -24,6 +24,9 @@ class JobObserver;
 // What every job takes from the command line.
 struct JobOptions {
   std::string input_path;
+  // --delimiter: the input's field separator; '\0' (kDetectDelimiter) picks it from the
+  // header line. Results files are always ','.
+  char delimiter = '\0';
   std::string results_path = "results.csv";
   bool resume = false;        // --resume: skip rows already in the results file
   bool retry_failed = false;  // --retry-failed: with --resume, send failed rows again
@@ -57,6 +60,9 @@ struct JobSummary {
   // The subcommand; "import" always lists its created and existed counts, others only the
   // outcomes that occurred (and invalid, failed).
   std::string command = "import";
+  // How the input was read when it was not plain ',' UTF-8, e.g. "read as ';'-separated
+  // (from the header line)"; "" otherwise.
+  std::string input_format;
   // The one-paragraph summary printed at the end.
   std::string Describe() const;
   // 0 all rows succeeded, 1 some invalid/failed, 3 aborted, 130 interrupted (issue 2).

@@ -67,10 +67,13 @@ void RepeatedKeys::Add(uint64_t hash) {
   }
 }
 
-RepeatedKeys ScanForRepeatedKeys(const std::string& path, const KeyOfRecord& key_of) {
+RepeatedKeys ScanForRepeatedKeys(const std::string& path, const KeyOfRecord& key_of,
+                                 char delimiter) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return RepeatedKeys();
-  auto opened = CsvReader::Open(path);
+  CsvOptions options;
+  options.delimiter = delimiter;
+  auto opened = CsvReader::Open(path, options);
   if (!opened) return RepeatedKeys();
   CsvReader& reader = **opened;
   CsvRecord record;

@@ -63,6 +63,8 @@ using KeyOfRecord = std::function<bool(const CsvRecord& record, uint64_t row, st
 // returns RepeatedKeys() (track everything): the job then reads it and reports as before.
 // The filter has one size, kScanSketchBits (4 MiB), for every file. The file is assumed not
 // to change between the scan and the job: rows appended in between are not scanned.
-RepeatedKeys ScanForRepeatedKeys(const std::string& path, const KeyOfRecord& key_of);
+// `delimiter` is the job's (the one its own reader found, so both reads split alike).
+RepeatedKeys ScanForRepeatedKeys(const std::string& path, const KeyOfRecord& key_of,
+                                 char delimiter = ',');
 
 }  // namespace okta_bulk

@@ -18,6 +18,9 @@ std::string LowerAscii(std::string_view s) {
 // Okta's length limits for the base profile (contract §2).
 constexpr std::size_t kLoginMin = 5, kLoginMax = 100, kEmailMax = 100, kNameMax = 50;
 constexpr std::size_t kPasswordMax = 72;
+
+constexpr std::string_view kSaveAsUtf8 =
+    "save the file as 'CSV UTF-8' (in Excel: File > Save As > CSV UTF-8)";
 constexpr std::size_t kMaxGroupIds = 20;  // more gives E0000093 (contract §2)
 
 void AddField(std::string* body, bool* first, std::string_view name, std::string_view value) {
@@ -92,10 +95,13 @@ bool LooksLikeEmail(std::string_view s) {
   return true;
 }
 
-std::string_view Utf8Problem(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+std::string_view Utf8Problem(std::string_view s, std::size_t* at) {
+  const auto* begin = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* p = begin;
   const auto* end = p + s.size();
+  if (at) *at = s.size();
   while (p < end) {
+    if (at) *at = static_cast<std::size_t>(p - begin);
     unsigned char c = *p;
     if (c < 0x80) {
       ++p;
@@ -143,6 +149,10 @@ bool ReadHeaderNames(const std::vector<std::string>& header, std::vector<std::st
     }
     if (!Utf8Problem(name).empty()) {
       *error = "header: column " + std::to_string(i + 1) + " name " + std::string(Utf8Problem(name));
+      if (!Utf8Problem(name).starts_with("contains")) {
+        *error += ": ";
+        *error += kSaveAsUtf8;
+      }
       return false;
     }
     std::string lower = LowerAscii(name);
@@ -265,11 +275,20 @@ bool CheckRecordShape(const CsvRecord& record, uint64_t row, const std::vector<s
   }
   // Every cell must be text Okta accepts.
   for (std::size_t i = 0; i < want; ++i) {
-    std::string_view problem = Utf8Problem(record.fields[i]);
-    if (!problem.empty()) {
+    std::size_t at = 0;
+    std::string_view problem = Utf8Problem(record.fields[i], &at);
+    if (problem.empty()) continue;
+    if (problem.starts_with("contains")) {  // valid UTF-8 Okta refuses: the cell is the news
       *error = RowWhere(row, record, names[i]) + std::string(problem);
       return false;
     }
+    // Not UTF-8 at all: most likely the whole file is in a legacy code page (Windows-1252
+    // from Excel's plain "CSV"); say where and how to save it instead.
+    *error = "row " + std::to_string(row) + " (line " + std::to_string(record.first_line) +
+             ", byte offset " + std::to_string(CsvInputOffset(record, i, at)) +
+             "): not valid UTF-8: " + std::string(kSaveAsUtf8) + "; the first bad byte is in field '" +
+             names[i] + "'";
+    return false;
   }
   return true;
 }

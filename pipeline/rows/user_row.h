@@ -93,8 +93,10 @@ bool ReadHeaderNames(const std::vector<std::string>& header, std::vector<std::st
 // Checks shared with other jobs.
 bool LooksLikeEmail(std::string_view s);
 // Returns "" when `s` is valid UTF-8 Okta accepts, else a reason (invalid UTF-8, or a
-// 4-byte character such as an emoji, which Okta does not support: contract §6).
-std::string_view Utf8Problem(std::string_view s);
+// 4-byte character such as an emoji, which Okta does not support: contract §6). The
+// reasons for invalid UTF-8 start "is not valid UTF-8", the 4-byte one "contains". With
+// `at`, *at is the offset of the first byte of the offending character (s.size() if none).
+std::string_view Utf8Problem(std::string_view s, std::size_t* at = nullptr);
 std::string_view TrimSpaces(std::string_view s);
 // Okta ids (users, groups): 1-64 ASCII letters, digits, '_' or '-'.
 bool ValidOktaId(std::string_view id);
@@ -106,7 +108,9 @@ std::string BadGroupIdMessage(std::string_view bad);
 // "row 12 (line 13), field 'login': " (the line only when it differs from row + 1).
 std::string RowWhere(uint64_t row, const CsvRecord& record, std::string_view field);
 // The checks every row of every job passes: a well-formed record with as many fields as
-// the header (`names`), every cell valid UTF-8 Okta accepts. False with `error` otherwise.
+// the header (`names`), every cell valid UTF-8 Okta accepts. False with `error` otherwise;
+// for bytes that are not UTF-8 at all it names the row, line and byte offset in the input
+// and says how to save the file as UTF-8.
 bool CheckRecordShape(const CsvRecord& record, uint64_t row, const std::vector<std::string>& names,
                       std::string* error);
 

@@ -127,6 +127,9 @@ namespace {
 
 const char kCommonFlags[] =
     "  -o, --output PATH        results file (default results.csv; '-' = stdout)\n"
+    "  --delimiter C            the input's field separator: ',', ';', 'tab' (or '\\t') or\n"
+    "                           '|' (default: whichever of ',', ';' and TAB splits the\n"
+    "                           header line into the most columns; the results file is ',')\n"
     "  --org-url URL            the org, e.g. https://acme.okta.com (default $OKTA_CLIENT_ORGURL)\n"
     "  --token-file PATH        file holding the API token (default: $OKTA_CLIENT_TOKEN)\n"
     "  --client-id ID           authenticate as this OAuth 2.0 service app instead of with\n"
@@ -460,6 +463,16 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
     } else if (name == "-o" || name == "--output") {
       if (!need(&job.results_path)) return false;
       output_given = true;
+    } else if (name == "--delimiter" && !is_export) {
+      if (!need(&v)) return false;
+      if (v == "," || v == ";" || v == "|") {
+        job.delimiter = v[0];
+      } else if (v == "tab" || v == "TAB" || v == "\\t" || v == "\t") {
+        job.delimiter = '\t';
+      } else {
+        *error = "--delimiter takes ',', ';', 'tab' or '|' (got '" + v + "')";
+        return false;
+      }
     } else if (name == "--org-url") {
       if (!need(&org_url)) return false;
     } else if (name == "--token-file") {

@@ -27,8 +27,10 @@ bool CheckRunFiles(const CliConfig& config, std::string* error) {
 namespace {
 
 // Data rows in `path` (records after the header), or -1 when it cannot be read.
-long long CountRows(const std::string& path) {
-  auto opened = CsvReader::Open(path);
+long long CountRows(const std::string& path, char delimiter) {
+  CsvOptions options;
+  options.delimiter = delimiter;  // quotes open after a delimiter: the count depends on it
+  auto opened = CsvReader::Open(path, options);
   if (!opened) return -1;
   CsvRecord record;
   long long n = -1;
@@ -50,7 +52,7 @@ bool ConfirmDestructive(const CliConfig& config, std::string* error) {
              "can answer; try --dry-run first)";
     return false;
   }
-  const long long rows = CountRows(job.input_path);
+  const long long rows = CountRows(job.input_path, job.delimiter);
   std::fprintf(stderr, "okta-bulk %s: %s the users of %s (%s rows) in %s.\n",
                config.command.c_str(), what.c_str(), job.input_path.c_str(),
                rows < 0 ? "?" : std::to_string(rows).c_str(), config.http.org.Origin().c_str());
