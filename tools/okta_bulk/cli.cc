@@ -277,41 +277,40 @@ std::string DeleteHelp() {
 // The lifecycle actions: what each does, in the words of the spec; "" for another command.
 struct LifecycleHelpText {
   std::string_view command, does, accepts, example;
-  bool send_email_flag, destructive;
+  bool destructive;  // asks first (ConfirmDestructive)
 };
 constexpr LifecycleHelpText kLifecycleHelp[] = {
     {"activate", "Activates users (POST .../lifecycle/activate?sendEmail=false unless --send-email):\n"
                  "a user with a password becomes ACTIVE, one without PROVISIONED (until the user\n"
                  "follows the activation link). Outcome 'activated'.",
      "STAGED or DEPROVISIONED (ACTIVE or PROVISIONED: 'unchanged')",
-     "okta-bulk activate staged.csv -o activate-results.csv --send-email", true, false},
+     "okta-bulk activate staged.csv -o activate-results.csv --send-email", false},
     {"reactivate", "Sends the activation again to users who did not complete it\n"
                    "(POST .../lifecycle/reactivate?sendEmail=true). Status PROVISIONED. Outcome\n"
                    "'reactivated'; every run sends a new activation.",
      "PROVISIONED or RECOVERY (ACTIVE: 'unchanged')",
-     "okta-bulk reactivate provisioned.csv -o reactivate-results.csv", true, false},
+     "okta-bulk reactivate provisioned.csv -o reactivate-results.csv", false},
     {"suspend", "Suspends users (POST .../lifecycle/suspend): they cannot sign in until unsuspended;\n"
                 "groups and apps stay. Status SUSPENDED. Outcome 'suspended'.",
      "ACTIVE (SUSPENDED: 'unchanged')", "okta-bulk suspend leavers.csv -o suspend-results.csv",
-     false, true},
+     true},
     {"unsuspend", "Unsuspends users (POST .../lifecycle/unsuspend). Status ACTIVE. Outcome\n"
                   "'unsuspended'.",
      "SUSPENDED (ACTIVE: 'unchanged')", "okta-bulk unsuspend returners.csv -o unsuspend-results.csv",
-     false, false},
+     false},
     {"unlock", "Unlocks locked-out users (POST .../lifecycle/unlock); they sign in with their\n"
                "current password. Status ACTIVE. Outcome 'unlocked'.",
-     "LOCKED_OUT (ACTIVE: 'unchanged')", "okta-bulk unlock locked.csv -o unlock-results.csv", false,
-     false},
+     "LOCKED_OUT (ACTIVE: 'unchanged')", "okta-bulk unlock locked.csv -o unlock-results.csv", false},
     {"expire-password", "Expires passwords (POST .../lifecycle/expire_password): each user must\n"
                         "choose a new password at the next sign-in. Status PASSWORD_EXPIRED.\n"
                         "Outcome 'password_expired'.",
      "ACTIVE (PASSWORD_EXPIRED: 'unchanged')",
-     "okta-bulk expire-password users.csv -o expire-results.csv", false, true},
+     "okta-bulk expire-password users.csv -o expire-results.csv", true},
     {"reset-password", "Starts a password reset (POST .../lifecycle/reset_password?sendEmail=true):\n"
                        "Okta emails each user a reset link; until they use it they cannot sign in.\n"
                        "Status RECOVERY. Outcome 'password_reset'.",
      "ACTIVE, PASSWORD_EXPIRED or LOCKED_OUT (RECOVERY: 'unchanged')",
-     "okta-bulk reset-password users.csv -o reset-results.csv", false, true},
+     "okta-bulk reset-password users.csv -o reset-results.csv", true},
 };
 
 std::string LifecycleHelp(std::string_view command) {
@@ -319,7 +318,7 @@ std::string LifecycleHelp(std::string_view command) {
     if (h.command != command) continue;
     std::string s = "Usage: okta-bulk " + std::string(command) + " USERS.csv [flags]\n\n" +
                     std::string(h.does) +
-                    "\nEach user is looked up first and its status decides: the action is sent\n"
+                    "\n\nEach user is looked up first and its status decides: the action is sent\n"
                     "only to a user in a status it accepts; a user already where the action leads\n"
                     "is 'unchanged' (a rerun is harmless); any other status fails the row, naming\n"
                     "it. Accepted: " + std::string(h.accepts) + ".\n"
