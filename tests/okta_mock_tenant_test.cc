@@ -786,5 +786,148 @@ TEST(MockOptionsTest, TokenShareIsAFractionOfOneOrLess) {
   }
 }
 
+// The user lifecycle calls, per status.
+
+class MockLifecycleTest : public MockTenantTest {
+ protected:
+  // A user in `status`, reached through the API as a client would (and /__lock).
+  std::string UserIn(std::string_view status) {
+    const std::string login = "u" + std::to_string(++n_) + "@example.com";
+    const bool staged = status == "STAGED";
+    const bool no_password = status == "PROVISIONED";
+    MockResponse r = Call("POST", staged ? "/api/v1/users?activate=false" : "/api/v1/users",
+                          no_password ? UserBody(login, "", "") : UserBody(login));
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::string id(Body(r).at("id").as_string());
+    auto post = [&](std::string_view target) {
+      MockResponse p = Call("POST", target);
+      EXPECT_EQ(p.status, 200) << target << ": " << p.body;
+    };
+    const std::string base = "/api/v1/users/" + id;
+    if (status == "SUSPENDED") post(base + "/lifecycle/suspend");
+    if (status == "DEPROVISIONED") post(base + "/lifecycle/deactivate");
+    if (status == "LOCKED_OUT") post("/__lock/" + id);
+    if (status == "PASSWORD_EXPIRED") post(base + "/lifecycle/expire_password");
+    if (status == "RECOVERY") post(base + "/lifecycle/reset_password?sendEmail=true");
+    EXPECT_EQ(StatusOf(id), status);
+    return id;
+  }
+  std::string StatusOf(const std::string& id) {
+    return std::string(Body(Call("GET", "/api/v1/users/" + id)).at("status").as_string());
+  }
+  // Calls `op` on a user in `from`; returns the HTTP status and the user's status after it.
+  std::pair<int, std::string> Apply(std::string_view op, std::string_view from,
+                                    std::string_view query = "") {
+    std::string id = UserIn(from);
+    MockResponse r = Call("POST", "/api/v1/users/" + id + "/lifecycle/" + std::string(op) +
+                                      std::string(query));
+    last_ = r;
+    return {r.status, StatusOf(id)};
+  }
+  std::string ErrorCode() { return std::string(Body(last_).at("errorCode").as_string()); }
+
+  int n_ = 0;
+  MockResponse last_;
+};
+
+using Result = std::pair<int, std::string>;
+const std::vector<std::string> kStatuses = {"STAGED",    "PROVISIONED",      "ACTIVE",   "SUSPENDED",
+                                            "LOCKED_OUT", "PASSWORD_EXPIRED", "RECOVERY", "DEPROVISIONED"};
+
+TEST_F(MockLifecycleTest, SuspendTakesOnlyActiveUsersAndRefusesOthersWithE0000001) {
+  EXPECT_EQ(Apply("suspend", "ACTIVE"), Result(200, "SUSPENDED"));
+  for (const auto& s : kStatuses) {
+    if (s == "ACTIVE") continue;
+    EXPECT_EQ(Apply("suspend", s), Result(400, s)) << s;
+    EXPECT_EQ(ErrorCode(), "E0000001") << s;
+  }
+}
+
+TEST_F(MockLifecycleTest, UnsuspendTakesOnlySuspendedUsersBackToActive) {
+  EXPECT_EQ(Apply("unsuspend", "SUSPENDED"), Result(200, "ACTIVE"));
+  for (const auto& s : kStatuses) {
+    if (s == "SUSPENDED") continue;
+    EXPECT_EQ(Apply("unsuspend", s), Result(400, s)) << s;
+    EXPECT_EQ(ErrorCode(), "E0000001") << s;
+  }
+}
+
+TEST_F(MockLifecycleTest, UnlockFreesALockedOutUserLeavesAnActiveOneAndRefusesTheRest) {
+  EXPECT_EQ(Apply("unlock", "LOCKED_OUT"), Result(200, "ACTIVE"));
+  EXPECT_EQ(Apply("unlock", "ACTIVE"), Result(200, "ACTIVE"));
+  for (const auto& s : {"STAGED", "PROVISIONED", "SUSPENDED", "PASSWORD_EXPIRED", "RECOVERY",
+                        "DEPROVISIONED"}) {
+    EXPECT_EQ(Apply("unlock", s), Result(403, s)) << s;
+    EXPECT_EQ(ErrorCode(), "E0000038") << s;
+  }
+}
+
+TEST_F(MockLifecycleTest, ActivateTakesStagedOrDeprovisionedAndSaysWhenAlreadyActive) {
+  EXPECT_EQ(Apply("activate", "STAGED", "?sendEmail=false"), Result(200, "ACTIVE"));
+  EXPECT_NE(last_.body.find("activationToken"), std::string::npos) << last_.body;
+  EXPECT_EQ(Apply("activate", "DEPROVISIONED", "?sendEmail=true"), Result(200, "ACTIVE"));
+  EXPECT_EQ(last_.body, "{}");
+  EXPECT_EQ(Apply("activate", "ACTIVE"), Result(403, "ACTIVE"));
+  EXPECT_EQ(ErrorCode(), "E0000016");
+  for (const auto& s : {"PROVISIONED", "SUSPENDED", "LOCKED_OUT", "PASSWORD_EXPIRED", "RECOVERY"}) {
+    EXPECT_EQ(Apply("activate", s), Result(403, s)) << s;
+    EXPECT_EQ(ErrorCode(), "E0000038") << s;
+  }
+}
+
+TEST_F(MockLifecycleTest, ReactivateRestartsActivationOfProvisionedOrRecoveryUsers) {
+  EXPECT_EQ(Apply("reactivate", "PROVISIONED"), Result(200, "PROVISIONED"));
+  EXPECT_NE(last_.body.find("activationUrl"), std::string::npos) << last_.body;  // sendEmail default false
+  EXPECT_EQ(Apply("reactivate", "RECOVERY", "?sendEmail=true"), Result(200, "PROVISIONED"));
+  EXPECT_EQ(last_.body, "{}");
+  for (const auto& s : {"STAGED", "ACTIVE", "SUSPENDED", "LOCKED_OUT", "PASSWORD_EXPIRED",
+                        "DEPROVISIONED"}) {
+    EXPECT_EQ(Apply("reactivate", s), Result(403, s)) << s;
+    EXPECT_EQ(ErrorCode(), "E0000038") << s;
+  }
+}
+
+TEST_F(MockLifecycleTest, ExpirePasswordReturnsTheUserAndTheTempVariantReturnsOnlyThePassword) {
+  EXPECT_EQ(Apply("expire_password", "ACTIVE"), Result(200, "PASSWORD_EXPIRED"));
+  EXPECT_EQ(Body(last_).at("status"), "PASSWORD_EXPIRED");
+  EXPECT_EQ(Apply("expire_password_with_temp_password", "ACTIVE"), Result(200, "PASSWORD_EXPIRED"));
+  EXPECT_EQ(Body(last_).as_object().size(), 1u);
+  EXPECT_TRUE(Body(last_).at("tempPassword").is_string());
+  for (const auto& s : {"STAGED", "PROVISIONED", "SUSPENDED", "DEPROVISIONED"}) {
+    EXPECT_EQ(Apply("expire_password", s), Result(403, s)) << s;
+    EXPECT_EQ(ErrorCode(), "E0000038") << s;
+  }
+}
+
+TEST_F(MockLifecycleTest, ResetPasswordNeedsSendEmailAndPutsTheUserInRecovery) {
+  EXPECT_EQ(Apply("reset_password", "ACTIVE"), Result(400, "ACTIVE"));
+  EXPECT_EQ(ErrorCode(), "E0000028");
+  EXPECT_EQ(Apply("reset_password", "ACTIVE", "?sendEmail=false"), Result(200, "RECOVERY"));
+  EXPECT_NE(std::string(Body(last_).at("resetPasswordUrl").as_string()).find("/signin/reset-password/"),
+            std::string::npos);
+  EXPECT_EQ(Apply("reset_password", "LOCKED_OUT", "?sendEmail=true"), Result(200, "RECOVERY"));
+  EXPECT_EQ(last_.body, "{}");
+  for (const auto& s : {"STAGED", "SUSPENDED", "DEPROVISIONED"}) {
+    EXPECT_EQ(Apply("reset_password", s, "?sendEmail=true"), Result(403, s)) << s;
+    EXPECT_EQ(ErrorCode(), "E0000038") << s;
+  }
+}
+
+TEST_F(MockLifecycleTest, LockEndpointNeedsNoAuthAndLocksOnlyActiveUsers) {
+  std::string id = UserIn("ACTIVE");
+  EXPECT_EQ(Call("POST", "/__lock/" + id, "", "").status, 200);
+  EXPECT_EQ(StatusOf(id), "LOCKED_OUT");
+  EXPECT_EQ(Call("POST", "/__lock/" + id, "", "").status, 409);
+  EXPECT_EQ(Call("POST", "/__lock/00unobody", "", "").status, 404);
+}
+
+TEST_F(MockLifecycleTest, UnknownUserIs404AndUnknownActionIsE0000008) {
+  EXPECT_EQ(Call("POST", "/api/v1/users/00unobody/lifecycle/suspend").status, 404);
+  std::string id = UserIn("ACTIVE");
+  MockResponse r = Call("POST", "/api/v1/users/" + id + "/lifecycle/levitate");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(Body(r).at("errorCode"), "E0000008");
+}
+
 }  // namespace
 }  // namespace okta_bulk::mock

@@ -3,7 +3,9 @@
 namespace okta_bulk {
 namespace {
 constexpr std::array<std::string_view, kOutcomeCount> kOutcomeNames = {
-    "created", "existed", "updated", "assigned", "deactivated", "deleted", "invalid", "failed"};
+    "created",     "existed",   "updated",         "assigned",       "deactivated", "deleted",
+    "activated",   "reactivated", "suspended",     "unsuspended",    "unlocked",    "password_expired",
+    "password_reset", "unchanged", "invalid",      "failed"};
 }
 
 std::string_view OutcomeName(Outcome outcome) {

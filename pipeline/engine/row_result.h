@@ -8,10 +8,16 @@
 
 namespace okta_bulk {
 
+// The lifecycle outcomes (kActivated .. kUnchanged) name what the row did; kUnchanged is a
+// row whose user already had the status the action leads to, so nothing was sent for it.
+// kInvalid and kFailed stay last: lists of outcomes show the failures at their end.
 enum class Outcome : unsigned char {
-  kCreated, kExisted, kUpdated, kAssigned, kDeactivated, kDeleted, kInvalid, kFailed,
+  kCreated, kExisted, kUpdated, kAssigned, kDeactivated, kDeleted,
+  kActivated, kReactivated, kSuspended, kUnsuspended, kUnlocked, kPasswordExpired,
+  kPasswordReset, kUnchanged,
+  kInvalid, kFailed,
 };
-inline constexpr std::size_t kOutcomeCount = 8;
+inline constexpr std::size_t kOutcomeCount = 16;
 std::string_view OutcomeName(Outcome outcome);
 bool OutcomeFromName(std::string_view name, Outcome* out);
 inline bool IsSuccess(Outcome o) { return o != Outcome::kInvalid && o != Outcome::kFailed; }

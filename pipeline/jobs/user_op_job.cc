@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "pipeline/csv/csv_reader.h"
+#include "pipeline/jobs/lifecycle_task.h"
+#include "pipeline/jobs/secret_file.h"
 #include "pipeline/okta/okta_json.h"
 #include "pipeline/rows/password_hash.h"
 #include "pipeline/rows/typed_value.h"
@@ -200,7 +202,10 @@ class UserOpRows final : public RowHandler {
         return false;
       }
     }
-    out->task = std::make_unique<UserOpTask>(std::move(r), options_.task);
+    if (IsLifecycle(op))
+      out->task = std::make_unique<LifecycleTask>(std::move(r), options_.task);
+    else
+      out->task = std::make_unique<UserOpTask>(std::move(r), options_.task);
     return true;
   }
 
@@ -232,8 +237,8 @@ std::string_view UserOpName(UserOp op) {
     case UserOp::kAssign: return "assign";
     case UserOp::kDeactivate: return "deactivate";
     case UserOp::kDelete: return "delete";
+    default: return LifecycleRuleOf(op).command;
   }
-  return "?";
 }
 
 std::unique_ptr<RowHandler> MakeUserOpRows(const UserOpJobOptions& options) {
@@ -243,7 +248,19 @@ std::unique_ptr<RowHandler> MakeUserOpRows(const UserOpJobOptions& options) {
 bool RunUserOp(boost::asio::io_context& io, HttpTransport& transport,
                const UserOpJobOptions& options, JobSummary* summary, std::string* error,
                const std::function<void(Dispatcher&)>& on_dispatcher) {
-  UserOpRows rows(options);
+  // The secrets file is opened before the first request: a run that cannot keep what Okta
+  // returns only once must not start.
+  std::unique_ptr<SecretFile> secrets;
+  UserOpJobOptions with_secrets;
+  const UserOpJobOptions* run_options = &options;
+  if (options.write_secrets && !options.dry_run) {
+    secrets = SecretFile::Open(options.results_path, /*append=*/true, error);
+    if (!secrets) return false;
+    with_secrets = options;
+    with_secrets.task.secrets = secrets.get();
+    run_options = &with_secrets;
+  }
+  UserOpRows rows(*run_options);
   summary->command = std::string(UserOpName(options.task.op));
   switch (options.task.op) {
     case UserOp::kUpdate: summary->dry_run_action = "one POST /api/v1/users/{id} each"; break;
@@ -256,8 +273,13 @@ bool RunUserOp(boost::asio::io_context& io, HttpTransport& transport,
     case UserOp::kDelete:
       summary->dry_run_action = "a lookup, a deactivate if needed, then one DELETE each";
       break;
+    default:
+      summary->dry_run_action = "a lookup, then one lifecycle/" +
+                                std::string(LifecycleRuleOf(options.task.op).operation) +
+                                " each unless the status says otherwise";
+      break;
   }
-  return RunJob(io, transport, options, rows, summary, error, on_dispatcher);
+  return RunJob(io, transport, *run_options, rows, summary, error, on_dispatcher);
 }
 
 }  // namespace okta_bulk

@@ -1,5 +1,6 @@
-// `okta-bulk update | assign | deactivate | delete`: a change to existing users, one CSV row
-// each, through the same runner as import (results file, --resume, --dry-run, governor).
+// `okta-bulk update | assign | deactivate | delete` and the lifecycle actions (activate,
+// reactivate, suspend, unsuspend, unlock, expire-password, reset-password; lifecycle_task.h):
+// a change to existing users, one CSV row each, through the same runner as import (results file, --resume, --dry-run, governor).
 //
 // Columns (names case-insensitive):
 //   login or id   which user (id wins when a row has both; an id costs no lookup)
@@ -8,7 +9,7 @@
 //   any other     update only: a profile attribute to set. With `id`, `login` is one too
 //                 (renaming). An empty cell leaves the attribute alone, or with
 //                 --empty-cells clear sets it to null (removes it).
-// assign, deactivate and delete ignore the columns they do not use, so a users.csv or an
+// assign, deactivate, delete and the lifecycle actions ignore the columns they do not use, so a users.csv or an
 // export can be fed to them as it is.
 #pragma once
 #include <boost/asio/io_context.hpp>
@@ -26,9 +27,13 @@ struct UserOpJobOptions : JobOptions {
   UserOpOptions task;
   std::vector<std::string> extra_group_ids;  // --group, for every row (assign, update)
   bool clear_empty = false;                  // --empty-cells clear (update)
+  // --write-temp-passwords (expire-password --temp-password, reset-password --no-send-email):
+  // the job opens SecretFile::PathFor(results_path) (0600, appended to) and hands it to the
+  // tasks through task.secrets.
+  bool write_secrets = false;
 };
 
-// The name of the subcommand: "update", "assign", "deactivate", "delete".
+// The name of the subcommand: "update", "assign", "deactivate", "delete", "activate", ...
 std::string_view UserOpName(UserOp op);
 
 // The rows of a user-op job, exposed for tests. Lives as long as the tasks it makes.

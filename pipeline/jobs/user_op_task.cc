@@ -21,6 +21,7 @@ UserOpTask::UserOpTask(UserOpRow row, const UserOpOptions& options)
       else PrepareDeactivate();
       break;
     case UserOp::kDelete: PrepareLookup(); break;  // its status says whether to deactivate
+    default: PrepareLookup(); break;  // lifecycle actions are LifecycleTask's
   }
 }
 
@@ -102,6 +103,7 @@ TaskStep UserOpTask::AfterLookup() {
       if (result_.user_status == "DEPROVISIONED") PrepareDelete();
       else PrepareDeactivate();
       return TaskStep::Next();
+    default: break;  // lifecycle actions are LifecycleTask's
   }
   return TaskStep::Done();
 }

@@ -18,7 +18,13 @@
 
 namespace okta_bulk {
 
-enum class UserOp : unsigned char { kUpdate, kAssign, kDeactivate, kDelete };
+// kActivate .. kResetPassword are the lifecycle actions, run by LifecycleTask
+// (lifecycle_task.h) on the same rows.
+enum class UserOp : unsigned char {
+  kUpdate, kAssign, kDeactivate, kDelete,
+  kActivate, kReactivate, kSuspend, kUnsuspend, kUnlock, kExpirePassword, kResetPassword,
+};
+inline bool IsLifecycle(UserOp op) { return op >= UserOp::kActivate; }
 
 struct UserOpRow {
   uint64_t row = 0;
@@ -28,14 +34,24 @@ struct UserOpRow {
   std::vector<std::string> group_ids;  // kAssign, and kUpdate rows with groups
 };
 
+class SecretFile;
+
 struct UserOpOptions {
   UserOp op = UserOp::kUpdate;
   bool missing_ok = false;  // kDelete: a user that is not there counts as deleted
+  // kActivate, kReactivate, kResetPassword: sendEmail=true|false. What Okta returns with
+  // false (an activation or reset link) is never kept: it is a secret.
+  bool send_email = false;
+  // kExpirePassword: expire_password_with_temp_password, which returns a temporary password.
+  bool temp_password = false;
+  // Where the secrets a lifecycle action returns go (--write-temp-passwords); nullptr: they
+  // are not asked for. Owned by the job.
+  SecretFile* secrets = nullptr;
 };
 
 class UserOpTask final : public Task {
  public:
-  // `options` must outlive the task.
+  // `options` must outlive the task. REQUIRES: !IsLifecycle(options.op).
   UserOpTask(UserOpRow row, const UserOpOptions& options);
 
   const TaskRequest& request() const override { return request_; }

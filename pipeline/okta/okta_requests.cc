@@ -44,6 +44,14 @@ TaskRequest DeactivateRequest(std::string_view user_id) {
   return Make("POST", UserPath(user_id) + "/lifecycle/deactivate");
 }
 
+TaskRequest LifecycleRequest(std::string_view user_id, std::string_view operation,
+                             std::string_view query) {
+  std::string target = UserPath(user_id) + "/lifecycle/";
+  target += operation;
+  target += query;
+  return Make("POST", std::move(target));
+}
+
 TaskRequest DeleteUserRequest(std::string_view user_id) {
   return Make("DELETE", UserPath(user_id));
 }

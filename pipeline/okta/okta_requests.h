@@ -22,6 +22,15 @@ TaskRequest PartialUpdateRequest(std::string_view id_or_login, std::string body)
 TaskRequest AddToGroupRequest(std::string_view group_id, std::string_view user_id);
 // POST /api/v1/users/{id}/lifecycle/deactivate.
 TaskRequest DeactivateRequest(std::string_view user_id);
+// POST /api/v1/users/{id}/lifecycle/{operation}{query}: activate, reactivate, suspend,
+// unsuspend, unlock, expire_password, reset_password (counted, like every lifecycle call, in
+// the /api/v1/users bucket). `query` is "" or starts with '?'.
+TaskRequest LifecycleRequest(std::string_view user_id, std::string_view operation,
+                             std::string_view query = {});
+// The query of a lifecycle call that takes sendEmail: "?sendEmail=true" or "?sendEmail=false".
+inline std::string_view SendEmailQuery(bool send_email) {
+  return send_email ? "?sendEmail=true" : "?sendEmail=false";
+}
 // DELETE /api/v1/users/{id} (only a DEPROVISIONED user is deleted).
 TaskRequest DeleteUserRequest(std::string_view user_id);
 

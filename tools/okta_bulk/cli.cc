@@ -108,6 +108,9 @@ std::string MainHelp() {
          "  assign MEMBERS.csv    add existing users to groups\n"
          "  deactivate USERS.csv  deactivate users (status DEPROVISIONED)\n"
          "  delete USERS.csv      delete users (deactivating them first)\n"
+         "  activate, reactivate, suspend, unsuspend, unlock, expire-password,\n"
+         "  reset-password USERS.csv\n"
+         "                        lifecycle actions; each user's status decides (--help each)\n"
          "  export -o USERS.csv   write the org's users to a CSV (re-importable)\n"
          "Each command has its flags and an example under okta-bulk <command> --help.\n"
          "\n"
@@ -274,6 +277,84 @@ std::string DeleteHelp() {
          "  okta-bulk delete users.csv -o delete-results.csv --missing-ok --yes   # in a script\n";
 }
 
+// The lifecycle actions: what each does, in the words of the spec; "" for another command.
+struct LifecycleHelpText {
+  std::string_view command, does, accepts, example;
+  bool destructive;  // asks first (ConfirmDestructive)
+};
+constexpr LifecycleHelpText kLifecycleHelp[] = {
+    {"activate", "Activates users (POST .../lifecycle/activate?sendEmail=false unless --send-email):\n"
+                 "a user with a password becomes ACTIVE, one without PROVISIONED (until the user\n"
+                 "follows the activation link). Outcome 'activated'.",
+     "STAGED or DEPROVISIONED (ACTIVE or PROVISIONED: 'unchanged')",
+     "okta-bulk activate staged.csv -o activate-results.csv --send-email", false},
+    {"reactivate", "Sends the activation again to users who did not complete it\n"
+                   "(POST .../lifecycle/reactivate?sendEmail=true). Status PROVISIONED. Outcome\n"
+                   "'reactivated'; every run sends a new activation.",
+     "PROVISIONED or RECOVERY (ACTIVE: 'unchanged')",
+     "okta-bulk reactivate provisioned.csv -o reactivate-results.csv", false},
+    {"suspend", "Suspends users (POST .../lifecycle/suspend): they cannot sign in until unsuspended;\n"
+                "groups and apps stay. Status SUSPENDED. Outcome 'suspended'.",
+     "ACTIVE (SUSPENDED: 'unchanged')", "okta-bulk suspend leavers.csv -o suspend-results.csv",
+     true},
+    {"unsuspend", "Unsuspends users (POST .../lifecycle/unsuspend). Status ACTIVE. Outcome\n"
+                  "'unsuspended'.",
+     "SUSPENDED (ACTIVE: 'unchanged')", "okta-bulk unsuspend returners.csv -o unsuspend-results.csv",
+     false},
+    {"unlock", "Unlocks locked-out users (POST .../lifecycle/unlock); they sign in with their\n"
+               "current password. Status ACTIVE. Outcome 'unlocked'.",
+     "LOCKED_OUT (ACTIVE: 'unchanged')", "okta-bulk unlock locked.csv -o unlock-results.csv", false},
+    {"expire-password", "Expires passwords (POST .../lifecycle/expire_password): each user must\n"
+                        "choose a new password at the next sign-in. Status PASSWORD_EXPIRED.\n"
+                        "Outcome 'password_expired'.",
+     "ACTIVE (PASSWORD_EXPIRED: 'unchanged')",
+     "okta-bulk expire-password users.csv -o expire-results.csv", true},
+    {"reset-password", "Starts a password reset (POST .../lifecycle/reset_password?sendEmail=true):\n"
+                       "Okta emails each user a reset link; until they use it they cannot sign in.\n"
+                       "Status RECOVERY. Outcome 'password_reset'.",
+     "ACTIVE, PASSWORD_EXPIRED or LOCKED_OUT (RECOVERY: 'unchanged')",
+     "okta-bulk reset-password users.csv -o reset-results.csv", true},
+};
+
+std::string LifecycleHelp(std::string_view command) {
+  for (const LifecycleHelpText& h : kLifecycleHelp) {
+    if (h.command != command) continue;
+    std::string s = "Usage: okta-bulk " + std::string(command) + " USERS.csv [flags]\n\n" +
+                    std::string(h.does) +
+                    "\n\nEach user is looked up first and its status decides: the action is sent\n"
+                    "only to a user in a status it accepts; a user already where the action leads\n"
+                    "is 'unchanged' (a rerun is harmless); any other status fails the row, naming\n"
+                    "it. Accepted: " + std::string(h.accepts) + ".\n"
+                    "\nCSV columns (header first, any order, names case-insensitive; others are ignored):\n" +
+                    kWhoColumns + "\nFlags:\n";
+    if (command == "activate")
+      s += "  --send-email             have Okta email the activation (default: no email; the\n"
+           "                           activation link Okta returns instead is not kept)\n";
+    if (command == "reactivate")
+      s += "  --no-send-email          no email (default: Okta emails the activation; without\n"
+           "                           it the link Okta returns is not kept)\n";
+    if (command == "expire-password")
+      s += "  --temp-password          also set a temporary password (Okta's\n"
+           "                           expire_password_with_temp_password); needs\n"
+           "                           --write-temp-passwords\n";
+    if (command == "reset-password")
+      s += "  --no-send-email          no email: Okta returns the reset link instead; needs\n"
+           "                           --write-temp-passwords\n";
+    if (command == "expire-password" || command == "reset-password")
+      s += "  --write-temp-passwords   write each temporary password / reset link to\n"
+           "                           RESULTS.secrets (row,login,userId,kind,secret; mode 0600,\n"
+           "                           appended to, never printed); refused for -o -\n";
+    if (h.destructive)
+      s += "  --yes                    do not ask: on a terminal, " + std::string(command) +
+           " asks you to type\n"
+           "                           the org's host name first; elsewhere it needs --yes\n";
+    s += kCommonFlags;
+    s += "\nExample:\n  " + std::string(h.example) + "\n";
+    return s;
+  }
+  return {};
+}
+
 std::string ExportHelp() {
   return "Usage: okta-bulk export -o USERS.csv [flags]\n"
          "\n"
@@ -387,7 +468,7 @@ std::string CommandHelp(std::string_view command) {
   if (command == "deactivate") return DeactivateHelp();
   if (command == "delete") return DeleteHelp();
   if (command == "export") return ExportHelp();
-  return {};
+  return LifecycleHelp(command);
 }
 
 bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
@@ -410,7 +491,8 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
   const std::string& cmd = c->command;
   if (CommandHelp(cmd).empty()) {
     *error = "unknown command '" + cmd +
-             "'. The commands are: import, update, assign, deactivate, delete, export "
+             "'. The commands are: import, update, assign, deactivate, delete, export, activate, "
+             "reactivate, suspend, unsuspend, unlock, expire-password, reset-password "
              "(okta-bulk --help describes them)";
     return false;
   }
@@ -420,6 +502,16 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
   if (cmd == "assign") c->op.task.op = UserOp::kAssign;
   if (cmd == "deactivate") c->op.task.op = UserOp::kDeactivate;
   if (cmd == "delete") c->op.task.op = UserOp::kDelete;
+  if (cmd == "activate") c->op.task.op = UserOp::kActivate;
+  if (cmd == "reactivate") c->op.task.op = UserOp::kReactivate;
+  if (cmd == "suspend") c->op.task.op = UserOp::kSuspend;
+  if (cmd == "unsuspend") c->op.task.op = UserOp::kUnsuspend;
+  if (cmd == "unlock") c->op.task.op = UserOp::kUnlock;
+  if (cmd == "expire-password") c->op.task.op = UserOp::kExpirePassword;
+  if (cmd == "reset-password") c->op.task.op = UserOp::kResetPassword;
+  // Okta's sendEmail defaults differ (activate: true); okta-bulk's: activate sends no email
+  // unless asked, reactivate and reset-password do (their point is the email).
+  c->op.task.send_email = cmd == "reactivate" || cmd == "reset-password";
   JobOptions& job = c->job();
   std::string empty_cells = "keep";
 
@@ -528,6 +620,21 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
         return false;
       }
       c->op.clear_empty = empty_cells == "clear";
+    } else if (name == "--send-email" && (cmd == "activate" || cmd == "reactivate" ||
+                                          cmd == "reset-password")) {
+      if (has_inline && value != "true" && value != "false") {
+        *error = "--send-email takes no value, or =true or =false (got '" + value + "')";
+        return false;
+      }
+      c->op.task.send_email = !has_inline || value == "true";
+    } else if (name == "--no-send-email" && (cmd == "activate" || cmd == "reactivate" ||
+                                             cmd == "reset-password")) {
+      c->op.task.send_email = false;
+    } else if (name == "--temp-password" && cmd == "expire-password") {
+      c->op.task.temp_password = true;
+    } else if (name == "--write-temp-passwords" &&
+               (cmd == "expire-password" || cmd == "reset-password")) {
+      c->op.write_secrets = true;
     } else if (name == "--missing-ok" && cmd == "delete") {
       c->op.task.missing_ok = true;
     } else if (name == "--filter" && is_export) {
@@ -659,6 +766,27 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
   if (is_import && c->import.task.change_password_next_login && c->import.password_hook) {
     *error = "--next-login change-password and --password-hook cannot be combined: a hook user "
              "has no password to expire (Okta refuses it: E0000124)";
+    return false;
+  }
+  // What Okta returns only once (a temporary password, a reset link) goes to the 0600 file
+  // RESULTS.secrets with --write-temp-passwords, and nowhere else; without that flag a run
+  // that would receive one is refused, as the secret would be lost.
+  const bool returns_secret = (cmd == "expire-password" && c->op.task.temp_password) ||
+                              (cmd == "reset-password" && !c->op.task.send_email);
+  if (returns_secret && !c->op.write_secrets) {
+    *error = cmd + (cmd == "reset-password" ? " --no-send-email" : " --temp-password") +
+             " returns a secret for each user: add --write-temp-passwords to keep it in " +
+             job.results_path + ".secrets (mode 0600, never printed)";
+    return false;
+  }
+  if (c->op.write_secrets && !returns_secret) {
+    *error = "--write-temp-passwords goes with expire-password --temp-password or "
+             "reset-password --no-send-email (nothing else returns a secret)";
+    return false;
+  }
+  if (c->op.write_secrets && job.results_path == "-") {
+    *error = "--write-temp-passwords needs a results file (-o PATH), not stdout: the secrets go "
+             "to PATH.secrets";
     return false;
   }
   if (job.resume && job.overwrite) {

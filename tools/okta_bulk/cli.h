@@ -13,9 +13,12 @@
 namespace okta_bulk {
 
 struct CliConfig {
-  std::string command;  // "import", "update", "assign", "deactivate", "delete", "export"
+  // "import", "update", "assign", "deactivate", "delete", "export", or a lifecycle action
+  // ("activate", "reactivate", "suspend", "unsuspend", "unlock", "expire-password",
+  // "reset-password")
+  std::string command;
   ImportOptions import;  // import
-  UserOpJobOptions op;   // update, assign, deactivate, delete
+  UserOpJobOptions op;   // update, assign, deactivate, delete, the lifecycle actions
   ExportOptions export_options;  // export
   // The options of `command`, shared by every job (export parses its shared flags here
   // and copies them to export_options).
@@ -24,7 +27,7 @@ struct CliConfig {
   // Set when the run authenticates as an OAuth 2.0 service app instead of with an API token.
   std::optional<OAuthOptions> oauth;
   bool quiet = false;             // --quiet: no progress line, no summary
-  bool yes = false;               // --yes: delete/deactivate without asking (off a terminal)
+  bool yes = false;  // --yes: delete/deactivate/suspend/expire-/reset-password without asking
   std::string summary_json;       // --summary-json PATH
   std::string report;             // --report PATH (HTML)
   int progress_interval_s = 5;    // --progress-interval SEC: plain lines when not a terminal

@@ -41,11 +41,18 @@ long long CountRows(const std::string& path, char delimiter) {
 }  // namespace
 
 bool ConfirmDestructive(const CliConfig& config, std::string* error) {
-  if (config.command != "delete" && config.command != "deactivate") return true;
+  // What each command that locks people out (or removes them) does, for the question.
+  const std::string& cmd = config.command;
+  const std::string what = cmd == "delete"            ? "delete for good"
+                           : cmd == "deactivate"      ? "deactivate"
+                           : cmd == "suspend"         ? "suspend"
+                           : cmd == "expire-password" ? "expire the passwords of"
+                           : cmd == "reset-password"  ? "reset the passwords of"
+                                                      : "";
+  if (what.empty()) return true;
   const JobOptions& job = const_cast<CliConfig&>(config).job();
   if (job.dry_run || config.yes) return true;
   const std::string& host = config.http.org.host;
-  const std::string what = config.command == "delete" ? "delete for good" : "deactivate";
   if (!::isatty(STDIN_FILENO) || !::isatty(STDERR_FILENO)) {
     *error = config.command + " would " + what + " the users of " + job.input_path + " in " +
              config.http.org.Origin() + ": pass --yes to confirm (asked because no terminal "

@@ -11,7 +11,8 @@ namespace okta_bulk {
 // not even the summary JSON, which could be the very file at stake).
 bool CheckRunFiles(const CliConfig& config, std::string* error);
 
-// `delete` and `deactivate` (not a dry run) change users for good: on a terminal they show
+// `delete`, `deactivate`, `suspend`, `expire-password` and `reset-password` (not a dry run)
+// lock users out or remove them: on a terminal they show
 // the org and the number of rows and ask for the org's host name; elsewhere they need
 // --yes. False with the message when not confirmed (exit 2).
 bool ConfirmDestructive(const CliConfig& config, std::string* error);

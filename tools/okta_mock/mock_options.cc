@@ -77,6 +77,7 @@ A local imitation of an Okta org's management API (users, groups, rate limits).
 Test-only endpoints (no auth, no rate limit, no latency):
   GET /__stats           request counts per bucket, 429s, concurrency rejections, ...
   GET /__users           every user in creation order (never a plaintext password)
+  POST /__lock/ID        lock an ACTIVE user out (LOCKED_OUT), to test unlock
 )";
 }
 

@@ -764,7 +764,83 @@ struct MockTenant::Impl {
       }
       return Json(200, "{}");
     }
+    // The rest of the user lifecycle, from the spec's operation descriptions
+    // (management-openapi 2026.06.3, /api/v1/users/{id}/lifecycle/*) and contract §3-§4.
+    // A status that does not allow the call is 403 E0000038 (contract §3), except suspend and
+    // unsuspend, whose spec lists a 400 and whose legacy doc gives 400 E0000001.
+    auto not_allowed = [&] {
+      return Error(403, "E0000038", "This operation is not allowed in the user's current status.");
+    };
+    const std::string& s = u.status;
+    if (op == "reactivate") {
+      // "only on users with a PROVISIONED or RECOVERY status"; restarts the activation.
+      if (s != "PROVISIONED" && s != "RECOVERY") return not_allowed();
+      SetStatus(u, "PROVISIONED", now);
+      const std::string* send = q.Get("sendEmail");  // default false
+      if (send && *send == "true") return Json(200, "{}");
+      std::string token = RandomAlnum(20);
+      return Json(200, "{\"activationUrl\":\"" + base_url + "/welcome/" + token +
+                           "\",\"activationToken\":\"" + token + "\"}");
+    }
+    if (op == "suspend") {
+      // "only on users with an ACTIVE status".
+      if (s != "ACTIVE")
+        return Error(400, "E0000001", "Api validation failed: suspendUser",
+                     {"Cannot suspend a user that is not active"});
+      SetStatus(u, "SUSPENDED", now);
+      return Json(200, "{}");
+    }
+    if (op == "unsuspend") {
+      // "can only be performed on users that have a SUSPENDED status"; back to ACTIVE.
+      if (s != "SUSPENDED")
+        return Error(400, "E0000001", "Api validation failed: unsuspendUser",
+                     {"Cannot unsuspend a user that is not suspended"});
+      SetStatus(u, "ACTIVE", now);
+      return Json(200, "{}");
+    }
+    if (op == "unlock") {
+      // LOCKED_OUT -> ACTIVE; an ACTIVE user is accepted too (it unblocks unknown devices)
+      // and stays ACTIVE.
+      if (s != "LOCKED_OUT" && s != "ACTIVE") return not_allowed();
+      if (s == "LOCKED_OUT") SetStatus(u, "ACTIVE", now);
+      return Json(200, "{}");
+    }
+    if (op == "expire_password" || op == "expire_password_with_temp_password") {
+      // A user who can sign in (or could before a lock-out or a reset) gets PASSWORD_EXPIRED;
+      // one not activated, suspended or deactivated has no password to expire.
+      if (s != "ACTIVE" && s != "PASSWORD_EXPIRED" && s != "LOCKED_OUT" && s != "RECOVERY")
+        return not_allowed();
+      SetStatus(u, "PASSWORD_EXPIRED", now);
+      if (op == "expire_password") return UserResponse(u);  // 200 with the User
+      u.credential = Credential::kPassword;
+      u.password_changed = now;
+      return Json(200, "{\"tempPassword\":\"" + RandomAlnum(12) + "\"}");
+    }
+    if (op == "reset_password") {
+      // sendEmail is required; the user goes to RECOVERY.
+      const std::string* send = q.Get("sendEmail");
+      if (!send || (*send != "true" && *send != "false"))
+        return Error(400, "E0000028", "The request is missing a required parameter.",
+                     {"sendEmail: The parameter is required"});
+      if (s != "ACTIVE" && s != "PASSWORD_EXPIRED" && s != "LOCKED_OUT" && s != "RECOVERY" &&
+          s != "PROVISIONED")
+        return not_allowed();
+      SetStatus(u, "RECOVERY", now);
+      if (*send == "true") return Json(200, "{}");
+      return Json(200, "{\"resetPasswordUrl\":\"" + base_url + "/signin/reset-password/" +
+                           RandomAlnum(20) + "\"}");
+    }
     return Error(404, "E0000008", "The requested path was not found");
+  }
+
+  // Test-only (POST /__lock/{id or login}, no auth): an ACTIVE user becomes LOCKED_OUT, as
+  // after too many failed sign-ins, so that unlock can be tested. 409 for another status.
+  MockResponse LockOut(std::string_view key, TimePoint now) {
+    User* u = FindUser(UrlDecode(key, false), now);
+    if (!u) return NotFound(key, "User");
+    if (u->status != "ACTIVE") return Error(409, "E0000038", "only an ACTIVE user can be locked out");
+    SetStatus(*u, "LOCKED_OUT", now);
+    return UserResponse(*u);
   }
 
   MockResponse DeleteUser(User& u, TimePoint now) {
@@ -1110,6 +1186,8 @@ struct MockTenant::Impl {
 
     if (path == "/__stats" && req.method == "GET") return Stats();
     if (path == "/__users" && req.method == "GET") return DumpUsers();
+    if (path.starts_with("/__lock/") && req.method == "POST")
+      return LockOut(path.substr(std::string_view("/__lock/").size()), now);
     if (path == "/oauth2/v1/token") {
       MockResponse r = oauth.Token(req, Origin(req), now);
       r.headers.emplace_back("Date", HttpDate(now));
