@@ -423,6 +423,47 @@ std::string SummaryJson(const RunRecord& r) {
     j += ",\n";
   };
   str("command", r.command);
+  // Which run: a JSON string, or null when not known.
+  auto opt_str = [&](std::string_view v) {
+    if (v.empty()) {
+      j += "null";
+    } else {
+      AppendJsonString(&j, ValidUtf8(v));
+    }
+  };
+  const RunIdentity& id = r.run;
+  key("run");
+  j += "{\"startedUtc\": ";
+  opt_str(id.started ? Iso8601Utc(*id.started) : "");
+  j += ", \"startedLocal\": ";
+  opt_str(id.started ? Iso8601Local(*id.started) : "");
+  j += ", \"endedUtc\": ";
+  opt_str(id.ended ? Iso8601Utc(*id.ended) : "");
+  j += ", \"endedLocal\": ";
+  opt_str(id.ended ? Iso8601Local(*id.ended) : "");
+  j += ",\n    \"version\": ";
+  opt_str(id.version);
+  j += ", \"commandLine\": ";
+  opt_str(id.command_line);
+  j += ",\n    \"input\": ";
+  if (id.input_path.empty()) {
+    j += "null";
+  } else {
+    j += "{\"path\": ";
+    opt_str(id.input_path);
+    j += ", \"bytes\": ";
+    if (id.input_bytes) j += std::to_string(*id.input_bytes); else j += "null";
+    j += ", \"sha256\": ";
+    opt_str(id.input_sha256);
+    j += "}";
+  }
+  j += ",\n    \"orgHost\": ";
+  opt_str(id.org_host);
+  j += ", \"orgUrl\": ";
+  opt_str(id.org_url);
+  j += ", \"auth\": ";
+  opt_str(id.auth);
+  j += "},\n";
   key("exitCode");
   j += std::to_string(r.exit_code) + ",\n";
   key("abortReason");
@@ -551,6 +592,31 @@ std::string RenderHtmlReport(const RunRecord& r, const RunSeries& series,
        ".bad{color:#b00}code{font-size:12px}\n"
        "</style>\n</head>\n<body>\n";
   h += "<h1>okta-bulk " + HtmlEscape(r.command) + ": run report</h1>\n";
+  // Which run this is, before anything it did.
+  const RunIdentity& id = r.run;
+  auto when = [](const std::optional<RunIdentity::TimePoint>& t) {
+    return t ? HtmlEscape(Iso8601Utc(*t)) + " (local " + HtmlEscape(Iso8601Local(*t)) + ")"
+             : std::string("not known");
+  };
+  h += "<table id=\"run\">\n";
+  auto id_row = [&](const char* k, const std::string& v) {
+    h += "<tr><th>" + std::string(k) + "</th><td>" + v + "</td></tr>\n";
+  };
+  id_row("started", when(id.started));
+  id_row("ended", when(id.ended));
+  id_row("okta-bulk version", id.version.empty() ? "not known" : HtmlEscape(id.version));
+  id_row("command line", "<code>" + HtmlEscape(id.command_line) + "</code>");
+  if (!id.input_path.empty()) {
+    std::string in = "<code>" + HtmlEscape(id.input_path) + "</code>";
+    if (id.input_bytes)
+      in += ", " + GroupDigits(*id.input_bytes) + (*id.input_bytes == 1 ? " byte" : " bytes");
+    in += id.input_sha256.empty() ? std::string(", not hashed (not a regular file)")
+                                  : ", SHA-256 <code>" + HtmlEscape(id.input_sha256) + "</code>";
+    id_row("input", in);
+  }
+  id_row("org", id.org_url.empty() ? "none (nothing sent)" : HtmlEscape(id.org_url));
+  id_row("authentication", id.auth.empty() ? "none" : HtmlEscape(id.auth));
+  h += "</table>\n";
   h += "<table id=\"summary\">\n";
   auto row = [&](const std::string& k, const std::string& v) {
     h += "<tr><th>" + HtmlEscape(k) + "</th><td>" + v + "</td></tr>\n";

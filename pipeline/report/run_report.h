@@ -13,6 +13,7 @@
 #include "net/okta_buckets.h"
 #include "pipeline/engine/latency_histogram.h"
 #include "pipeline/engine/row_result.h"
+#include "pipeline/report/run_identity.h"
 
 namespace okta_bulk {
 
@@ -99,6 +100,7 @@ struct BucketReport {
 // Everything the summary JSON and the report say about a finished run.
 struct RunRecord {
   std::string command;            // "import", "update", ..., "export"
+  RunIdentity run;                // when, which binary, what was typed, which input and org
   std::string unit = "rows";      // what `items` counts: "rows", or "users" for export
   uint64_t items = 0;             // rows in the input (or users exported)
   bool has_outcomes = true;
@@ -131,7 +133,7 @@ std::string SummaryJson(const RunRecord& record);
 std::string HtmlEscape(std::string_view s);
 
 // The --report page: one HTML file with inline CSS and inline SVG charts (no script, no
-// external reference): throughput, requests in flight, remaining budget per bucket and 429s
+// external reference): which run it is (table id "run"), throughput, requests in flight, remaining budget per bucket and 429s
 // over time, the latency histogram, and the failures table. Every string from data is
 // escaped. Chart elements carry ids: chart-throughput, chart-in-flight, chart-remaining,
 // chart-429s, chart-latency; the table: failures.
