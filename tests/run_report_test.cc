@@ -167,23 +167,46 @@ TEST(FailureTableTest, RowsAreGroupedByErrorWithTheFirstRowAsExample) {
   EXPECT_EQ(entries[0].count, 2u);
   EXPECT_EQ(entries[0].example_row, 12u);
   EXPECT_EQ(entries[0].example_login, "a@example.com");
-  EXPECT_EQ(entries[0].message,
+  EXPECT_EQ(entries[0].key,
             "field 'login': '…' is the same login as row # (Okta compares logins ignoring case and diacritics); not sent");
   EXPECT_EQ(entries[1].http_status, 500);
   EXPECT_EQ(entries[1].error_code, "E0000009");
+}
+
+TEST(FailureTableTest, MessagesDifferingOnlyInAnIdAreOneGroupShownByAVerbatimExample) {
+  FailureTable t;
+  t.Add(Failed(7, "a@example.com", "Resource not found: 00gmock1abc (UserGroup)", 404, "E0000007"));
+  t.Add(Failed(9, "b@example.com", "Resource not found: 00gmock2xyz (UserGroup)", 404, "E0000007"));
+  const auto entries = t.Sorted();
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].count, 2u);
+  EXPECT_EQ(entries[0].example_row, 7u);
+  EXPECT_EQ(entries[0].example_error, "Resource not found: 00gmock1abc (UserGroup)");
+
+  RunRecord record;
+  const std::string html = RenderHtmlReport(record, RunSeries(), t);
+  EXPECT_NE(html.find("row 7"), std::string::npos);
+  EXPECT_NE(html.find("Resource not found: 00gmock1abc (UserGroup)"), std::string::npos);
+  EXPECT_EQ(html.find("#gmock#"), std::string::npos) << "the grouping key is never shown";
+  EXPECT_EQ(html.find("00gmock2xyz"), std::string::npos) << "one example per group";
 }
 
 TEST(FailureTableTest, LoginsAndNumbersLeaveTheKeyAndKindsAreBounded) {
   EXPECT_EQ(FailureTable::Normalize("no user with login jane@example.com"), "no user with login …");
   EXPECT_EQ(FailureTable::Normalize("row 5, field 'groupId': '00g bad' is not a group id"),
             "field 'groupId': '…' is not a group id");
+  EXPECT_EQ(FailureTable::Normalize("Resource not found: 00g1abcd2EFGH3ijk4x5 (UserGroup)"),
+            "Resource not found: # (UserGroup)");
+  EXPECT_EQ(FailureTable::Normalize("password: at least 8 characters, UTF-8"),
+            "password: at least # characters, UTF-#");
   FailureTable t;
   for (std::size_t i = 0; i < FailureTable::kMaxKinds + 50; ++i)
     t.Add(Failed(i + 1, "x@example.com", "error kind " + std::string(1 + i / 26, static_cast<char>('a' + i % 26))));
   auto entries = t.Sorted();
   EXPECT_EQ(entries.size(), FailureTable::kMaxKinds + 1);
   EXPECT_EQ(entries.back().count, 50u);
-  EXPECT_NE(entries.back().message.find("other kinds"), std::string::npos);
+  EXPECT_TRUE(entries.back().other);
+  EXPECT_EQ(entries.back().example_row, FailureTable::kMaxKinds + 1);
 }
 
 TEST(HtmlEscapeTest, MarkupQuotesAndBadBytesAreNeutralised) {

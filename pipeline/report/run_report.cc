@@ -11,6 +11,7 @@ namespace okta_bulk {
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAlnum(char c) { return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // Length of the valid UTF-8 sequence at s[i], or 0 when it is not one.
 std::size_t Utf8Length(std::string_view s, std::size_t i) {
@@ -299,11 +300,6 @@ std::string FailureTable::Normalize(std::string_view m) {
   out.reserve(m.size());
   for (std::size_t i = 0; i < m.size();) {
     const char c = m[i];
-    if (IsDigit(c)) {
-      while (i < m.size() && IsDigit(m[i])) ++i;
-      out.push_back('#');
-      continue;
-    }
     if (c == '\'') {
       std::size_t close = m.find('\'', i + 1);
       // Field names stay ("field 'login'"), values go.
@@ -330,13 +326,19 @@ std::string FailureTable::Normalize(std::string_view m) {
         i = end;
         continue;
       }
-      // Copy the word, digits still replaced.
-      for (char w : word) {
-        if (IsDigit(w)) {
-          if (!out.ends_with('#')) out.push_back('#');
-        } else {
-          out.push_back(w);
+      // Copy the word; a run of letters and digits holding a digit (a number, or an id such
+      // as 00g1abcd2EFGH3ijk4x5) becomes "#".
+      for (std::size_t k = 0; k < word.size();) {
+        if (!IsAlnum(word[k])) {
+          out.push_back(word[k++]);
+          continue;
         }
+        std::size_t run_end = k;
+        bool digit = false;
+        for (; run_end < word.size() && IsAlnum(word[run_end]); ++run_end) digit |= IsDigit(word[run_end]);
+        if (digit) out.push_back('#');
+        else out.append(word.substr(k, run_end - k));
+        k = run_end;
       }
       i = end;
       continue;
@@ -350,10 +352,10 @@ std::string FailureTable::Normalize(std::string_view m) {
 void FailureTable::Add(const RowResult& r) {
   if (IsSuccess(r.outcome)) return;
   ++total_;
-  std::string message = Normalize(r.error);
+  std::string key = Normalize(r.error);
   for (Entry& e : entries_) {
     if (e.outcome == r.outcome && e.http_status == r.http_status && e.error_code == r.error_code &&
-        e.message == message) {
+        e.key == key) {
       ++e.count;
       return;
     }
@@ -364,11 +366,10 @@ void FailureTable::Add(const RowResult& r) {
     e->outcome = r.outcome;
     e->http_status = r.http_status;
     e->error_code = r.error_code;
-    e->message = std::move(message);
+    e->key = std::move(key);
   } else {
     e = &other_;
-    if (e->count == 0) e->message = "(other kinds of errors, beyond the first " +
-                                    std::to_string(kMaxKinds) + ")";
+    e->other = true;
   }
   if (e->count++ == 0) {
     e->example_row = r.row;
@@ -734,15 +735,21 @@ std::string RenderHtmlReport(const RunRecord& r, const RunSeries& series,
   // Failures.
   h += "<h2>Failures by error</h2>\n";
   const auto entries = failures.Sorted();
+  h += "<p>Rows whose messages differ only in numbers, ids, logins or quoted values are one "
+       "group; each shows the message of its first row as it was.</p>\n";
   h += "<table id=\"failures\">\n<tr><th>count</th><th>outcome</th><th>HTTP</th><th>error code</th>"
-       "<th>error</th><th>example</th></tr>\n";
+       "<th>first row</th><th>its message</th></tr>\n";
   if (entries.empty()) h += "<tr><td colspan=\"6\">No row failed.</td></tr>\n";
   for (const auto& e : entries) {
     h += "<tr><td class=\"n\">" + GroupDigits(e.count) + "</td><td>" +
          HtmlEscape(OutcomeName(e.outcome)) + "</td><td>" +
          (e.http_status ? std::to_string(e.http_status) : std::string("-")) + "</td><td>" +
-         HtmlEscape(e.error_code) + "</td><td>" + HtmlEscape(e.message) + "</td><td>row " +
-         std::to_string(e.example_row) + " <code>" + HtmlEscape(e.example_login) + "</code>: " +
+         HtmlEscape(e.error_code) + "</td><td>row " + std::to_string(e.example_row) +
+         (e.example_login.empty() ? "" : " <code>" + HtmlEscape(e.example_login) + "</code>") +
+         "</td><td>" +
+         (e.other ? "(other kinds of errors, beyond the first " + std::to_string(FailureTable::kMaxKinds) +
+                        "; this is the first) "
+                  : std::string()) +
          HtmlEscape(e.example_error) + "</td></tr>\n";
   }
   h += "</table>\n</body>\n</html>\n";

@@ -56,8 +56,9 @@ class RunSeries {
 };
 
 // Failed and invalid rows grouped by error: outcome, HTTP status, Okta error code and the
-// message with row numbers, numbers and logins taken out, with a count and the first row as
-// an example. At most kMaxKinds groups; later kinds are counted under one "other" group.
+// message with row numbers, numbers, ids and logins taken out (the key, never shown: it is
+// no message anyone wrote), with a count and the first row's message, verbatim, as the
+// example. At most kMaxKinds groups; later kinds are counted under one "other" group.
 class FailureTable {
  public:
   static constexpr std::size_t kMaxKinds = 200;
@@ -65,11 +66,12 @@ class FailureTable {
     Outcome outcome = Outcome::kFailed;
     int http_status = 0;
     std::string error_code;
-    std::string message;  // normalized
+    std::string key;  // Normalize(message): what the group shares; "" for the "other" group
+    bool other = false;  // the group of kinds beyond kMaxKinds
     uint64_t count = 0;
     uint64_t example_row = 0;
     std::string example_login;
-    std::string example_error;
+    std::string example_error;  // the first row's message as it was
   };
   // Records a row; successful rows are ignored.
   void Add(const RowResult& result);
@@ -78,8 +80,8 @@ class FailureTable {
   uint64_t total() const { return total_; }
 
   // "row 12 (line 13), field 'login': 'a@b.c' is ..." -> "field 'login': '…' is ...": the
-  // row prefix goes, quoted values (but not field names) and words with '@' become "…",
-  // runs of digits become "#".
+  // row prefix goes, quoted values (but not field names) and words with '@' become "…", a
+  // run of letters and digits that holds a digit (a number, an id) becomes "#".
   static std::string Normalize(std::string_view message);
 
  private:
