@@ -53,7 +53,7 @@ TEST(ImportEndToEndTest, EveryRowBecomesOneUserWithProfileGroupsAndPasswordAndRe
                                    "--concurrency", "16", "--group", kG3},
                                   mock.base_url());
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
-  EXPECT_NE(run.out.find("3000 created"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("3,000 created"), std::string::npos) << run.out;
 
   auto input = ReadCsvFile(dir.File("users.csv"));
   auto results = ReadCsvFile(dir.File("results.csv"));

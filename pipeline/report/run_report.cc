@@ -219,7 +219,7 @@ std::string LatencyChart(const LatencyHistogram& h) {
     const uint64_t hi = i + 1 < LatencyHistogram::kBuckets ? LatencyHistogram::LowerBoundUs(i + 1) : lo * 2;
     s += "<rect class=\"bar\" x=\"" + Fixed(x + 0.5, 1) + "\" y=\"" + Fixed(kTop + ph - bh, 1) +
          "\" width=\"" + Fixed(std::max(1.0, bw - 1), 1) + "\" height=\"" + Fixed(bh, 1) +
-         "\"><title>" + label(lo) + " to " + label(hi) + ": " + std::to_string(h.count(i)) +
+         "\"><title>" + label(lo) + " to " + label(hi) + ": " + Count(h.count(i), "request", "requests") +
          "</title></rect>\n";
     if ((i - first) % label_every == 0)
       s += "<text x=\"" + Fixed(x, 1) + "\" y=\"" + Fixed(kTop + ph + 16, 1) + "\">" + label(lo) +
@@ -610,7 +610,7 @@ std::string RenderHtmlReport(const RunRecord& r, const RunSeries& series,
   if (!id.input_path.empty()) {
     std::string in = "<code>" + HtmlEscape(id.input_path) + "</code>";
     if (id.input_bytes)
-      in += ", " + GroupDigits(*id.input_bytes) + (*id.input_bytes == 1 ? " byte" : " bytes");
+      in += ", " + Count(*id.input_bytes, "byte", "bytes");
     in += id.input_sha256.empty() ? std::string(", not hashed (not a regular file)")
                                   : ", SHA-256 <code>" + HtmlEscape(id.input_sha256) + "</code>";
     id_row("input", in);
@@ -639,10 +639,11 @@ std::string RenderHtmlReport(const RunRecord& r, const RunSeries& series,
     row("outcomes", o.empty() ? "none" : o);
     if (r.resumed_rows) row("already done (resumed)", GroupDigits(r.resumed_rows));
   }
-  row("requests", GroupDigits(r.requests) + " (" + GroupDigits(r.rate_limited) + " rate-limited 429s, " +
-                      GroupDigits(r.concurrency_limited) + " concurrency 429s, " +
-                      GroupDigits(r.retried) + " retried, " + GroupDigits(r.transport_errors) +
-                      " transport errors)");
+  row("requests", GroupDigits(r.requests) + " (" +
+                      Count(r.rate_limited, "rate-limited 429", "rate-limited 429s") + ", " +
+                      Count(r.concurrency_limited, "concurrency 429", "concurrency 429s") + ", " +
+                      GroupDigits(r.retried) + " retried, " +
+                      Count(r.transport_errors, "transport error", "transport errors") + ")");
   row("latency", "p50 " + Fixed(r.latency.QuantileUs(0.5) / 1000.0, 1) + " ms, p99 " +
                      Fixed(r.latency.QuantileUs(0.99) / 1000.0, 1) + " ms, max " +
                      Fixed(static_cast<double>(r.latency.max().count()) / 1e6, 1) + " ms");
@@ -661,7 +662,7 @@ std::string RenderHtmlReport(const RunRecord& r, const RunSeries& series,
     h += "<tr><td>" + HtmlEscape(BucketName(b)) + "</td><td class=\"n\">" + GroupDigits(br.requests) +
          "</td><td class=\"n\">" + GroupDigits(br.rate_limited) + "</td><td class=\"n\">" +
          GroupDigits(br.concurrency_limited) + "</td><td>" +
-         (br.limit ? std::to_string(*br.limit) + (br.window_s ? " per " + Fixed(*br.window_s, 1) + " s" : "")
+         (br.limit ? GroupDigits(static_cast<uint64_t>(std::max<int64_t>(*br.limit, 0))) + (br.window_s ? " per " + Fixed(*br.window_s, 1) + " s" : "")
                    : std::string("not metered")) +
          "</td><td class=\"n\">" + (eff ? Fixed(*eff, 3) : std::string("-")) + "</td></tr>\n";
   }
@@ -671,8 +672,8 @@ std::string RenderHtmlReport(const RunRecord& r, const RunSeries& series,
 
   // Time series.
   h += "<h2>Over time</h2>\n<p>One point per " +
-       (series.stride() == 1 ? std::string("second") : std::to_string(series.stride()) + " seconds") +
-       " (" + std::to_string(pts.size()) + " points).</p>\n";
+       (series.stride() == 1 ? std::string("second") : Count(series.stride(), "second", "seconds")) +
+       " (" + Count(pts.size(), "point", "points") + ").</p>\n";
   Line throughput{r.unit + "/s", {{}}}, in_flight{"in flight", {{}}}, limited{"429s/s", {{}}};
   // Rates over intervals of at least half a point's spacing: the last sample (taken when the
   // run ends) may come a moment after the one before, and would show as a spike.
