@@ -822,7 +822,8 @@ bool RunExport(boost::asio::io_context& io, HttpTransport& transport, const Expo
   summary->users = writer.users();
   summary->groups = memberships.groups();
   summary->memberships = memberships.size();
-  summary->left_out = writer.left_out();
+  // With --columns the user chose what to leave out: nothing to warn about.
+  if (options.columns.empty()) summary->left_out = writer.left_out();
   summary->type_changed = writer.type_changed();
   summary->stats = dispatcher.stats();
   summary->abort_reason = dispatcher.abort_reason();
