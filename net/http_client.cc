@@ -374,6 +374,8 @@ void HttpClient::SetAuthenticator(Authenticator* authenticator) {
 
 const AuthFailure* HttpClient::auth_failure() const { return impl_->authenticator->failure(); }
 
+std::string HttpClient::Describe() const { return impl_->options.org.Origin(); }
+
 std::string_view HttpClient::refusal_advice() const {
   return impl_->authenticator->refusal_advice();
 }

@@ -64,6 +64,8 @@ class HttpClient final : public HttpTransport {
   // The Authenticator's failure() and refusal_advice().
   const AuthFailure* auth_failure() const override;
   std::string_view refusal_advice() const override;
+  // The org's origin (OrgUrl::Origin()).
+  std::string Describe() const override;
 
   // Closes every connection a Send() is using now (see HttpTransport::CancelAll).
   void CancelAll() override;

@@ -86,7 +86,16 @@ class HttpTransport {
   virtual const AuthFailure* auth_failure() const { return nullptr; }
   // What to check when the org answers 401 to a request that carried the credentials.
   virtual std::string_view refusal_advice() const { return "Check the token and the org URL"; }
+  // Where requests go, for messages: the org's origin ("https://acme.okta.com",
+  // "http://127.0.0.1:8080"); "" when the transport has none (fakes).
+  virtual std::string Describe() const { return ""; }
 };
+
+// The sentence for a run that cannot reach the org at `origin` (HttpTransport::Describe()):
+// "cannot connect to http://127.0.0.1:1 (connection refused); check the org URL and the
+// network", or for a name that does not resolve "cannot resolve acme.okta.com (host not
+// found); ...". Pure: no lookup is made.
+std::string ConnectFailureMessage(const boost::system::error_code& ec, std::string_view origin);
 
 // Maps an error_code from HttpTransport::Send to the retry policy's kinds of failure.
 TransportError ClassifyTransportError(const boost::system::error_code& ec);

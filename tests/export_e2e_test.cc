@@ -66,6 +66,9 @@ TEST(ExportEndToEndTest, SearchAndColumnsSelectTheUsersAndTheColumnsAndFeedUpdat
                                    "profile.department eq \"Sales\"", "--columns", "id,status,login,department"},
                                   mock.base_url());
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  // The columns were chosen: leaving email, firstName and lastName out is no surprise.
+  EXPECT_EQ(run.out.find("first appeared after the first page"), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find("--columns to include"), std::string::npos) << run.out;
   auto users = UsersByLogin(mock);
   auto rows = ReadCsvFile(dir.File("sales.csv"));
   ASSERT_EQ(rows.size(), 2u);

@@ -402,6 +402,27 @@ TEST(HttpClientTest, ARefusedConnectionIsAConnectFailure) {
   Result r = c.Send();
   ASSERT_FALSE(r);
   EXPECT_EQ(ClassifyTransportError(r.error()), TransportError::kConnectFailed) << r.error().message();
+  EXPECT_EQ(c.http->Describe(), "http://127.0.0.1:" + std::to_string(port));
+  EXPECT_EQ(ConnectFailureMessage(r.error(), c.http->Describe()),
+            "cannot connect to http://127.0.0.1:" + std::to_string(port) +
+                " (connection refused); check the org URL and the network");
+}
+
+// No name is looked up: the message is built from the error code alone.
+TEST(ConnectFailureMessageTest, AnUnresolvedNameIsNamedWithoutItsSchemeOrPort) {
+  EXPECT_EQ(ConnectFailureMessage(asio::error::host_not_found, "https://nonexistent.invalid"),
+            "cannot resolve nonexistent.invalid (host not found); check the org URL and the network");
+  EXPECT_EQ(ConnectFailureMessage(asio::error::host_not_found_try_again, "http://acme.example:8080"),
+            "cannot resolve acme.example (temporary failure in name resolution); check the org URL "
+            "and the network");
+  EXPECT_EQ(ConnectFailureMessage(asio::error::host_not_found, "http://[::1]:9"),
+            "cannot resolve ::1 (host not found); check the org URL and the network");
+  EXPECT_EQ(ConnectFailureMessage(asio::error::network_unreachable, "https://acme.okta.com"),
+            "cannot connect to https://acme.okta.com (network unreachable); check the org URL and "
+            "the network");
+  EXPECT_EQ(ConnectFailureMessage(asio::error::connection_refused, ""),
+            "cannot connect to the org (connection refused); check the org URL and the network")
+      << "a transport that names no origin";
 }
 
 TEST(OrgUrlTest, AcceptsSchemeHostAndPortOnly) {

@@ -53,7 +53,7 @@ TEST(ImportEndToEndTest, EveryRowBecomesOneUserWithProfileGroupsAndPasswordAndRe
                                    "--concurrency", "16", "--group", kG3},
                                   mock.base_url());
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
-  EXPECT_NE(run.out.find("3000 created"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("3,000 created"), std::string::npos) << run.out;
 
   auto input = ReadCsvFile(dir.File("users.csv"));
   auto results = ReadCsvFile(dir.File("results.csv"));
@@ -366,7 +366,10 @@ TEST(ImportEndToEndTest, AnOrgThatCannotBeReachedStopsTheRunInsteadOfFailingEver
                                    "--max-attempts", "2"},
                                   "http://127.0.0.1:" + std::to_string(closed_port));
   EXPECT_EQ(run.exit_code, 3) << run.out << run.err;
-  EXPECT_NE(run.err.find("cannot connect"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("cannot connect to http://127.0.0.1:" + std::to_string(closed_port) +
+                         " (connection refused); check the org URL and the network"),
+            std::string::npos)
+      << run.err;
   EXPECT_LT(ReadCsvFile(dir.File("r.csv")).size(), 200u);
 }
 

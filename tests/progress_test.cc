@@ -69,6 +69,10 @@ TEST(ProgressLineTest, AnUnknownTotalShowsNoPercentageAndExportShowsPages) {
   EXPECT_NE(line.find("4,200/? users, 21 pages"), std::string::npos) << line;
   EXPECT_EQ(line.find('%'), std::string::npos) << line;
   EXPECT_NE(line.find("ETA ?"), std::string::npos) << line;
+  s.done = 200;
+  s.pages = 1;
+  line = RenderProgressLine(s);
+  EXPECT_NE(line.find("200/? users, 1 page "), std::string::npos) << line;
 }
 
 TEST(ProgressLineTest, ColourMarksFailuresAnd429sAndIsDroppedWhenTheLineIsCut) {

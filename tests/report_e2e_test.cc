@@ -2,10 +2,13 @@
 // Servers: okta-mock on 127.0.0.1, port 0, started and stopped by each test.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <csignal>
 
 #include <boost/json.hpp>
 
+#include "net/jose.h"
 #include "tests/testing/import_fixture.h"
 
 namespace okta_bulk::testing {
@@ -19,6 +22,16 @@ std::size_t Count(const std::string& haystack, const std::string& needle) {
        at = haystack.find(needle, at + needle.size()))
     ++n;
   return n;
+}
+
+std::string Hex(const std::string& bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+  return out;
 }
 
 void WriteUsers(const TempDir& dir, int n, bool with_invalid) {
@@ -70,13 +83,71 @@ TEST(ReportEndToEndTest, ARateLimitedImportShowsProgressAndWritesTheSummaryJsonA
   EXPECT_GT(create.at("efficiency").to_number<double>(), 0.5);
   EXPECT_LE(create.at("efficiency").to_number<double>(), 1.0);
   EXPECT_EQ(MockStats(mock).at("requests_total").as_int64(), o.at("requests").as_int64());
+  // Which run it was.
+  const json::object& id = o.at("run").as_object();
+  for (const char* t : {"startedUtc", "endedUtc"})
+    EXPECT_TRUE(std::string(id.at(t).as_string()).ends_with("Z")) << t;
+  for (const char* t : {"startedLocal", "endedLocal"})
+    EXPECT_EQ(id.at(t).as_string().size(), 25u) << t << ": 2024-05-01T14:03:04+02:00";
+  EXPECT_LE(std::string(id.at("startedUtc").as_string()), std::string(id.at("endedUtc").as_string()));
+  EXPECT_EQ(id.at("version").as_string(), OKTA_BULK_VERSION);
+  EXPECT_EQ(id.at("commandLine").as_string(),
+            "okta-bulk import " + dir.File("users.csv") + " -o " + dir.File("results.csv") +
+                " --progress-interval 1 --summary-json " + dir.File("run.json") + " --report " +
+                dir.File("report.html"));
+  const std::string users_csv = dir.Read("users.csv");
+  EXPECT_EQ(id.at("input").at("path").as_string(), dir.File("users.csv"));
+  EXPECT_EQ(id.at("input").at("bytes").as_int64(), static_cast<int64_t>(users_csv.size()));
+  EXPECT_EQ(id.at("input").at("sha256").as_string(), Hex(Sha256(users_csv)));
+  EXPECT_EQ(id.at("orgHost").as_string(), "127.0.0.1");
+  EXPECT_EQ(id.at("orgUrl").as_string(), mock.base_url());
+  EXPECT_EQ(id.at("auth").as_string(), "API token");
 
   const std::string html = dir.Read("report.html");
   for (const char* id : {"chart-throughput", "chart-in-flight", "chart-remaining", "chart-429s", "chart-latency"})
     EXPECT_NE(html.find(std::string("<svg id=\"") + id + "\""), std::string::npos) << id;
   EXPECT_EQ(html.find("<script>"), std::string::npos);
   EXPECT_NE(html.find("&lt;script&gt;x&lt;/script&gt;"), std::string::npos);
-  EXPECT_NE(html.find("is the same login as row #"), std::string::npos);
+  // Failures by error: a real message, verbatim, with its row.
+  EXPECT_NE(html.find("is the same login as row 1"), std::string::npos);
+  EXPECT_EQ(html.find("row #"), std::string::npos) << "the grouping key is never shown";
+  EXPECT_NE(html.find("<table id=\"run\">"), std::string::npos);
+  for (const std::string& shown : {std::string(id.at("startedUtc").as_string()),
+                                  std::string(id.at("endedLocal").as_string()),
+                                  std::string(OKTA_BULK_VERSION), Hex(Sha256(users_csv)),
+                                  mock.base_url(), std::string("API token")})
+    EXPECT_NE(html.find(shown), std::string::npos) << shown;
+}
+
+// The token reaches okta-bulk from the environment or a file; neither output holds it.
+TEST(ReportEndToEndTest, TheSummaryJsonAndTheReportNeverHoldTheToken) {
+  const std::string token = "00tOkEn-Report-e2e-5ecret";
+  TempDir dir;
+  WriteUsers(dir, 3, false);
+  dir.Write("token.txt", token + "\n");
+  ::chmod(dir.File("token.txt").c_str(), 0600);
+  MockProcess mock({"--token", token});
+  ASSERT_NE(mock.port(), 0);
+  ProcessResult by_env = RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("env.csv"),
+                                      "--summary-json", dir.File("env.json"), "--report",
+                                      dir.File("env.html")},
+                                     mock.base_url(), token);
+  ASSERT_EQ(by_env.exit_code, 0) << by_env.err;
+  ProcessResult by_file = RunOktaBulk({"update", dir.File("users.csv"), "-o", dir.File("file.csv"),
+                                       "--token-file", dir.File("token.txt"), "--summary-json",
+                                       dir.File("file.json"), "--report", dir.File("file.html")},
+                                      mock.base_url(), "");
+  ASSERT_EQ(by_file.exit_code, 0) << by_file.err;
+  for (const char* f : {"env.json", "env.html", "file.json", "file.html"}) {
+    const std::string text = dir.Read(f);
+    EXPECT_EQ(text.find(token), std::string::npos) << f;
+    EXPECT_EQ(text.find("SSWS"), std::string::npos) << f;
+    EXPECT_NE(text.find("API token"), std::string::npos) << f;
+  }
+  EXPECT_NE(json::parse(dir.Read("file.json")).at("run").at("commandLine").as_string().find(
+                "--token-file " + dir.File("token.txt")),
+            std::string::npos)
+      << "the path stays";
 }
 
 TEST(ReportEndToEndTest, QuietPrintsNoProgressButStillWritesTheSummary) {

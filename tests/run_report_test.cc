@@ -3,9 +3,13 @@
 #include "pipeline/report/run_report.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 
@@ -78,6 +82,44 @@ struct SampleRun {
   }
 };
 
+constexpr const char* kToken = "00TokEnXyZ-SeCrEt_1234567890abcdef";
+
+RunIdentity SampleIdentity() {
+  RunIdentity id;
+  id.started = std::chrono::system_clock::time_point(std::chrono::seconds(1714564984));
+  id.ended = *id.started + std::chrono::seconds(61);
+  id.version = "9.8.7";
+  const std::vector<std::string> args = {"import", "users.csv", "-o", "results.csv",
+                                         "--token-file", "/home/me/okta token.txt",
+                                         std::string("--note=") + kToken};
+  const std::vector<std::string> secrets = {kToken};
+  id.command_line = RedactedCommandLine(args, secrets);
+  id.input_path = "users.csv";
+  id.input_bytes = 1234567;
+  id.input_sha256 = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+  id.org_host = "acme.okta.com";
+  id.org_url = "https://acme.okta.com";
+  id.auth = "API token";
+  return id;
+}
+
+// Sets TZ for the scope of a test, and puts it back.
+class ScopedTimeZone {
+ public:
+  explicit ScopedTimeZone(const char* tz) {
+    if (const char* old = std::getenv("TZ")) old_ = old;
+    ::setenv("TZ", tz, 1);
+    ::tzset();
+  }
+  ~ScopedTimeZone() {
+    if (old_) ::setenv("TZ", old_->c_str(), 1); else ::unsetenv("TZ");
+    ::tzset();
+  }
+
+ private:
+  std::optional<std::string> old_;
+};
+
 TEST(RunSeriesTest, ATenHourRunStaysWithinTheCapByHalvingTheResolution) {
   RunSeries series(2000);
   const int samples = 10 * 3600;
@@ -125,23 +167,46 @@ TEST(FailureTableTest, RowsAreGroupedByErrorWithTheFirstRowAsExample) {
   EXPECT_EQ(entries[0].count, 2u);
   EXPECT_EQ(entries[0].example_row, 12u);
   EXPECT_EQ(entries[0].example_login, "a@example.com");
-  EXPECT_EQ(entries[0].message,
+  EXPECT_EQ(entries[0].key,
             "field 'login': '…' is the same login as row # (Okta compares logins ignoring case and diacritics); not sent");
   EXPECT_EQ(entries[1].http_status, 500);
   EXPECT_EQ(entries[1].error_code, "E0000009");
+}
+
+TEST(FailureTableTest, MessagesDifferingOnlyInAnIdAreOneGroupShownByAVerbatimExample) {
+  FailureTable t;
+  t.Add(Failed(7, "a@example.com", "Resource not found: 00gmock1abc (UserGroup)", 404, "E0000007"));
+  t.Add(Failed(9, "b@example.com", "Resource not found: 00gmock2xyz (UserGroup)", 404, "E0000007"));
+  const auto entries = t.Sorted();
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].count, 2u);
+  EXPECT_EQ(entries[0].example_row, 7u);
+  EXPECT_EQ(entries[0].example_error, "Resource not found: 00gmock1abc (UserGroup)");
+
+  RunRecord record;
+  const std::string html = RenderHtmlReport(record, RunSeries(), t);
+  EXPECT_NE(html.find("row 7"), std::string::npos);
+  EXPECT_NE(html.find("Resource not found: 00gmock1abc (UserGroup)"), std::string::npos);
+  EXPECT_EQ(html.find("#gmock#"), std::string::npos) << "the grouping key is never shown";
+  EXPECT_EQ(html.find("00gmock2xyz"), std::string::npos) << "one example per group";
 }
 
 TEST(FailureTableTest, LoginsAndNumbersLeaveTheKeyAndKindsAreBounded) {
   EXPECT_EQ(FailureTable::Normalize("no user with login jane@example.com"), "no user with login …");
   EXPECT_EQ(FailureTable::Normalize("row 5, field 'groupId': '00g bad' is not a group id"),
             "field 'groupId': '…' is not a group id");
+  EXPECT_EQ(FailureTable::Normalize("Resource not found: 00g1abcd2EFGH3ijk4x5 (UserGroup)"),
+            "Resource not found: # (UserGroup)");
+  EXPECT_EQ(FailureTable::Normalize("password: at least 8 characters, UTF-8"),
+            "password: at least # characters, UTF-#");
   FailureTable t;
   for (std::size_t i = 0; i < FailureTable::kMaxKinds + 50; ++i)
     t.Add(Failed(i + 1, "x@example.com", "error kind " + std::string(1 + i / 26, static_cast<char>('a' + i % 26))));
   auto entries = t.Sorted();
   EXPECT_EQ(entries.size(), FailureTable::kMaxKinds + 1);
   EXPECT_EQ(entries.back().count, 50u);
-  EXPECT_NE(entries.back().message.find("other kinds"), std::string::npos);
+  EXPECT_TRUE(entries.back().other);
+  EXPECT_EQ(entries.back().example_row, FailureTable::kMaxKinds + 1);
 }
 
 TEST(HtmlEscapeTest, MarkupQuotesAndBadBytesAreNeutralised) {
@@ -154,6 +219,7 @@ TEST(HtmlEscapeTest, MarkupQuotesAndBadBytesAreNeutralised) {
 
 TEST(RunReportTest, HasEveryChartAndTheFailuresTableAndEscapesEveryDataString) {
   SampleRun run;
+  run.record.run = SampleIdentity();
   const std::string html = RenderHtmlReport(run.record, run.series, run.failures);
   for (const char* id : {"chart-throughput", "chart-in-flight", "chart-remaining", "chart-429s", "chart-latency"})
     EXPECT_EQ(Count(html, std::string("<svg id=\"") + id + "\""), 1u) << id;
@@ -170,7 +236,7 @@ TEST(RunReportTest, HasEveryChartAndTheFailuresTableAndEscapesEveryDataString) {
   EXPECT_EQ(html.find(" src=\""), std::string::npos);
   EXPECT_EQ(html.find(" href=\""), std::string::npos);
   EXPECT_EQ(html.find("@import"), std::string::npos);
-  EXPECT_EQ(Count(html, "http"), Count(html, "xmlns=\"http://www.w3.org/2000/svg\""));
+  EXPECT_EQ(Count(html, "=\"http"), Count(html, "xmlns=\"http://www.w3.org/2000/svg\""));
 }
 
 TEST(RunReportTest, ARunTooShortForSamplesStillRendersEveryChart) {
@@ -270,6 +336,95 @@ TEST(SummaryJsonTest, ALearntTokenShareIsShownAndIsWhatEfficiencyIsMeasuredAgain
   EXPECT_NE(html.find("token share about 50% of 200 per 10.0 s, learnt from 429s"), std::string::npos);
 }
 
+TEST(RunIdentityTest, TimesAreIso8601InUtcAndInTheLocalZoneWithItsOffset) {
+  const auto t = std::chrono::system_clock::time_point(std::chrono::seconds(1714564984));
+  EXPECT_EQ(Iso8601Utc(t), "2024-05-01T12:03:04Z");
+  {
+    ScopedTimeZone tz("XYZ-2");  // two hours east of UTC, no daylight saving
+    EXPECT_EQ(Iso8601Local(t), "2024-05-01T14:03:04+02:00");
+  }
+  {
+    ScopedTimeZone tz("ABC5:30");
+    EXPECT_EQ(Iso8601Local(t), "2024-05-01T06:33:04-05:30");
+  }
+}
+
+TEST(RunIdentityTest, TheCommandLineKeepsPathsAndLosesEverySecret) {
+  const std::vector<std::string> secrets = {kToken};
+  auto line = [&](std::vector<std::string> args) { return RedactedCommandLine(args, secrets); };
+  EXPECT_EQ(line({"import", "users.csv", "--token-file", "/tmp/tok en.txt", "--private-key", "key.pem"}),
+            "okta-bulk import users.csv --token-file '/tmp/tok en.txt' --private-key key.pem");
+  EXPECT_EQ(line({"import", "u.csv", "--token", "abc123", "--api-token=def456"}),
+            "okta-bulk import u.csv --token [redacted] --api-token=[redacted]");
+  EXPECT_EQ(line({"export", "--private-key", "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----"}),
+            "okta-bulk export --private-key [redacted]");
+  EXPECT_EQ(line({"export", "--private-key=-----BEGIN PRIVATE KEY-----"}),
+            "okta-bulk export --private-key=[redacted]");
+  EXPECT_EQ(line({"import", std::string("x") + kToken + "y"}), "okta-bulk import x[redacted]y")
+      << "the token read from the environment or a file, pasted into an argument";
+  EXPECT_EQ(line({"import", "it's.csv"}), "okta-bulk import 'it'\\''s.csv'");
+}
+
+TEST(RunIdentityTest, TheInputIsHashedWithSha256AndAPipeIsNotRead) {
+  testing::TempDir dir;
+  dir.Write("abc.csv", "abc");
+  uint64_t bytes = 0;
+  std::string hex, error;
+  ASSERT_TRUE(HashInputFile(dir.File("abc.csv"), &bytes, &hex, &error)) << error;
+  EXPECT_EQ(bytes, 3u);
+  EXPECT_EQ(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  // Larger than one read block: 200,000 x 'a' (its SHA-256 as sha256sum gives it).
+  dir.Write("big.csv", std::string(200000, 'a'));
+  ASSERT_TRUE(HashInputFile(dir.File("big.csv"), &bytes, &hex, &error)) << error;
+  EXPECT_EQ(bytes, 200000u);
+  EXPECT_EQ(hex, "2287d207f24a941ff3b56c04c8a25ad56b63e3023207b3bb5b4ac0c9869d74be");
+  ASSERT_EQ(::mkfifo(dir.File("pipe").c_str(), 0600), 0);
+  EXPECT_FALSE(HashInputFile(dir.File("pipe"), &bytes, &hex, &error)) << "must not block on a pipe";
+  EXPECT_NE(error.find("not a regular file"), std::string::npos) << error;
+  EXPECT_FALSE(HashInputFile(dir.File("missing.csv"), &bytes, &hex, &error));
+}
+
+TEST(SummaryJsonTest, NamesTheRunAndNeverHoldsTheToken) {
+  ScopedTimeZone tz("XYZ-2");
+  SampleRun run;
+  run.record.run = SampleIdentity();
+  const std::string text = SummaryJson(run.record);
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  ASSERT_FALSE(ec) << text;
+  const json::object& id = v.at("run").as_object();
+  EXPECT_EQ(id.at("startedUtc").as_string(), "2024-05-01T12:03:04Z");
+  EXPECT_EQ(id.at("startedLocal").as_string(), "2024-05-01T14:03:04+02:00");
+  EXPECT_EQ(id.at("endedUtc").as_string(), "2024-05-01T12:04:05Z");
+  EXPECT_EQ(id.at("endedLocal").as_string(), "2024-05-01T14:04:05+02:00");
+  EXPECT_EQ(id.at("version").as_string(), "9.8.7");
+  EXPECT_EQ(id.at("commandLine").as_string(),
+            "okta-bulk import users.csv -o results.csv --token-file '/home/me/okta token.txt' "
+            "--note=[redacted]");
+  EXPECT_EQ(id.at("input").at("path").as_string(), "users.csv");
+  EXPECT_EQ(id.at("input").at("bytes").as_int64(), 1234567);
+  EXPECT_EQ(id.at("input").at("sha256").as_string(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(id.at("orgHost").as_string(), "acme.okta.com");
+  EXPECT_EQ(id.at("auth").as_string(), "API token");
+  EXPECT_EQ(text.find(kToken), std::string::npos);
+
+  const std::string html = RenderHtmlReport(run.record, run.series, run.failures);
+  EXPECT_NE(html.find("<table id=\"run\">"), std::string::npos);
+  for (const char* shown : {"2024-05-01T12:03:04Z", "2024-05-01T14:03:04+02:00",
+                            "2024-05-01T12:04:05Z", "9.8.7", "okta token.txt", "1,234,567 bytes",
+                            "ba7816bf8f01cfea", "https://acme.okta.com", "API token"})
+    EXPECT_NE(html.find(shown), std::string::npos) << shown;
+  EXPECT_EQ(html.find(kToken), std::string::npos);
+
+  // A run that sent nothing and read no input says so instead of inventing it.
+  RunRecord bare;
+  const json::object b = json::parse(SummaryJson(bare)).at("run").as_object();
+  EXPECT_TRUE(b.at("startedUtc").is_null());
+  EXPECT_TRUE(b.at("input").is_null());
+  EXPECT_TRUE(b.at("orgHost").is_null());
+}
+
 // Debian's chromium, as tools/install-deps.sh installs it; "" when absent.
 std::string FindChromium() {
   for (const char* path : {"/usr/bin/chromium", "/usr/bin/chromium-browser"})
@@ -304,6 +459,7 @@ TEST(RunReportBrowserTest, ChromiumRendersEveryChartOfTheReport) {
                     "(tools/install-deps.sh installs it; CI runs this test)";
   testing::TempDir dir;
   SampleRun run;
+  run.record.run = SampleIdentity();
   dir.Write("report.html", RenderHtmlReport(run.record, run.series, run.failures));
   const std::string url = "file://" + dir.File("report.html");
 

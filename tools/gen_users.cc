@@ -18,10 +18,11 @@
 
 namespace {
 
-void Usage() {
+// On stdout for --help (asked for, exit 0), on stderr after a mistake (exit 2).
+void Usage(std::FILE* to = stderr) {
   std::fputs("usage: gen-users --count N [--start K] [--groups ID,ID,...] [--groups-per-user K]\n"
              "                 [--awkward] [--typed] [--hashes] [-o PATH]\n",
-             stderr);
+             to);
 }
 
 }  // namespace
@@ -41,7 +42,10 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--count") {
+    if (a == "--help" || a == "-h") {
+      Usage(stdout);
+      return 0;
+    } else if (a == "--count") {
       count = std::atoll(value().c_str());
     } else if (a == "--start") {
       start = std::atoll(value().c_str());

@@ -291,8 +291,7 @@ void Dispatcher::Complete(Task* task, Clock::time_point sent_at, Clock::time_poi
       } else {
         if (!any_response_ && attempt.transport == TransportError::kConnectFailed) {
           // Not one answer yet and we cannot even connect: every row would end the same.
-          Abort("cannot connect to the org (" + result.error().message() +
-                "); check the org URL and the network.");
+          Abort(ConnectFailureMessage(result.error(), transport_.Describe()) + ".");
           Drop(task);
           return;
         }

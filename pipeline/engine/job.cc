@@ -6,6 +6,7 @@
 
 #include "pipeline/csv/csv_reader.h"
 #include "pipeline/csv/printable.h"
+#include "pipeline/engine/count_text.h"
 #include "pipeline/rows/duplicate_scan.h"
 #include "pipeline/rows/header_hints.h"
 #include "pipeline/engine/resume_journal.h"
@@ -127,29 +128,22 @@ RepeatedKeys ScanKeys(const std::string& path, RowHandler& handler, char delimit
 }  // namespace
 
 std::string JobSummary::Describe() const {
-  std::string s;
-  char buf[256];
+  const uint64_t invalid = counts[static_cast<std::size_t>(Outcome::kInvalid)];
+  char buf[64];
   const std::string format = input_format.empty() ? "" : " The input was " + input_format + ".";
   if (dry_run && !dry_run_action.empty()) {
-    std::snprintf(buf, sizeof buf,
-                  "Dry run: %llu rows read; %llu would be sent (%s), %llu invalid. Nothing was sent.",
-                  static_cast<unsigned long long>(rows), static_cast<unsigned long long>(would_send),
-                  dry_run_action.c_str(),
-                  static_cast<unsigned long long>(counts[static_cast<std::size_t>(Outcome::kInvalid)]));
-    return buf + format;
+    return "Dry run: " + Count(rows, "row", "rows") + " read; " + GroupDigits(would_send) +
+           " would be sent (" + dry_run_action + "), " + GroupDigits(invalid) +
+           " invalid. Nothing was sent." + format;
   }
   if (dry_run) {
-    std::snprintf(buf, sizeof buf,
-                  "Dry run: %llu rows read; %llu would be sent as one POST /api/v1/users each "
-                  "(%llu with a password, %llu with groups), %llu invalid. Nothing was sent.",
-                  static_cast<unsigned long long>(rows), static_cast<unsigned long long>(would_send),
-                  static_cast<unsigned long long>(with_password),
-                  static_cast<unsigned long long>(with_groups),
-                  static_cast<unsigned long long>(counts[static_cast<std::size_t>(Outcome::kInvalid)]));
-    return buf + format;
+    return "Dry run: " + Count(rows, "row", "rows") + " read; " + GroupDigits(would_send) +
+           " would be sent as one POST /api/v1/users each (" + GroupDigits(with_password) +
+           " with a password, " + GroupDigits(with_groups) + " with groups), " +
+           GroupDigits(invalid) + " invalid. Nothing was sent." + format;
   }
-  std::snprintf(buf, sizeof buf, "%llu rows in %.1f s (%.1f rows/s): ",
-                static_cast<unsigned long long>(rows), elapsed_s,
+  std::string s = Count(rows, "row", "rows");
+  std::snprintf(buf, sizeof buf, " in %.1f s (%.1f rows/s): ", elapsed_s,
                 elapsed_s > 0 ? static_cast<double>(rows) / elapsed_s : 0.0);
   s += buf;
   bool first = true;
@@ -159,32 +153,36 @@ std::string JobSummary::Describe() const {
       continue;
     s += first ? "" : ", ";
     first = false;
-    s += std::to_string(counts[i]) + " " + std::string(OutcomeName(static_cast<Outcome>(i)));
+    s += GroupDigits(counts[i]);
+    s += ' ';
+    s += OutcomeName(static_cast<Outcome>(i));
   }
-  std::snprintf(buf, sizeof buf,
-                ". %llu requests, %llu rate-limited (429), %llu concurrency-limited, %llu retried.",
-                static_cast<unsigned long long>(stats.requests),
-                static_cast<unsigned long long>(stats.rate_limited),
-                static_cast<unsigned long long>(stats.concurrency_limited),
-                static_cast<unsigned long long>(stats.retried));
-  s += buf;
+  s += ". ";
+  s += Count(stats.requests, "request", "requests");
+  s += ", ";
+  s += GroupDigits(stats.rate_limited);
+  s += " rate-limited (429), ";
+  s += GroupDigits(stats.concurrency_limited);
+  s += " concurrency-limited, ";
+  s += GroupDigits(stats.retried);
+  s += " retried.";
   // Appended piece by piece: " " + std::to_string(n) draws a GCC 12 -Wrestrict false positive.
   if (prechecks) {
     s += ' ';
-    s += std::to_string(prechecks);
-    s += " logins were looked up before a create (existing ones showed up); ";
-    s += std::to_string(precheck_hits);
+    s += Count(prechecks, "login was", "logins were");
+    s += " looked up before a create (existing ones showed up); ";
+    s += GroupDigits(precheck_hits);
     s += " already existed and cost no create.";
   }
   if (resumed_rows) {
     s += ' ';
-    s += std::to_string(resumed_rows);
-    s += " of these rows were already done in the results file.";
+    s += GroupDigits(resumed_rows);
+    s += resumed_rows == 1 ? " of these rows was" : " of these rows were";
+    s += " already done in the results file.";
   }
   if (unfinished) {
     s += ' ';
-    s += std::to_string(unfinished);
-    s += unfinished == 1 ? " row was" : " rows were";
+    s += Count(unfinished, "row was", "rows were");
     s += " open when the run stopped and did not finish (--resume sends them).";
   }
   if (!kept_previous_as.empty()) s += " The earlier results file was kept as " + kept_previous_as + ".";

@@ -16,6 +16,7 @@
 #include "pipeline/okta/okta_json.h"
 #include "pipeline/rows/typed_value.h"
 #include "pipeline/rows/user_row.h"
+#include "pipeline/engine/count_text.h"
 #include "pipeline/engine/job_observer.h"
 
 namespace okta_bulk {
@@ -632,19 +633,19 @@ bool ExportWriter::Finish(std::string* error) {
 
 std::string ExportSummary::Describe() const {
   if (already_complete)
-    return "The export to " + output_path + " had finished already (" + std::to_string(users) +
-           " users); nothing was sent. Run without --resume to export again.";
-  char buf[320];
-  std::snprintf(buf, sizeof buf, "Exported %llu users in %llu pages to %s in %.1f s%s. %llu requests, %llu rate-limited (429), %llu retried.",
-                static_cast<unsigned long long>(users), static_cast<unsigned long long>(pages),
-                output_path == "-" ? "stdout" : output_path.c_str(), elapsed_s,
-                resumed ? " (resumed)" : "",
-                static_cast<unsigned long long>(stats.requests),
-                static_cast<unsigned long long>(stats.rate_limited),
-                static_cast<unsigned long long>(stats.retried));
-  std::string s = buf;
+    return "The export to " + output_path + " had finished already (" +
+           Count(users, "user", "users") + "); nothing was sent. Run without --resume to export again.";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, " in %.1f s", elapsed_s);
+  std::string s = "Exported " + Count(users, "user", "users") + " in " +
+                  Count(pages, "page", "pages") + " to " +
+                  (output_path == "-" ? std::string("stdout") : output_path) + buf +
+                  (resumed ? " (resumed)" : "") + ". " +
+                  Count(stats.requests, "request", "requests") + ", " +
+                  GroupDigits(stats.rate_limited) + " rate-limited (429), " +
+                  GroupDigits(stats.retried) + " retried.";
   if (groups)
-    s += " Groups: " + std::to_string(groups) + ", " + std::to_string(memberships) + " memberships.";
+    s += " Groups: " + GroupDigits(groups) + ", " + Count(memberships, "membership", "memberships") + ".";
   if (!left_out.empty()) {
     s += " Attributes that first appeared after the first page are not in the file:";
     for (const auto& a : left_out) s += " " + a;
@@ -821,7 +822,8 @@ bool RunExport(boost::asio::io_context& io, HttpTransport& transport, const Expo
   summary->users = writer.users();
   summary->groups = memberships.groups();
   summary->memberships = memberships.size();
-  summary->left_out = writer.left_out();
+  // With --columns the user chose what to leave out: nothing to warn about.
+  if (options.columns.empty()) summary->left_out = writer.left_out();
   summary->type_changed = writer.type_changed();
   summary->stats = dispatcher.stats();
   summary->abort_reason = dispatcher.abort_reason();

@@ -58,8 +58,8 @@ struct ExportSummary {
   bool interrupted = false;
   bool resumed = false;           // continued an interrupted export
   bool already_complete = false;  // --resume of an export that had finished: nothing sent
-  // Attributes some users had that are not among the columns (they appeared after the
-  // first page): their values are not in the file.
+  // Attributes some users had that are not among the columns chosen on the first page (they
+  // appeared after it): their values are not in the file. Empty when --columns named them.
   std::set<std::string> left_out;
   // Columns where some user's value is not of the column's type (chosen on the first page):
   // those cells re-import as the column's type, or are refused as invalid.

@@ -75,15 +75,6 @@ double RecentRate::Rate() const {
   return static_cast<double>(done_[newest] - done_[oldest]) / dt;
 }
 
-std::string GroupDigits(uint64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return out;
-}
-
 std::string FormatDuration(double seconds) {
   if (!(seconds >= 0) || seconds > 1e9) return "?";
   const auto s = static_cast<uint64_t>(std::llround(seconds));
@@ -115,7 +106,7 @@ std::string RenderProgressLine(const ProgressState& s, std::size_t max_width, bo
   } else {
     pieces.push_back({GroupDigits(s.done) + "/? " + s.unit});
   }
-  if (s.pages) pieces.push_back({", " + GroupDigits(s.pages) + " pages"});
+  if (s.pages) pieces.push_back({", " + Count(s.pages, "page", "pages")});
   std::snprintf(buf, sizeof buf, "  %.0f %s/s", s.rate, s.unit.c_str());
   pieces.push_back({buf});
   pieces.push_back({"  ETA " + (s.eta_s ? FormatDuration(*s.eta_s) : std::string("?"))});

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "net/okta_buckets.h"
+#include "pipeline/engine/count_text.h"  // GroupDigits, Count (used by the report too)
 #include "pipeline/engine/row_result.h"
 
 namespace okta_bulk {
@@ -81,8 +82,6 @@ struct ProgressState {
   uint64_t pages = 0;             // export: pages so far (0: not shown)
 };
 
-// "12,345" with thousands separators.
-std::string GroupDigits(uint64_t n);
 // "42s", "3m07s", "2h05m".
 std::string FormatDuration(double seconds);
 

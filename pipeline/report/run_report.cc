@@ -11,6 +11,7 @@ namespace okta_bulk {
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAlnum(char c) { return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // Length of the valid UTF-8 sequence at s[i], or 0 when it is not one.
 std::size_t Utf8Length(std::string_view s, std::size_t i) {
@@ -231,7 +232,7 @@ std::string LatencyChart(const LatencyHistogram& h) {
     const uint64_t hi = i + 1 < LatencyHistogram::kBuckets ? LatencyHistogram::LowerBoundUs(i + 1) : lo * 2;
     s += "<rect class=\"bar\" x=\"" + Fixed(x + 0.5, 1) + "\" y=\"" + Fixed(kTop + ph - bh, 1) +
          "\" width=\"" + Fixed(std::max(1.0, bw - 1), 1) + "\" height=\"" + Fixed(bh, 1) +
-         "\"><title>" + label(lo) + " to " + label(hi) + ": " + std::to_string(h.count(i)) +
+         "\"><title>" + label(lo) + " to " + label(hi) + ": " + Count(h.count(i), "request", "requests") +
          "</title></rect>\n";
     if ((i - first) % label_every == 0)
       s += "<text x=\"" + Fixed(x, 1) + "\" y=\"" + Fixed(kTop + ph + 16, 1) + "\">" + label(lo) +
@@ -312,11 +313,6 @@ std::string FailureTable::Normalize(std::string_view m) {
   out.reserve(m.size());
   for (std::size_t i = 0; i < m.size();) {
     const char c = m[i];
-    if (IsDigit(c)) {
-      while (i < m.size() && IsDigit(m[i])) ++i;
-      out.push_back('#');
-      continue;
-    }
     if (c == '\'') {
       std::size_t close = m.find('\'', i + 1);
       // Field names stay ("field 'login'"), values go.
@@ -343,13 +339,19 @@ std::string FailureTable::Normalize(std::string_view m) {
         i = end;
         continue;
       }
-      // Copy the word, digits still replaced.
-      for (char w : word) {
-        if (IsDigit(w)) {
-          if (!out.ends_with('#')) out.push_back('#');
-        } else {
-          out.push_back(w);
+      // Copy the word; a run of letters and digits holding a digit (a number, or an id such
+      // as 00g1abcd2EFGH3ijk4x5) becomes "#".
+      for (std::size_t k = 0; k < word.size();) {
+        if (!IsAlnum(word[k])) {
+          out.push_back(word[k++]);
+          continue;
         }
+        std::size_t run_end = k;
+        bool digit = false;
+        for (; run_end < word.size() && IsAlnum(word[run_end]); ++run_end) digit |= IsDigit(word[run_end]);
+        if (digit) out.push_back('#');
+        else out.append(word.substr(k, run_end - k));
+        k = run_end;
       }
       i = end;
       continue;
@@ -363,10 +365,10 @@ std::string FailureTable::Normalize(std::string_view m) {
 void FailureTable::Add(const RowResult& r) {
   if (IsSuccess(r.outcome)) return;
   ++total_;
-  std::string message = Normalize(r.error);
+  std::string key = Normalize(r.error);
   for (Entry& e : entries_) {
     if (e.outcome == r.outcome && e.http_status == r.http_status && e.error_code == r.error_code &&
-        e.message == message) {
+        e.key == key) {
       ++e.count;
       return;
     }
@@ -377,11 +379,10 @@ void FailureTable::Add(const RowResult& r) {
     e->outcome = r.outcome;
     e->http_status = r.http_status;
     e->error_code = r.error_code;
-    e->message = std::move(message);
+    e->key = std::move(key);
   } else {
     e = &other_;
-    if (e->count == 0) e->message = "(other kinds of errors, beyond the first " +
-                                    std::to_string(kMaxKinds) + ")";
+    e->other = true;
   }
   if (e->count++ == 0) {
     e->example_row = r.row;
@@ -449,6 +450,47 @@ std::string SummaryJson(const RunRecord& r) {
     j += ",\n";
   };
   str("command", r.command);
+  // Which run: a JSON string, or null when not known.
+  auto opt_str = [&](std::string_view v) {
+    if (v.empty()) {
+      j += "null";
+    } else {
+      AppendJsonString(&j, ValidUtf8(v));
+    }
+  };
+  const RunIdentity& id = r.run;
+  key("run");
+  j += "{\"startedUtc\": ";
+  opt_str(id.started ? Iso8601Utc(*id.started) : "");
+  j += ", \"startedLocal\": ";
+  opt_str(id.started ? Iso8601Local(*id.started) : "");
+  j += ", \"endedUtc\": ";
+  opt_str(id.ended ? Iso8601Utc(*id.ended) : "");
+  j += ", \"endedLocal\": ";
+  opt_str(id.ended ? Iso8601Local(*id.ended) : "");
+  j += ",\n    \"version\": ";
+  opt_str(id.version);
+  j += ", \"commandLine\": ";
+  opt_str(id.command_line);
+  j += ",\n    \"input\": ";
+  if (id.input_path.empty()) {
+    j += "null";
+  } else {
+    j += "{\"path\": ";
+    opt_str(id.input_path);
+    j += ", \"bytes\": ";
+    if (id.input_bytes) j += std::to_string(*id.input_bytes); else j += "null";
+    j += ", \"sha256\": ";
+    opt_str(id.input_sha256);
+    j += "}";
+  }
+  j += ",\n    \"orgHost\": ";
+  opt_str(id.org_host);
+  j += ", \"orgUrl\": ";
+  opt_str(id.org_url);
+  j += ", \"auth\": ";
+  opt_str(id.auth);
+  j += "},\n";
   key("exitCode");
   j += std::to_string(r.exit_code) + ",\n";
   key("abortReason");
@@ -573,6 +615,31 @@ std::string RenderHtmlReport(const RunRecord& r, const RunSeries& series,
        ".bad{color:#b00}code{font-size:12px}\n"
        "</style>\n</head>\n<body>\n";
   h += "<h1>okta-bulk " + HtmlEscape(r.command) + ": run report</h1>\n";
+  // Which run this is, before anything it did.
+  const RunIdentity& id = r.run;
+  auto when = [](const std::optional<RunIdentity::TimePoint>& t) {
+    return t ? HtmlEscape(Iso8601Utc(*t)) + " (local " + HtmlEscape(Iso8601Local(*t)) + ")"
+             : std::string("not known");
+  };
+  h += "<table id=\"run\">\n";
+  auto id_row = [&](const char* k, const std::string& v) {
+    h += "<tr><th>" + std::string(k) + "</th><td>" + v + "</td></tr>\n";
+  };
+  id_row("started", when(id.started));
+  id_row("ended", when(id.ended));
+  id_row("okta-bulk version", id.version.empty() ? "not known" : HtmlEscape(id.version));
+  id_row("command line", "<code>" + HtmlEscape(id.command_line) + "</code>");
+  if (!id.input_path.empty()) {
+    std::string in = "<code>" + HtmlEscape(id.input_path) + "</code>";
+    if (id.input_bytes)
+      in += ", " + Count(*id.input_bytes, "byte", "bytes");
+    in += id.input_sha256.empty() ? std::string(", not hashed (not a regular file)")
+                                  : ", SHA-256 <code>" + HtmlEscape(id.input_sha256) + "</code>";
+    id_row("input", in);
+  }
+  id_row("org", id.org_url.empty() ? "none (nothing sent)" : HtmlEscape(id.org_url));
+  id_row("authentication", id.auth.empty() ? "none" : HtmlEscape(id.auth));
+  h += "</table>\n";
   h += "<table id=\"summary\">\n";
   auto row = [&](const std::string& k, const std::string& v) {
     h += "<tr><th>" + HtmlEscape(k) + "</th><td>" + v + "</td></tr>\n";
@@ -594,10 +661,11 @@ std::string RenderHtmlReport(const RunRecord& r, const RunSeries& series,
     row("outcomes", o.empty() ? "none" : o);
     if (r.resumed_rows) row("already done (resumed)", GroupDigits(r.resumed_rows));
   }
-  row("requests", GroupDigits(r.requests) + " (" + GroupDigits(r.rate_limited) + " rate-limited 429s, " +
-                      GroupDigits(r.concurrency_limited) + " concurrency 429s, " +
-                      GroupDigits(r.retried) + " retried, " + GroupDigits(r.transport_errors) +
-                      " transport errors)");
+  row("requests", GroupDigits(r.requests) + " (" +
+                      Count(r.rate_limited, "rate-limited 429", "rate-limited 429s") + ", " +
+                      Count(r.concurrency_limited, "concurrency 429", "concurrency 429s") + ", " +
+                      GroupDigits(r.retried) + " retried, " +
+                      Count(r.transport_errors, "transport error", "transport errors") + ")");
   row("latency", "p50 " + Fixed(r.latency.QuantileUs(0.5) / 1000.0, 1) + " ms, p99 " +
                      Fixed(r.latency.QuantileUs(0.99) / 1000.0, 1) + " ms, max " +
                      Fixed(static_cast<double>(r.latency.max().count()) / 1e6, 1) + " ms");
@@ -616,7 +684,7 @@ std::string RenderHtmlReport(const RunRecord& r, const RunSeries& series,
     h += "<tr><td>" + HtmlEscape(BucketName(b)) + "</td><td class=\"n\">" + GroupDigits(br.requests) +
          "</td><td class=\"n\">" + GroupDigits(br.rate_limited) + "</td><td class=\"n\">" +
          GroupDigits(br.concurrency_limited) + "</td><td>" +
-         (br.limit ? std::to_string(*br.limit) + (br.window_s ? " per " + Fixed(*br.window_s, 1) + " s" : "")
+         (br.limit ? GroupDigits(static_cast<uint64_t>(std::max<int64_t>(*br.limit, 0))) + (br.window_s ? " per " + Fixed(*br.window_s, 1) + " s" : "")
                    : std::string("not metered")) +
          (br.learnt_cap && br.limit ? TokenShareNote(*br.learnt_cap, *br.limit, br.window_s) : "") +
          "</td><td class=\"n\">" + (eff ? Fixed(*eff, 3) : std::string("-")) + "</td></tr>\n";
@@ -628,8 +696,8 @@ std::string RenderHtmlReport(const RunRecord& r, const RunSeries& series,
 
   // Time series.
   h += "<h2>Over time</h2>\n<p>One point per " +
-       (series.stride() == 1 ? std::string("second") : std::to_string(series.stride()) + " seconds") +
-       " (" + std::to_string(pts.size()) + " points).</p>\n";
+       (series.stride() == 1 ? std::string("second") : Count(series.stride(), "second", "seconds")) +
+       " (" + Count(pts.size(), "point", "points") + ").</p>\n";
   Line throughput{r.unit + "/s", {{}}}, in_flight{"in flight", {{}}}, limited{"429s/s", {{}}};
   // Rates over intervals of at least half a point's spacing: the last sample (taken when the
   // run ends) may come a moment after the one before, and would show as a spike.
@@ -692,15 +760,21 @@ std::string RenderHtmlReport(const RunRecord& r, const RunSeries& series,
   // Failures.
   h += "<h2>Failures by error</h2>\n";
   const auto entries = failures.Sorted();
+  h += "<p>Rows whose messages differ only in numbers, ids, logins or quoted values are one "
+       "group; each shows the message of its first row as it was.</p>\n";
   h += "<table id=\"failures\">\n<tr><th>count</th><th>outcome</th><th>HTTP</th><th>error code</th>"
-       "<th>error</th><th>example</th></tr>\n";
+       "<th>first row</th><th>its message</th></tr>\n";
   if (entries.empty()) h += "<tr><td colspan=\"6\">No row failed.</td></tr>\n";
   for (const auto& e : entries) {
     h += "<tr><td class=\"n\">" + GroupDigits(e.count) + "</td><td>" +
          HtmlEscape(OutcomeName(e.outcome)) + "</td><td>" +
          (e.http_status ? std::to_string(e.http_status) : std::string("-")) + "</td><td>" +
-         HtmlEscape(e.error_code) + "</td><td>" + HtmlEscape(e.message) + "</td><td>row " +
-         std::to_string(e.example_row) + " <code>" + HtmlEscape(e.example_login) + "</code>: " +
+         HtmlEscape(e.error_code) + "</td><td>row " + std::to_string(e.example_row) +
+         (e.example_login.empty() ? "" : " <code>" + HtmlEscape(e.example_login) + "</code>") +
+         "</td><td>" +
+         (e.other ? "(other kinds of errors, beyond the first " + std::to_string(FailureTable::kMaxKinds) +
+                        "; this is the first) "
+                  : std::string()) +
          HtmlEscape(e.example_error) + "</td></tr>\n";
   }
   h += "</table>\n</body>\n</html>\n";

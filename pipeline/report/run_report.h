@@ -13,6 +13,7 @@
 #include "net/okta_buckets.h"
 #include "pipeline/engine/latency_histogram.h"
 #include "pipeline/engine/row_result.h"
+#include "pipeline/report/run_identity.h"
 
 namespace okta_bulk {
 
@@ -55,8 +56,9 @@ class RunSeries {
 };
 
 // Failed and invalid rows grouped by error: outcome, HTTP status, Okta error code and the
-// message with row numbers, numbers and logins taken out, with a count and the first row as
-// an example. At most kMaxKinds groups; later kinds are counted under one "other" group.
+// message with row numbers, numbers, ids and logins taken out (the key, never shown: it is
+// no message anyone wrote), with a count and the first row's message, verbatim, as the
+// example. At most kMaxKinds groups; later kinds are counted under one "other" group.
 class FailureTable {
  public:
   static constexpr std::size_t kMaxKinds = 200;
@@ -64,11 +66,12 @@ class FailureTable {
     Outcome outcome = Outcome::kFailed;
     int http_status = 0;
     std::string error_code;
-    std::string message;  // normalized
+    std::string key;  // Normalize(message): what the group shares; "" for the "other" group
+    bool other = false;  // the group of kinds beyond kMaxKinds
     uint64_t count = 0;
     uint64_t example_row = 0;
     std::string example_login;
-    std::string example_error;
+    std::string example_error;  // the first row's message as it was
   };
   // Records a row; successful rows are ignored.
   void Add(const RowResult& result);
@@ -77,8 +80,8 @@ class FailureTable {
   uint64_t total() const { return total_; }
 
   // "row 12 (line 13), field 'login': 'a@b.c' is ..." -> "field 'login': '…' is ...": the
-  // row prefix goes, quoted values (but not field names) and words with '@' become "…",
-  // runs of digits become "#".
+  // row prefix goes, quoted values (but not field names) and words with '@' become "…", a
+  // run of letters and digits that holds a digit (a number, an id) becomes "#".
   static std::string Normalize(std::string_view message);
 
  private:
@@ -101,6 +104,7 @@ struct BucketReport {
 // Everything the summary JSON and the report say about a finished run.
 struct RunRecord {
   std::string command;            // "import", "update", ..., "export"
+  RunIdentity run;                // when, which binary, what was typed, which input and org
   std::string unit = "rows";      // what `items` counts: "rows", or "users" for export
   uint64_t items = 0;             // rows in the input (or users exported)
   bool has_outcomes = true;
@@ -137,7 +141,7 @@ std::string SummaryJson(const RunRecord& record);
 std::string HtmlEscape(std::string_view s);
 
 // The --report page: one HTML file with inline CSS and inline SVG charts (no script, no
-// external reference): throughput, requests in flight, remaining budget per bucket and 429s
+// external reference): which run it is (table id "run"), throughput, requests in flight, remaining budget per bucket and 429s
 // over time, the latency histogram, and the failures table. Every string from data is
 // escaped. Chart elements carry ids: chart-throughput, chart-in-flight, chart-remaining,
 // chart-429s, chart-latency; the table: failures.

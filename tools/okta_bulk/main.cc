@@ -6,6 +6,9 @@
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
 #include <cstdio>
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <exception>
 #include <memory>
 
@@ -15,6 +18,7 @@
 #include "pipeline/files/safe_file.h"
 #include "pipeline/jobs/export_job.h"
 #include "pipeline/jobs/import_job.h"
+#include "pipeline/report/run_identity.h"
 #include "pipeline/report/run_monitor.h"
 #include "pipeline/jobs/user_op_job.h"
 #include "tools/okta_bulk/cli.h"
@@ -44,9 +48,43 @@ MonitorOptions MonitorOptionsFor(CliConfig& config) {
   return options;
 }
 
+// Which run this is, for --summary-json and --report (started now). The input is hashed
+// only when one of them is asked for, before the run reads it.
+RunIdentity IdentityOf(CliConfig& config, int argc, char** argv) {
+  RunIdentity id;
+  id.started = std::chrono::system_clock::now();
+  id.version = OKTA_BULK_VERSION;
+  // The token never comes from a flag (cli.cc refuses --token), but one pasted into an
+  // argument by mistake is still taken out.
+  std::vector<std::string> secrets;
+  if (config.http.authorization.starts_with("SSWS "))
+    secrets.push_back(config.http.authorization.substr(5));
+  if (const char* env = std::getenv("OKTA_CLIENT_TOKEN")) secrets.emplace_back(env);
+  const std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
+  id.command_line = RedactedCommandLine(args, secrets);
+  if (config.command != "export" && !config.command.empty()) {
+    id.input_path = config.job().input_path;
+    uint64_t bytes = 0;
+    std::string why;
+    if ((!config.summary_json.empty() || !config.report.empty()) &&
+        HashInputFile(id.input_path, &bytes, &id.input_sha256, &why))
+      id.input_bytes = bytes;
+  }
+  const bool sends = config.command == "export" || !config.job().dry_run;
+  if (sends) {
+    id.org_host = config.http.org.host;
+    id.org_url = config.http.org.Origin();
+    id.auth = config.oauth ? "OAuth app " + config.oauth->client_id : "API token";
+  }
+  return id;
+}
+
 // --summary-json and --report at the end of a run; a failure to write them is reported but
 // does not change the exit status, which is the run's.
-void WriteOutputs(RunRecord record, const RunMonitor& monitor, const CliConfig& config) {
+void WriteOutputs(RunRecord record, const RunIdentity& identity, const RunMonitor& monitor,
+                  const CliConfig& config) {
+  record.run = identity;
+  record.run.ended = std::chrono::system_clock::now();
   monitor.FillRecord(&record);
   std::string error;
   if (!WriteRunOutputs(record, monitor, config.summary_json, config.report, &error))
@@ -54,10 +92,13 @@ void WriteOutputs(RunRecord record, const RunMonitor& monitor, const CliConfig& 
 }
 
 // A run that could not start (exit 2) still leaves its --summary-json for automation.
-void WriteStartFailure(const CliConfig& config, const std::string& error) {
+void WriteStartFailure(const CliConfig& config, const RunIdentity& identity,
+                       const std::string& error) {
   if (config.summary_json.empty()) return;
   RunRecord record;
   record.command = config.command;
+  record.run = identity;
+  record.run.ended = std::chrono::system_clock::now();
   record.exit_code = 2;
   record.abort_reason = error;
   std::string write_error;
@@ -95,11 +136,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "okta-bulk: %s\n", error.c_str());
     return 2;
   }
+  RunIdentity identity = IdentityOf(config, argc, argv);
   if (!ConfirmDestructive(config, &error)) {
     std::fprintf(stderr, "okta-bulk: %s\n", error.c_str());
-    WriteStartFailure(config, error);
+    WriteStartFailure(config, identity, error);
     return 2;
   }
+  identity.started = std::chrono::system_clock::now();  // after any question was answered
   try {
     asio::io_context io;
     NoTransport no_transport;
@@ -164,10 +207,10 @@ int main(int argc, char** argv) {
       ExportSummary exported;
       if (!RunExport(io, transport, config.export_options, &exported, &error, on_dispatcher)) {
         std::fprintf(stderr, "okta-bulk: %s\n", TerminalSafe(error).c_str());
-        WriteStartFailure(config, error);
+        WriteStartFailure(config, identity, error);
         return 2;
       }
-      WriteOutputs(RecordOf(exported), monitor, config);
+      WriteOutputs(RecordOf(exported), identity, monitor, config);
       // With -o - the CSV owns stdout: the summary goes to stderr.
       const bool to_stderr = exported.ExitCode() != 0 || config.export_options.output_path == "-";
       if (!config.quiet || exported.ExitCode() != 0)
@@ -181,10 +224,10 @@ int main(int argc, char** argv) {
                   : RunUserOp(io, transport, config.op, &summary, &error, on_dispatcher);
     if (!ok) {
       std::fprintf(stderr, "okta-bulk: %s\n", TerminalSafe(error).c_str());
-      WriteStartFailure(config, error);
+      WriteStartFailure(config, identity, error);
       return 2;
     }
-    WriteOutputs(RecordOf(summary), monitor, config);
+    WriteOutputs(RecordOf(summary), identity, monitor, config);
     if (!config.quiet || summary.ExitCode() >= 3)
       std::fprintf(summary.ExitCode() >= 3 ? stderr : stdout, "%s\n",
                    TerminalSafe(summary.Describe()).c_str());
