@@ -423,6 +423,10 @@ def run_client(sc: Scenario, client: str, bins: dict, csv_path: Path, pre_path: 
     poller = None
     try:
         env = okta_bulk_env(mock.port)
+        # Each repeat starts a new job: the results of the previous repeat in this directory go
+        # (okta-bulk refuses to replace an earlier run's results without --resume/--overwrite).
+        for stale in ("results.csv", "results.csv.job", "pre-results.csv", "pre-results.csv.job"):
+            (wd / stale).unlink(missing_ok=True)
         if sc.preexisting and pre_path:
             pre = run_measured([str(bins["okta-bulk"]), "import", str(pre_path), "-o",
                                 str(wd / "pre-results.csv"), "--concurrency", str(sc.concurrency),
