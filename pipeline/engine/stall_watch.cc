@@ -2,19 +2,9 @@
 
 #include <algorithm>
 
+#include "pipeline/engine/count_text.h"
+
 namespace okta_bulk {
-namespace {
-
-std::string Grouped(uint64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return out;
-}
-
-}  // namespace
 
 StallWatch::StallWatch(std::chrono::seconds max_stall, Clock::time_point start)
     : max_stall_(max_stall), last_progress_(start) {}
@@ -51,11 +41,11 @@ StallWatch::Clock::duration StallWatch::Bound() const {
 
 std::string StallWatch::Describe(Clock::time_point now) const {
   const auto idle = std::chrono::duration_cast<std::chrono::seconds>(now - last_progress_).count();
-  std::string s = "no row finished for " + Grouped(static_cast<uint64_t>(idle)) + " s";
+  std::string s = "no row finished for " + GroupDigits(static_cast<uint64_t>(idle)) + " s";
   if (answers_.empty()) {
     s += waited_for_reset_ > Clock::duration{0}
              ? "; every request waited for a rate-limit reset (the next one " +
-                   Grouped(static_cast<uint64_t>(
+                   GroupDigits(static_cast<uint64_t>(
                        std::chrono::duration_cast<std::chrono::seconds>(waited_for_reset_).count())) +
                    " s away)"
              : "; no answer came from the server";
@@ -70,7 +60,7 @@ std::string StallWatch::Describe(Clock::time_point now) const {
     if (key == 0) s += "no answer";
     else if (key == -429) s += "429 (concurrency limit)";
     else s += std::to_string(key);
-    s += " x " + Grouped(n);
+    s += " x " + GroupDigits(n);
   }
   return s;
 }
