@@ -83,13 +83,19 @@ bool PrepareResultsFile(const std::string& path, bool resume, bool overwrite,
     std::string aside = path + "." + std::to_string(n);
     struct stat taken {};
     if (::lstat(aside.c_str(), &taken) == 0) continue;
-    // link + unlink instead of rename: never replaces a file that appeared meanwhile.
-    if (::link(path.c_str(), aside.c_str()) != 0) {
-      if (errno == EEXIST) continue;
+    // link + unlink instead of rename: never replaces a file that appeared meanwhile. A file
+    // system without hard links gets a rename (the name was free a moment ago).
+    if (::link(path.c_str(), aside.c_str()) == 0) {
+      ::unlink(path.c_str());
+    } else if (errno == EEXIST) {
+      continue;
+    } else if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP) {
+      *error = "cannot keep the earlier results " + path + " as " + aside + ": " + std::strerror(errno);
+      return false;
+    } else if (::rename(path.c_str(), aside.c_str()) != 0) {
       *error = "cannot keep the earlier results " + path + " as " + aside + ": " + std::strerror(errno);
       return false;
     }
-    ::unlink(path.c_str());
     const std::string job = path + ".job";
     if (::lstat(job.c_str(), &taken) == 0) ::rename(job.c_str(), (aside + ".job").c_str());
     *kept_as = aside;
