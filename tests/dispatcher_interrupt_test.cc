@@ -215,5 +215,67 @@ TEST(DispatcherInterruptTest, AHangingServerIsAbandonedWhenTheRunStalls) {
       << r.dispatcher->abort_reason();
 }
 
+// One task of many requests, as an export is (one task, one request per page).
+class PagesTask final : public Task {
+ public:
+  explicit PagesTask(int pages) : left_(pages) {
+    request_.bucket = Bucket::kUsers;
+    request_.http.method = "GET";
+    request_.http.target = "/api/v1/users?limit=200";
+    result_.row = 1;
+  }
+  const TaskRequest& request() const override { return request_; }
+  TaskStep OnResponse(HttpResponse&, ResponseReader&) override {
+    if (--left_ > 0) return TaskStep::Next();
+    result_.outcome = Outcome::kExisted;
+    return TaskStep::Done();
+  }
+  void OnGiveUp(int, std::string, std::string error) override { result_.error = std::move(error); }
+
+ private:
+  int left_;
+  TaskRequest request_;
+};
+
+class OneTask final : public TaskSource {
+ public:
+  explicit OneTask(std::unique_ptr<Task> task) : task_(std::move(task)) {}
+  std::unique_ptr<Task> Next() override { return std::move(task_); }
+
+ private:
+  std::unique_ptr<Task> task_;
+};
+
+TEST(DispatcherInterruptTest, ALongTaskWhoseRequestsSucceedIsNotAStall) {
+  asio::io_context io;
+  SlowTransport transport(io.get_executor());
+  transport.answer_after = 300ms;  // 6 pages: 1.8 s, longer than max_stall
+  transport.answer = [](int) { return Created(1, 100, 0); };
+  RunContext run;
+  OneTask source(std::make_unique<PagesTask>(6));
+  DispatcherOptions o;
+  o.workers = 1;
+  o.max_stall = 1s;
+  GovernorOptions g;
+  g.max_in_flight = 1;
+  RateGovernor governor(g);
+  std::vector<RowResult> results;
+  Dispatcher d(io.get_executor(), transport, governor, run, source, o, [&](Task& t) {
+    results.push_back(t.result());
+    return true;
+  });
+  bool ended = false;
+  asio::co_spawn(io, d.Run(), [&](std::exception_ptr e) {
+    ended = true;
+    if (e) std::rethrow_exception(e);
+  });
+  io.run_for(10s);
+  ASSERT_TRUE(ended);
+  EXPECT_FALSE(d.aborted()) << d.abort_reason();
+  EXPECT_EQ(transport.sent, 6);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].outcome, Outcome::kExisted);
+}
+
 }  // namespace
 }  // namespace okta_bulk

@@ -222,6 +222,8 @@ void Dispatcher::Complete(Task* task, Clock::time_point sent_at, Clock::time_poi
   } else {
     response = &result.value();
     any_response_ = true;
+    // A success moves the run even before its row ends: an export is one task of many pages.
+    if (response->status >= 200 && response->status < 300) stall_.OnProgress(now);
     RateLimitSnapshot snapshot;
     for (const auto& [name, value] : response->headers) snapshot.AddHeader(name, value);
     governor_.OnResponse(bucket, response->status, snapshot, now, sent_at);

@@ -20,7 +20,8 @@ class StallWatch {
   // least once a window, so a few windows without one mean the server keeps refusing).
   StallWatch(std::chrono::seconds max_stall, Clock::time_point start);
 
-  // A row ended (any outcome): the run moves.
+  // The run moves: a row ended (any outcome), or a request got a 2xx answer (an export is one
+  // task that makes many requests before it ends).
   void OnProgress(Clock::time_point now);
   // An answer arrived for some request: its HTTP status (0 when none came: a transport error
   // or a cancelled request), and whether a 429 was a concurrency limit.
