@@ -26,8 +26,8 @@ echo "  6,000 creates per 10 s window, 75 requests in flight, 25 ms latency)"
 echo "sample: $n users in $work/users.csv (password column not shown):"
 head -3 "$work/users.csv" | cut -d, -f1-4,6-; echo "..."
 set +e
+rm -f "$root/demo-results.csv" "$root/demo-results.csv.job"  # the demo starts over each time (its own files)
 OKTA_CLIENT_ORGURL="$url" OKTA_CLIENT_TOKEN=test-token \
-  rm -f "$root/demo-results.csv" "$root/demo-results.csv.job"  # the demo starts over each time (its own files)
   "$bin/okta-bulk" import "$work/users.csv" -o "$root/demo-results.csv" --concurrency 16 \
   --group 00gmock0000000000003 --report "$root/demo-report.html" --summary-json "$root/demo-summary.json"
 status=$?
