@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "net/http_transport.h"
@@ -79,6 +80,13 @@ class Task {
   // Ends the row as `failed` with Okta's errorCode and error from `response`, prefixed by
   // `context` (what the row was doing).
   TaskStep Fail(const HttpResponse& response, ResponseReader& reader, std::string_view context);
+  // Takes a 200 answer that is a User object about the user asked for by `asked_id` (when set)
+  // or `asked_login` (IsAnswerFor): sets result_.user_id and user_status and returns nullopt.
+  // Otherwise returns the step to take: Done (failed, `context` + why) for a body that is not
+  // a user, NotMine for an answer about another user (issue 13: later requests act on this id).
+  std::optional<TaskStep> TakeUserAnswer(HttpResponse& response, ResponseReader& reader,
+                                         std::string_view context, std::string_view asked_id,
+                                         std::string_view asked_login);
 
   RowResult result_;
 };

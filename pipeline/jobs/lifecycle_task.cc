@@ -153,17 +153,9 @@ TaskStep LifecycleTask::OnResponse(HttpResponse& response, ResponseReader& reade
   ambiguous_ = false;
   if (phase_ == Phase::kLookup) {
     if (status == 200) {
-      UserSummary user;
-      std::string error;
-      if (!reader.ReadUser(response.body, &user, &error)) {
-        result_.outcome = Outcome::kFailed;
-        result_.error = Context() + error;
-        return TaskStep::Done();
-      }
-      // The id the action is sent to comes from this answer: it must be the row's user.
-      if (!IsAnswerFor(user, result_.user_id, row_.login)) return TaskStep::NotMine();
-      result_.user_id = std::move(user.id);
-      result_.user_status = std::move(user.status);
+      // The id the action is sent to comes from this answer.
+      if (auto step = TakeUserAnswer(response, reader, Context(), result_.user_id, row_.login))
+        return *step;
       return AfterLookup();
     }
     if (status == 404) return Fail(response, reader, "no user with " + Who() + ": ");

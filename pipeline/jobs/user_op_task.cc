@@ -117,18 +117,9 @@ TaskStep UserOpTask::OnResponse(HttpResponse& response, ResponseReader& reader) 
     case Phase::kLookup:
     case Phase::kUpdate: {
       if (status == 200) {
-        UserSummary user;
-        std::string error;
-        if (!reader.ReadUser(response.body, &user, &error)) {
-          result_.outcome = Outcome::kFailed;
-          result_.error = Context() + error;
-          return TaskStep::Done();
-        }
-        // The id that later requests (deactivate, DELETE) act on comes from this answer: it
-        // must be the row's user, whatever the peer sent (issue 13).
-        if (!IsAnswerFor(user, result_.user_id, row_.login)) return TaskStep::NotMine();
-        result_.user_id = std::move(user.id);
-        result_.user_status = std::move(user.status);
+        // The id that later requests (deactivate, DELETE) act on comes from this answer.
+        if (auto step = TakeUserAnswer(response, reader, Context(), result_.user_id, row_.login))
+          return *step;
         if (phase_ == Phase::kLookup) return AfterLookup();
         if (row_.group_ids.empty()) return Done(Outcome::kUpdated);
         result_.outcome = Outcome::kUpdated;
