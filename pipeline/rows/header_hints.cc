@@ -98,6 +98,34 @@ bool ToolMaps(const std::string& lower) {
 
 }  // namespace
 
+std::vector<std::string> ClosestNames(std::string_view name,
+                                      const std::vector<std::string_view>& known,
+                                      std::size_t max) {
+  std::vector<std::string> out;
+  auto add = [&](std::string_view k) {
+    if (out.size() < max && std::find(out.begin(), out.end(), k) == out.end()) out.emplace_back(k);
+  };
+  const std::string norm = Normalise(name);
+  if (norm.empty()) return out;
+  for (std::string_view k : known)
+    if (norm == Lower(k)) add(k);
+  for (const Synonym& s : kSynonyms)
+    if (norm == s.name && std::find(known.begin(), known.end(), s.column) != known.end())
+      add(s.column);
+  std::vector<std::pair<std::size_t, std::string_view>> near;
+  for (std::string_view k : known) {
+    const std::string target = Lower(k);
+    const std::size_t allowed = AllowedDistance(std::min(norm.size(), target.size()));
+    if (allowed == 0) continue;
+    const std::size_t d = EditDistance(norm, target);
+    if (d <= allowed) near.emplace_back(d, k);
+  }
+  std::stable_sort(near.begin(), near.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [d, k] : near) add(k);
+  return out;
+}
+
 std::string SuggestColumn(std::string_view header_name) {
   std::string name;
   AttributeType type;
@@ -113,25 +141,8 @@ std::string SuggestColumn(std::string_view header_name) {
   known.insert(known.end(), kToolColumns.begin(), kToolColumns.end());
   for (std::size_t f = 0; f < kHashFieldCount; ++f)
     known.push_back(HashFieldName(static_cast<HashField>(f)));
-
-  const std::string norm = Normalise(name);
-  for (std::string_view k : known)
-    if (norm == Lower(k)) return std::string(k);
-  for (const Synonym& s : kSynonyms)
-    if (norm == s.name) return std::string(s.column);
-  std::string_view best;
-  std::size_t best_distance = 0;
-  for (std::string_view k : known) {
-    const std::string target = Lower(k);
-    const std::size_t allowed = AllowedDistance(std::min(norm.size(), target.size()));
-    if (allowed == 0) continue;
-    const std::size_t d = EditDistance(norm, target);
-    if (d <= allowed && (best.empty() || d < best_distance)) {
-      best = k;
-      best_distance = d;
-    }
-  }
-  return std::string(best);
+  std::vector<std::string> closest = ClosestNames(name, known, 1);
+  return closest.empty() ? std::string() : std::move(closest.front());
 }
 
 std::vector<std::string> HeaderHints(const std::vector<std::string>& header) {

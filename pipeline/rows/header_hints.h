@@ -18,6 +18,13 @@ namespace okta_bulk {
 // okta-bulk's own (password, groupId, id, status, the password-hash columns).
 std::string SuggestColumn(std::string_view header_name);
 
+// Up to `max` names of `known` that `name` most likely means, best first, compared as
+// SuggestColumn compares them (normalised spelling, synonyms, then edit distance); none when
+// nothing is close.
+std::vector<std::string> ClosestNames(std::string_view name,
+                                      const std::vector<std::string_view>& known,
+                                      std::size_t max = 3);
+
 // One warning per header name with a suggestion, in column order, e.g.
 // "column 'First Name' is not a known base attribute; did you mean firstName?".
 std::vector<std::string> HeaderHints(const std::vector<std::string>& header);

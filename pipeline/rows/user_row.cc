@@ -190,6 +190,18 @@ std::string BadGroupIdMessage(std::string_view bad) {
   return m;
 }
 
+void AppendGroupNames(std::string_view cell, std::vector<std::string>* names) {
+  while (!cell.empty()) {
+    std::size_t semi = cell.find(';');
+    std::string_view name = TrimSpaces(cell.substr(0, semi));
+    cell = semi == std::string_view::npos ? std::string_view{} : cell.substr(semi + 1);
+    if (name.empty()) continue;
+    if (std::find(names->begin(), names->end(), name) == names->end()) names->emplace_back(name);
+  }
+}
+
+std::string GroupNameKey(std::string_view name) { return LowerAscii(TrimSpaces(name)); }
+
 bool ColumnMap::FromHeader(const std::vector<std::string>& header, ColumnMap* out,
                            std::string* error) {
   ColumnMap m;
@@ -215,7 +227,8 @@ bool ColumnMap::FromHeader(const std::vector<std::string>& header, ColumnMap* ou
     const bool hash_column = HashFieldFromLowerName(lower, &hash_field);
     const bool known = lower == "login" || lower == "email" || lower == "firstname" ||
                        lower == "lastname" || lower == "password" || lower == "groupid" ||
-                       lower == "groupids" || hash_column;
+                       lower == "groupids" || lower == "groupname" || lower == "groupnames" ||
+                       hash_column;
     if (known && type != AttributeType::kString) {
       *error = "header: column '" + m.names[i] + "': '" + base +
                "' is a built-in column and takes no type; remove the ':" +
@@ -228,8 +241,9 @@ bool ColumnMap::FromHeader(const std::vector<std::string>& header, ColumnMap* ou
     else if (lower == "lastname") m.last_name = idx;
     else if (lower == "password") m.password = idx;
     else if (lower == "groupid" || lower == "groupids") m.group_id = idx;
+    else if (lower == "groupname" || lower == "groupnames") m.group_name = idx;
     else if (hash_column) m.hash[static_cast<std::size_t>(hash_field)] = idx;
-    else m.custom.push_back({idx, base, type});
+    else m.custom.push_back({idx, base, type, m.names[i].find(':') != std::string::npos});
   }
   if (m.login < 0) {
     std::string cols;
@@ -247,6 +261,57 @@ bool ColumnMap::FromHeader(const std::vector<std::string>& header, ColumnMap* ou
       }
   }
   *out = std::move(m);
+  return true;
+}
+
+bool ColumnMap::ApplySchema(const ProfileSchema& org, std::string* error) {
+  attribute.assign(names.size(), nullptr);
+  std::vector<std::string> unknown;
+  auto check = [&](int idx, std::string_view name) -> const SchemaAttribute* {
+    const SchemaAttribute* a = org.Find(name);
+    if (!a) unknown.push_back(org.UnknownMessage(names[idx], name));
+    else attribute[idx] = a;
+    return a;
+  };
+  for (int idx : {email, first_name, last_name})
+    if (idx >= 0) {
+      const SchemaAttribute* a = check(idx, idx == email ? "email" : idx == first_name ? "firstName" : "lastName");
+      if (a && a->type != AttributeType::kString) {
+        *error = "header: the org's profile types '" + a->name + "' as " + a->type_text +
+                 "; okta-bulk sends it as a string";
+        return false;
+      }
+    }
+  for (Custom& c : custom) {
+    const SchemaAttribute* a = check(c.index, c.name);
+    if (!a) continue;
+    if (!ColumnTypeFromSchema(*a, names[c.index], c.typed, c.type, &c.type, error)) {
+      *error = "header: " + *error;
+      return false;
+    }
+    c.name = a->name;  // Okta's spelling (property names are case-sensitive)
+  }
+  if (!unknown.empty()) {
+    *error = "header: ";
+    for (std::size_t i = 0; i < unknown.size(); ++i) *error += (i ? "; " : "") + unknown[i];
+    *error += ". Nothing was sent";
+    return false;
+  }
+  std::vector<std::string> missing;
+  for (const SchemaAttribute& a : org.attributes()) {
+    if (!a.required || a.has_default || a.name == "login") continue;
+    const bool has_column = std::find(attribute.begin(), attribute.end(), &a) != attribute.end();
+    if (!has_column) missing.push_back(a.name);
+  }
+  if (!missing.empty()) {
+    *error = "header: the org's user profile requires ";
+    for (std::size_t i = 0; i < missing.size(); ++i)
+      *error += (i ? (i + 1 == missing.size() ? " and " : ", ") : "") + std::string("'") + missing[i] + "'";
+    *error += " to create a user, and the file has no such column. Add the column (for users "
+              "that already exist, use okta-bulk assign or update instead)";
+    return false;
+  }
+  schema = &org;
   return true;
 }
 
@@ -368,6 +433,31 @@ bool RowBuilder::Build(const CsvRecord& record, uint64_t row, PreparedRow* out,
     return false;
   }
 
+  // The org's rules for each profile value (issue 14), when its schema was read.
+  if (columns_.schema) {
+    for (std::size_t idx = 0; idx < columns_.attribute.size(); ++idx) {
+      const SchemaAttribute* a = columns_.attribute[idx];
+      if (!a) continue;
+      std::string_view value = record.fields[idx];
+      const bool empty = TrimSpaces(value).empty();
+      if (empty) {
+        if (a->required && !a->has_default) {
+          *error = RowWhere(row, record, columns_.names[idx]) +
+                   "is empty, and the org's user profile requires it to create a user (for "
+                   "users that already exist, use okta-bulk assign or update)";
+          return false;
+        }
+        continue;
+      }
+      std::string_view mutability = MutabilityProblem(*a, /*for_update=*/false);
+      std::string problem = mutability.empty() ? CheckSchemaValue(*a, value) : std::string(mutability);
+      if (!problem.empty()) {
+        *error = RowWhere(row, record, columns_.names[idx]) + problem;
+        return false;
+      }
+    }
+  }
+
   out->row = row;
   out->login.assign(login);
   out->group_ids.clear();
@@ -375,6 +465,22 @@ bool RowBuilder::Build(const CsvRecord& record, uint64_t row, PreparedRow* out,
   if (!AppendGroupIds(cell(columns_.group_id), &out->group_ids, &bad)) {
     *error = RowWhere(row, record, columns_.names[columns_.group_id]) + BadGroupIdMessage(bad);
     return false;
+  }
+  if (columns_.group_name >= 0) {
+    std::vector<std::string> names;
+    AppendGroupNames(cell(columns_.group_name), &names);
+    for (const std::string& name : names) {
+      const auto* by_name = options_.group_ids_by_name;
+      if (!by_name) continue;  // a dry run without credentials: names are not resolved
+      auto it = by_name->find(GroupNameKey(name));
+      if (it == by_name->end()) {
+        *error = RowWhere(row, record, columns_.names[columns_.group_name]) + "group '" + name +
+                 "' is not a group of the org";
+        return false;
+      }
+      if (std::find(out->group_ids.begin(), out->group_ids.end(), it->second) == out->group_ids.end())
+        out->group_ids.push_back(it->second);
+    }
   }
   for (const auto& g : options_.extra_group_ids)
     if (std::find(out->group_ids.begin(), out->group_ids.end(), g) == out->group_ids.end())

@@ -6,9 +6,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "pipeline/rows/password_hash.h"
+#include "pipeline/rows/profile_schema.h"
 #include "pipeline/rows/typed_value.h"
 
 namespace okta_bulk {
@@ -21,20 +23,33 @@ struct CsvRecord;
 // its own name, typed when the header says `name:type` (typed_value.h).
 struct ColumnMap {
   int login = -1, email = -1, first_name = -1, last_name = -1, password = -1, group_id = -1;
+  int group_name = -1;  // groupName: group names, ';'-separated, resolved to ids at the start
   std::array<int, kHashFieldCount> hash{-1, -1, -1, -1, -1, -1, -1, -1};  // by HashField
   struct Custom {
     int index;
     std::string name;  // the attribute, without the header's ":type"
     AttributeType type = AttributeType::kString;
+    bool typed = false;  // the header said `name:type`
   };
   std::vector<Custom> custom;
   std::vector<std::string> names;  // every header name, trimmed, as written
+  // After ApplySchema: the org's attribute behind each column (by column index; nullptr for
+  // login and okta-bulk's own columns), and the schema itself (not owned).
+  std::vector<const SchemaAttribute*> attribute;
+  const ProfileSchema* schema = nullptr;
 
   // Reads the header record. Returns false with `error` set when there is no login column,
   // a column name is empty or appears twice (also as `name` and `name:type`), or has an
   // unknown type.
   static bool FromHeader(const std::vector<std::string>& header, ColumnMap* out,
                          std::string* error);
+  // Checks the profile columns against the org's schema before any row (issue 14): every
+  // column must be an attribute of the org's profile (else the error names it and the
+  // closest names), its type comes from the schema (a header `name:type` must agree), custom
+  // columns take Okta's spelling, and every attribute the schema requires to create a user
+  // (without a default) must have a column. False with `error` (starting "header: ").
+  // `schema` must outlive this map.
+  bool ApplySchema(const ProfileSchema& schema, std::string* error);
   std::size_t size() const { return names.size(); }
   bool has_hash() const { return hash[0] >= 0; }  // a passwordHash column
 };
@@ -62,6 +77,10 @@ struct RowBuilderOptions {
   // --next-login change-password: Okta refuses a create without a password (E0000124), so a
   // row with neither password nor passwordHash is invalid, naming the password column.
   bool require_password = false;
+  // groupName cells: ASCII-lowercased group name -> id, resolved from the org at the start
+  // (not owned). A name missing from it makes the row invalid; nullptr (a dry run without
+  // credentials) leaves the names out.
+  const std::unordered_map<std::string, std::string>* group_ids_by_name = nullptr;
 };
 
 // Validates records against the header and builds PreparedRows. Single-threaded.
@@ -103,6 +122,11 @@ bool ValidOktaId(std::string_view id);
 // Appends the ids of a groupId cell ("00g1; 00g2") to `ids`, trimmed, without duplicates.
 // Returns false and sets `bad` to the first entry that is not an Okta id.
 bool AppendGroupIds(std::string_view cell, std::vector<std::string>* ids, std::string* bad);
+// Appends the names of a groupName cell ("Engineering; Sales") to `names`, trimmed, without
+// duplicates (as written).
+void AppendGroupNames(std::string_view cell, std::vector<std::string>* names);
+// ASCII-lowercased, the key of RowBuilderOptions::group_ids_by_name.
+std::string GroupNameKey(std::string_view name);
 // The message for a bad groupId entry, after RowWhere(...).
 std::string BadGroupIdMessage(std::string_view bad);
 // "row 12 (line 13), field 'login': " (the line only when it differs from row + 1).
