@@ -109,7 +109,8 @@ TEST_F(MockGroupsTest, ListPagesByLinkAndSearchesAndQueriesByName) {
     MockResponse r = Call("GET", target);
     ASSERT_EQ(r.status, 200) << r.body;
     ++pages;
-    for (const auto& g : json::parse(r.body).as_array())
+    const json::value page = json::parse(r.body);  // kept: the loop reads into it
+    for (const auto& g : page.as_array())
       names.emplace_back(g.at("profile").at("name").as_string());
     target.clear();
     std::vector<std::string> links = Links(r);
@@ -149,7 +150,8 @@ TEST_F(MockGroupsTest, StatsCountMembersAndEveryoneHoldsAllAndCannotBeChanged) {
   EXPECT_EQ(Call("DELETE", "/api/v1/groups/" + g + "/users/" + b).status, 204);  // not a member
   std::map<std::string, int64_t> counts;
   std::string everyone;
-  for (const auto& x : Get("/api/v1/groups?expand=stats").as_array()) {
+  const json::value listed = Get("/api/v1/groups?expand=stats");
+  for (const auto& x : listed.as_array()) {
     counts[std::string(x.at("profile").at("name").as_string())] =
         x.at("_embedded").at("stats").at("usersCount").as_int64();
     if (x.at("type").as_string() == "BUILT_IN") everyone = std::string(x.at("id").as_string());

@@ -549,10 +549,9 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
   const std::string& cmd = c->command;
   if (CommandHelp(cmd).empty()) {
     *error = "unknown command '" + cmd +
-             "'. The commands are: import, update, assign, unassign, groups create, deactivate, "
-             "delete, export, activate, "
-             "reactivate, suspend, unsuspend, unlock, expire-password, reset-password "
-             "(okta-bulk --help describes them)";
+             "'. The commands are: import, update, assign, deactivate, delete, export, activate, "
+             "reactivate, suspend, unsuspend, unlock, expire-password, reset-password, unassign, "
+             "groups create (okta-bulk --help describes them)";
     return false;
   }
   const bool is_import = cmd == "import";
