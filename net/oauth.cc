@@ -15,7 +15,9 @@ std::vector<std::string> DefaultScopes(std::string_view command, bool with_group
     if (with_groups) return {"okta.users.manage", "okta.groups.manage"};
     return {"okta.users.manage"};
   }
-  if (command == "assign") return {"okta.users.read", "okta.groups.manage"};
+  if (command == "assign" || command == "unassign") return {"okta.users.read", "okta.groups.manage"};
+  if (command == "groups create") return {"okta.groups.manage"};
+  if (command == "groups export") return {"okta.groups.read"};
   if (command == "export") return {"okta.users.read"};
   return {"okta.users.manage"};  // deactivate, delete
 }

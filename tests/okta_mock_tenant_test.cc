@@ -338,8 +338,8 @@ TEST_F(MockTenantTest, GroupMembershipPutIs204EvenWhenRepeated) {
 TEST_F(MockTenantTest, GroupsAreListedAndFetchedAsOktaGroups) {
   MockResponse list = Call("GET", "/api/v1/groups");
   ASSERT_EQ(list.status, 200);
-  ASSERT_EQ(Body(list).as_array().size(), 2u);
-  EXPECT_EQ(Body(list).as_array()[1].at("id"), "00gmock0000000000002");
+  ASSERT_EQ(Body(list).as_array().size(), 3u);  // the built-in Everyone first
+  EXPECT_EQ(Body(list).as_array()[2].at("id"), "00gmock0000000000002");
   MockResponse one = Call("GET", "/api/v1/groups/00gmock0000000000001");
   ASSERT_EQ(one.status, 200);
   EXPECT_EQ(Body(one).at("type"), "OKTA_GROUP");

@@ -5,7 +5,7 @@ namespace {
 constexpr std::array<std::string_view, kOutcomeCount> kOutcomeNames = {
     "created",     "existed",   "updated",         "assigned",       "deactivated", "deleted",
     "activated",   "reactivated", "suspended",     "unsuspended",    "unlocked",    "password_expired",
-    "password_reset", "unchanged", "invalid",      "failed"};
+    "password_reset", "unchanged", "unassigned", "invalid",      "failed"};
 }
 
 std::string_view OutcomeName(Outcome outcome) {

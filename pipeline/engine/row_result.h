@@ -15,9 +15,10 @@ enum class Outcome : unsigned char {
   kCreated, kExisted, kUpdated, kAssigned, kDeactivated, kDeleted,
   kActivated, kReactivated, kSuspended, kUnsuspended, kUnlocked, kPasswordExpired,
   kPasswordReset, kUnchanged,
+  kUnassigned,  // unassign: the user was removed from at least one of the row's groups
   kInvalid, kFailed,
 };
-inline constexpr std::size_t kOutcomeCount = 16;
+inline constexpr std::size_t kOutcomeCount = 17;
 std::string_view OutcomeName(Outcome outcome);
 bool OutcomeFromName(std::string_view name, Outcome* out);
 inline bool IsSuccess(Outcome o) { return o != Outcome::kInvalid && o != Outcome::kFailed; }

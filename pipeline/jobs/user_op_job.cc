@@ -85,8 +85,10 @@ class UserOpRows final : public RowHandler {
     // With an id column the login is an attribute like any other (update may rename).
     if (op == UserOp::kUpdate && id_ >= 0 && login_ >= 0)
       attributes_.push_back({login_, names_[login_], AttributeType::kString});
-    if (op == UserOp::kAssign && group_ < 0 && options_.extra_group_ids.empty()) {
-      *error = "assign needs a 'groupId' column or --group ID (okta-bulk assign --help)";
+    if ((op == UserOp::kAssign || op == UserOp::kUnassign) && group_ < 0 &&
+        options_.extra_group_ids.empty()) {
+      *error = std::string(UserOpName(op)) + " needs a 'groupId' column or --group ID (okta-bulk " +
+               std::string(UserOpName(op)) + " --help)";
       return false;
     }
     if (op == UserOp::kUpdate && attributes_.empty() && group_ < 0 &&
@@ -134,7 +136,8 @@ class UserOpRows final : public RowHandler {
     }
     r.login.assign(login);
 
-    if (op == UserOp::kAssign || op == UserOp::kUpdate) {
+    const bool membership = op == UserOp::kAssign || op == UserOp::kUnassign;
+    if (membership || op == UserOp::kUpdate) {
       std::string bad;
       if (!AppendGroupIds(cell(group_), &r.group_ids, &bad)) {
         *error = RowWhere(row, record, names_[group_]) + BadGroupIdMessage(bad);
@@ -143,7 +146,7 @@ class UserOpRows final : public RowHandler {
       for (const auto& g : options_.extra_group_ids)
         if (std::find(r.group_ids.begin(), r.group_ids.end(), g) == r.group_ids.end())
           r.group_ids.push_back(g);
-      if (op == UserOp::kAssign && r.group_ids.empty()) {
+      if (membership && r.group_ids.empty()) {
         *error = RowWhere(row, record, group_ >= 0 ? names_[group_] : "groupId") +
                  "is empty; give a group id (or --group ID for every row)";
         return false;
@@ -153,7 +156,7 @@ class UserOpRows final : public RowHandler {
         return false;
       }
       out->with_groups = !r.group_ids.empty();
-      if (op == UserOp::kAssign) out->key.clear();  // assigning twice is harmless
+      if (membership) out->key.clear();  // assigning or removing twice is harmless
     }
 
     if (op == UserOp::kUpdate) {
@@ -237,6 +240,7 @@ std::string_view UserOpName(UserOp op) {
     case UserOp::kAssign: return "assign";
     case UserOp::kDeactivate: return "deactivate";
     case UserOp::kDelete: return "delete";
+    case UserOp::kUnassign: return "unassign";
     default: return LifecycleRuleOf(op).command;
   }
 }
@@ -272,6 +276,10 @@ bool RunUserOp(boost::asio::io_context& io, HttpTransport& transport,
       break;
     case UserOp::kDelete:
       summary->dry_run_action = "a lookup, a deactivate if needed, then one DELETE each";
+      break;
+    case UserOp::kUnassign:
+      summary->dry_run_action =
+          "a lookup by login, the user's groups, then one DELETE per group it is in";
       break;
     default:
       summary->dry_run_action = "a lookup, then one lifecycle/" +

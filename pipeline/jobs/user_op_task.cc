@@ -1,5 +1,6 @@
 #include "pipeline/jobs/user_op_task.h"
 
+#include "pipeline/okta/group_requests.h"
 #include "pipeline/okta/okta_json.h"
 #include "pipeline/okta/okta_requests.h"
 
@@ -21,6 +22,10 @@ UserOpTask::UserOpTask(UserOpRow row, const UserOpOptions& options)
       else PrepareDeactivate();
       break;
     case UserOp::kDelete: PrepareLookup(); break;  // its status says whether to deactivate
+    case UserOp::kUnassign:
+      if (row_.id.empty()) PrepareLookup();
+      else PrepareListGroups();
+      break;
     default: PrepareLookup(); break;  // lifecycle actions are LifecycleTask's
   }
 }
@@ -59,6 +64,39 @@ void UserOpTask::PrepareDelete() {
   request_ = DeleteUserRequest(result_.user_id);
 }
 
+void UserOpTask::PrepareListGroups() {
+  phase_ = Phase::kListGroups;
+  request_ = ListUserGroupsRequest(result_.user_id);
+}
+
+void UserOpTask::PrepareUnassign() {
+  phase_ = Phase::kUnassign;
+  request_ = RemoveFromGroupRequest(member_of_[group_index_], result_.user_id);
+}
+
+// The user's groups are known: remove it from those of the row's groups it is in. A group
+// the user is not in (or that does not exist) needs nothing: it is not a member.
+TaskStep UserOpTask::AfterListGroups(HttpResponse& response) {
+  std::vector<GroupSummary> groups;
+  std::string why;
+  if (!ReadGroupList(response.body, &groups, &why)) {
+    result_.outcome = Outcome::kFailed;
+    result_.error = Context() + why;
+    return TaskStep::Done();
+  }
+  member_of_.clear();
+  for (const std::string& gid : row_.group_ids)
+    for (const GroupSummary& g : groups)
+      if (g.id == gid) {
+        member_of_.push_back(gid);
+        break;
+      }
+  if (member_of_.empty()) return Done(Outcome::kUnchanged);
+  group_index_ = 0;
+  PrepareUnassign();
+  return TaskStep::Next();
+}
+
 void UserOpTask::OnNoResponse() { ambiguous_ = true; }
 
 TaskStep UserOpTask::Done(Outcome outcome) {
@@ -75,6 +113,9 @@ std::string UserOpTask::Context() const {
     case Phase::kAssign: return "adding it to group " + row_.group_ids[group_index_] + " failed: ";
     case Phase::kDeactivate: return "deactivating failed: ";
     case Phase::kDelete: return "deleting failed: ";
+    case Phase::kListGroups: return "listing the user's groups failed: ";
+    case Phase::kUnassign:
+      return "removing it from group " + member_of_[group_index_] + " failed: ";
   }
   return {};
 }
@@ -102,6 +143,9 @@ TaskStep UserOpTask::AfterLookup() {
     case UserOp::kDelete:
       if (result_.user_status == "DEPROVISIONED") PrepareDelete();
       else PrepareDeactivate();
+      return TaskStep::Next();
+    case UserOp::kUnassign:
+      PrepareListGroups();
       return TaskStep::Next();
     default: break;  // lifecycle actions are LifecycleTask's
   }
@@ -151,6 +195,23 @@ TaskStep UserOpTask::OnResponse(HttpResponse& response, ResponseReader& reader) 
         return Done(Outcome::kDeactivated);
       }
       if (status == 404) return Missing(response, reader);
+      return Fail(response, reader, Context());
+    }
+    case Phase::kListGroups: {
+      if (status == 200) return AfterListGroups(response);
+      if (status == 404) return Missing(response, reader);
+      return Fail(response, reader, Context());
+    }
+    case Phase::kUnassign: {
+      // A 404 after a lost response: the user and group were there a moment ago, so the
+      // lost DELETE removed the membership (or the group went away): either way, not a member.
+      if (status == 204 || status == 200 || (status == 404 && ambiguous)) {
+        if (++group_index_ < member_of_.size()) {
+          PrepareUnassign();
+          return TaskStep::Next();
+        }
+        return Done(Outcome::kUnassigned);
+      }
       return Fail(response, reader, Context());
     }
     case Phase::kDelete: {

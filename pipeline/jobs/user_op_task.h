@@ -8,6 +8,9 @@
 //               is DEPROVISIONED already: `deactivated`
 //   delete:     GET /api/v1/users/{id or login} -> deactivate unless DEPROVISIONED (Okta
 //               deletes only deprovisioned users) -> DELETE /api/v1/users/{id}: `deleted`
+//   unassign:   [GET /api/v1/users/{login}] -> GET /api/v1/users/{id}/groups -> DELETE
+//               /api/v1/groups/{gid}/users/{uid} for each of the row's groups the user is a
+//               member of: `unassigned`; a member of none of them: `unchanged`, nothing sent
 // A user that does not exist fails the row ("no user with login ..."), except for delete
 // with `missing_ok`, where it counts as deleted (the goal, no user, holds).
 #pragma once
@@ -23,15 +26,18 @@ namespace okta_bulk {
 enum class UserOp : unsigned char {
   kUpdate, kAssign, kDeactivate, kDelete,
   kActivate, kReactivate, kSuspend, kUnsuspend, kUnlock, kExpirePassword, kResetPassword,
+  kUnassign,
 };
-inline bool IsLifecycle(UserOp op) { return op >= UserOp::kActivate; }
+inline bool IsLifecycle(UserOp op) {
+  return op >= UserOp::kActivate && op <= UserOp::kResetPassword;
+}
 
 struct UserOpRow {
   uint64_t row = 0;
   std::string login;        // as given; "" when the row gives only an id
   std::string id;           // as given; "" when the row gives only a login
   std::string update_body;  // kUpdate: {"profile":{...}}
-  std::vector<std::string> group_ids;  // kAssign, and kUpdate rows with groups
+  std::vector<std::string> group_ids;  // kAssign, kUnassign, and kUpdate rows with groups
 };
 
 class SecretFile;
@@ -60,12 +66,17 @@ class UserOpTask final : public Task {
   void OnNoResponse() override;
 
  private:
-  enum class Phase : unsigned char { kLookup, kUpdate, kAssign, kDeactivate, kDelete };
+  enum class Phase : unsigned char {
+    kLookup, kUpdate, kAssign, kDeactivate, kDelete, kListGroups, kUnassign
+  };
   void PrepareLookup();
   void PrepareUpdate();
   void PrepareAssign();
   void PrepareDeactivate();
   void PrepareDelete();
+  void PrepareListGroups();
+  void PrepareUnassign();
+  TaskStep AfterListGroups(HttpResponse& response);
   TaskStep AfterLookup();
   TaskStep Done(Outcome outcome);
   TaskStep Missing(const HttpResponse& response, ResponseReader& reader);
@@ -77,6 +88,8 @@ class UserOpTask final : public Task {
   TaskRequest request_;
   Phase phase_ = Phase::kLookup;
   std::size_t group_index_ = 0;
+  // kUnassign: the row's groups the user is a member of (from its group list), in row order.
+  std::vector<std::string> member_of_;
   bool ambiguous_ = false;  // the current request was sent and its response lost
 };
 

@@ -106,6 +106,9 @@ std::string MainHelp() {
          "  import USERS.csv      create users (and add them to groups)\n"
          "  update USERS.csv      change attributes of existing users (partial update)\n"
          "  assign MEMBERS.csv    add existing users to groups\n"
+         "  unassign MEMBERS.csv  remove users from groups\n"
+         "  groups create GROUPS.csv\n"
+         "                        create groups (a name that exists is 'existed', with its id)\n"
          "  deactivate USERS.csv  deactivate users (status DEPROVISIONED)\n"
          "  delete USERS.csv      delete users (deactivating them first)\n"
          "  activate, reactivate, suspend, unsuspend, unlock, expire-password,\n"
@@ -207,6 +210,50 @@ std::string UpdateHelp() {
          "Example:\n"
          "  printf 'login,department,costCenter\\njane@example.com,Sales,CC-17\\n' > changes.csv\n"
          "  okta-bulk update changes.csv -o update-results.csv\n";
+}
+
+std::string GroupsCreateHelp() {
+  return std::string(
+             "Usage: okta-bulk groups create GROUPS.csv [flags]\n"
+             "\n"
+             "Creates one OKTA_GROUP per row: a lookup by name (GET /api/v1/groups?search=\n"
+             "profile.name eq \"NAME\"), then POST /api/v1/groups when there is none. A name that\n"
+             "exists already (Okta's group names are unique; okta-bulk assumes they ignore case) is\n"
+             "'existed' with the group's id, so a second run creates nothing. The results file\n"
+             "carries the name in 'login', the group id in 'userId' and its type in 'userStatus'.\n"
+             "\n"
+             "CSV columns (header first, any order, names case-insensitive):\n"
+             "  name (required), description; any other column is a custom group profile\n"
+             "  attribute (it must exist in the org's group profile), typed like import's\n"
+             "  (cost:integer); an empty cell leaves it out.\n") +
+         kCommonFlags +
+         "\n"
+         "Example:\n"
+         "  okta-bulk groups create groups.csv -o groups-results.csv\n";
+}
+
+std::string UnassignHelp() {
+  return std::string(
+             "Usage: okta-bulk unassign MEMBERS.csv [flags]\n"
+             "\n"
+             "Removes users from groups: for a login, one lookup (GET /api/v1/users/{login}) for\n"
+             "its id; then its groups (GET /api/v1/users/{id}/groups), and DELETE\n"
+             "/api/v1/groups/{groupId}/users/{userId} for each of the row's groups it is in.\n"
+             "Outcome 'unassigned'; 'unchanged' when the user is in none of them (nothing is\n"
+             "sent), so a second run is harmless. A missing user fails the row. Users are not\n"
+             "changed otherwise: no confirmation is asked.\n"
+             "\n"
+             "CSV columns (header first, any order, names case-insensitive; others are ignored):\n") +
+         kWhoColumns +
+         "  groupId                  one group id or several separated by ';' (may be left out\n"
+         "                           when --group is given)\n"
+         "\n"
+         "Flags:\n"
+         "  --group ID               remove every user from this group too (repeatable)\n" +
+         kCommonFlags +
+         "\n"
+         "Example:\n"
+         "  okta-bulk unassign leavers.csv --group 00g1abcd2EFGH3ijk4x5 -o unassign-results.csv\n";
 }
 
 std::string AssignHelp() {
@@ -465,6 +512,9 @@ std::string CommandHelp(std::string_view command) {
   if (command == "import") return ImportHelp();
   if (command == "update") return UpdateHelp();
   if (command == "assign") return AssignHelp();
+  if (command == "unassign") return UnassignHelp();
+  if (command == "groups create") return GroupsCreateHelp();
+  if (command == "groups") return GroupsCreateHelp();
   if (command == "deactivate") return DeactivateHelp();
   if (command == "delete") return DeleteHelp();
   if (command == "export") return ExportHelp();
@@ -488,18 +538,27 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
     return true;
   }
   c->command = args[0];
+  if (c->command == "groups") {  // a second word: groups create
+    if (args.size() < 2 || args[1] != "create") {
+      *error = "groups takes a second word: okta-bulk groups create GROUPS.csv -o results.csv";
+      return false;
+    }
+    c->command = "groups create";
+    args.erase(args.begin());
+  }
   const std::string& cmd = c->command;
   if (CommandHelp(cmd).empty()) {
     *error = "unknown command '" + cmd +
              "'. The commands are: import, update, assign, deactivate, delete, export, activate, "
-             "reactivate, suspend, unsuspend, unlock, expire-password, reset-password "
-             "(okta-bulk --help describes them)";
+             "reactivate, suspend, unsuspend, unlock, expire-password, reset-password, unassign, "
+             "groups create (okta-bulk --help describes them)";
     return false;
   }
   const bool is_import = cmd == "import";
   const bool is_export = cmd == "export";
   if (cmd == "update") c->op.task.op = UserOp::kUpdate;
   if (cmd == "assign") c->op.task.op = UserOp::kAssign;
+  if (cmd == "unassign") c->op.task.op = UserOp::kUnassign;
   if (cmd == "deactivate") c->op.task.op = UserOp::kDeactivate;
   if (cmd == "delete") c->op.task.op = UserOp::kDelete;
   if (cmd == "activate") c->op.task.op = UserOp::kActivate;
@@ -589,7 +648,8 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
         *error = "--concurrency takes a whole number from 1 to 512, e.g. --concurrency 8";
         return false;
       }
-    } else if (name == "--group" && (is_import || cmd == "update" || cmd == "assign")) {
+    } else if (name == "--group" &&
+               (is_import || cmd == "update" || cmd == "assign" || cmd == "unassign")) {
       if (!need(&v)) return false;
       if (!ValidOktaId(v)) {
         *error = "--group takes a group id, like --group 00g1abcd2EFGH3ijk4x5 (got '" + v + "')";

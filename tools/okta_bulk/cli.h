@@ -7,6 +7,7 @@
 #include "net/http_client.h"
 #include "net/oauth.h"
 #include "pipeline/jobs/export_job.h"
+#include "pipeline/jobs/group_create_job.h"
 #include "pipeline/jobs/import_job.h"
 #include "pipeline/jobs/user_op_job.h"
 
@@ -20,9 +21,13 @@ struct CliConfig {
   ImportOptions import;  // import
   UserOpJobOptions op;   // update, assign, deactivate, delete, the lifecycle actions
   ExportOptions export_options;  // export
+  GroupCreateJobOptions groups_create;  // "groups create"
   // The options of `command`, shared by every job (export parses its shared flags here
   // and copies them to export_options).
-  JobOptions& job() { return command == "import" ? static_cast<JobOptions&>(import) : op; }
+  JobOptions& job() {
+    if (command == "groups create") return groups_create;
+    return command == "import" ? static_cast<JobOptions&>(import) : op;
+  }
   HttpClientOptions http;
   // Set when the run authenticates as an OAuth 2.0 service app instead of with an API token.
   std::optional<OAuthOptions> oauth;

@@ -221,6 +221,9 @@ int main(int argc, char** argv) {
     JobSummary summary;
     bool ok = config.command == "import"
                   ? RunImport(io, transport, config.import, &summary, &error, on_dispatcher)
+              : config.command == "groups create"
+                  ? RunGroupCreate(io, transport, config.groups_create, &summary, &error,
+                                   on_dispatcher)
                   : RunUserOp(io, transport, config.op, &summary, &error, on_dispatcher);
     if (!ok) {
       std::fprintf(stderr, "okta-bulk: %s\n", TerminalSafe(error).c_str());

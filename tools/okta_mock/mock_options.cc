@@ -48,7 +48,8 @@ A local imitation of an Okta org's management API (users, groups, rate limits).
   --host ADDR            address to bind (default 127.0.0.1)
   --token T              API token expected as "Authorization: SSWS T" (default test-token)
   --groups ID,ID         groups that exist
-  --groups-count N       also create N groups 00gmock0000000000001 ...
+  --groups-count N       also create N groups 00gmock0000000000001 ... ("Mock group N")
+  --group NAME           also create a group named NAME with a fresh 00g... id (repeatable)
   --window SECONDS       rate-limit window length, fractional allowed (default 60)
   --limits B=N,...       per-bucket limits, B in create,get,update,groups,group,other
                          (absent or 0 = unlimited)
@@ -129,6 +130,9 @@ std::optional<MockOptions> ParseMockOptions(const std::vector<std::string>& args
     } else if (flag == "--groups") {
       for (std::string_view g : Split(value, ','))
         if (!g.empty()) o.groups.emplace_back(g);
+    } else if (flag == "--group") {
+      if (value.empty()) return bad("empty group name");
+      o.group_names.push_back(value);
     } else if (flag == "--groups-count") {
       if (!ParseInt(value, &groups_count) || groups_count < 0) return bad("expected N >= 0");
     } else if (flag == "--window") {

@@ -17,6 +17,7 @@ struct MockOptions {
   uint16_t port = 0;
   std::string token = "test-token";
   std::vector<std::string> groups;           // --groups ID,ID plus --groups-count ids
+  std::vector<std::string> group_names;      // --group NAME (repeatable): named groups
   double window_s = 60.0;                    // --window SECONDS (fractional allowed)
   std::array<int64_t, kBucketCount> limits{};  // --limits name=N,...; 0 = unlimited
   // --token-share F, 0 < F <= 1: the API token may use floor(F x limit) of each window while

@@ -14,6 +14,7 @@
 #include "net/url_encoding.h"
 #include "tools/okta_mock/mock_buckets.h"
 #include "tools/okta_mock/mock_filter.h"
+#include "tools/okta_mock/mock_groups.h"
 #include "tools/okta_mock/mock_login_key.h"
 #include "tools/okta_mock/mock_oauth.h"
 #include "tools/okta_mock/mock_time.h"
@@ -220,11 +221,6 @@ class UserIndex {
 const std::string& IdOf(const User& u) { return u.id; }
 const std::string& FoldedLoginOf(const User& u) { return u.folded_login; }
 
-struct Group {
-  std::string id;
-  std::string name;
-};
-
 struct Cause {
   std::string field;
   std::string message;
@@ -248,8 +244,13 @@ struct MockTenant::Impl {
   // by_login before the old string goes.
   UserIndex by_id{users, IdOf};
   UserIndex by_login{users, FoldedLoginOf};
-  std::vector<Group> groups;
-  std::unordered_map<std::string, std::size_t> group_by_id;
+  // The groups (mock_groups.h); memberships are the users' group_ids.
+  MockGroups groups{base_url,
+                    [this](int status, std::string_view code, std::string_view summary,
+                           const std::vector<std::string>& causes) {
+                      return Error(status, code, summary, causes);
+                    },
+                    [this](std::size_t n) { return RandomAlnum(n); }};
 
   // Request bodies are parsed into this arena, reset per request; nothing parsed outlives
   // the Handle() call that parsed it.
@@ -273,11 +274,9 @@ struct MockTenant::Impl {
         skew(o.clock_skew_s) {
     type_id = "oty" + RandomAlnum(17);
     request_id_prefix = RandomAlnum(16);
-    for (std::size_t i = 0; i < o.groups.size(); ++i) {
-      if (group_by_id.count(o.groups[i])) continue;
-      group_by_id.emplace(o.groups[i], groups.size());
-      groups.push_back({o.groups[i], "Mock group " + std::to_string(i + 1)});
-    }
+    for (std::size_t i = 0; i < o.groups.size(); ++i)
+      groups.AddSeeded(o.groups[i], "Mock group " + std::to_string(i + 1));
+    for (const std::string& name : o.group_names) groups.AddSeededNamed(name);
   }
 
   std::string RandomAlnum(std::size_t n) {
@@ -653,7 +652,7 @@ struct MockTenant::Impl {
     bool expire_password = false;
     if (auto refused = NextLoginOnCreate(q, activate, cred, &expire_password)) return *refused;
     for (const std::string& g : group_ids)
-      if (!group_by_id.count(g)) return NotFound(g, "UserGroup");
+      if (!groups.Find(g)) return NotFound(g, "UserGroup");
     const std::size_t idx = users.size();
     std::string_view login = profile.at("login").get_string();
     std::string folded = LoginKey(login);
@@ -976,24 +975,6 @@ struct MockTenant::Impl {
 
   // ---- groups --------------------------------------------------------------------------------
 
-  void AppendGroupJson(std::string& b, const Group& g) {
-    b += "{\"id\":\"";
-    b += g.id;
-    b += "\",\"created\":\"2020-01-01T00:00:00.000Z\",\"lastUpdated\":\"2020-01-01T00:00:00.000Z\","
-         "\"lastMembershipUpdated\":\"2020-01-01T00:00:00.000Z\",\"objectClass\":[\"okta:user_group\"],"
-         "\"type\":\"OKTA_GROUP\",\"profile\":{\"name\":";
-    AppendJsonString(b, g.name);
-    b += ",\"description\":null},\"_links\":{\"self\":{\"href\":\"";
-    b += base_url;
-    b += "/api/v1/groups/";
-    b += g.id;
-    b += "\"},\"users\":{\"href\":\"";
-    b += base_url;
-    b += "/api/v1/groups/";
-    b += g.id;
-    b += "/users\"}}}";
-  }
-
   // GET /api/v1/groups/{id}/users: the group's members in creation order, `limit` (default
   // 1000, at most 1000) per page, paged through link rel="next" with after=<last user id>
   // like the users list.
@@ -1003,9 +984,57 @@ struct MockTenant::Impl {
     if (!PageLimit(q, 1000, &limit, &error)) return error;
     return UserPage(q, now, limit, base_url + "/api/v1/groups/" + gid + "/users", "",
                     [&](const User& u) {
-                      return std::find(u.group_ids.begin(), u.group_ids.end(), gid) !=
-                             u.group_ids.end();
+                      return gid == groups.everyone_id() ||
+                             std::find(u.group_ids.begin(), u.group_ids.end(), gid) !=
+                                 u.group_ids.end();
                     });
+  }
+
+  // Every group's member count, for GET /api/v1/groups?expand=stats.
+  std::unordered_map<std::string, int64_t> GroupMemberCounts(TimePoint now) {
+    std::unordered_map<std::string, int64_t> counts;
+    int64_t all = 0;
+    for (const User& u : users) {
+      if (u.deleted || now < u.visible_at) continue;
+      ++all;
+      for (const std::string& g : u.group_ids) ++counts[g];
+    }
+    counts[groups.everyone_id()] = all;
+    return counts;
+  }
+
+  // /api/v1/groups...: the group endpoints (mock_groups.h); the member list and membership
+  // changes here, where the users are.
+  MockResponse RouteGroups(const MockRequest& req, const std::vector<std::string_view>& seg,
+                           const Query& q, TimePoint now) {
+    std::string_view m = req.method;
+    auto method_not_allowed = [&] {
+      return Error(405, "E0000022", "The endpoint does not support the provided HTTP method");
+    };
+    if (seg.size() == 1) {
+      if (m == "GET") return groups.List(q, now, [&] { return GroupMemberCounts(now); });
+      if (m == "POST") return groups.Create(req.body, now);
+      return method_not_allowed();
+    }
+    std::string gid = UrlDecode(seg[1], false);
+    if (seg.size() == 2) {
+      if (m != "GET") return method_not_allowed();
+      return groups.Get(gid);
+    }
+    if (seg.size() == 3 && seg[2] == "users") {
+      if (m != "GET") return method_not_allowed();
+      if (!groups.Find(gid)) return NotFound(gid, "UserGroup");
+      return ListGroupMembers(gid, q, now);
+    }
+    if (seg.size() == 4 && seg[2] == "users") {
+      if (m != "PUT" && m != "DELETE") return method_not_allowed();
+      if (!groups.Find(gid)) return NotFound(gid, "UserGroup");
+      std::string uid = UrlDecode(seg[3], false);
+      User* u = FindUser(uid, now);
+      if (!u) return NotFound(uid, "User");
+      return groups.ChangeMembership(gid, m == "PUT", u->group_ids, now);
+    }
+    return Error(404, "E0000008", "The requested path was not found");
   }
 
   // ---- test-only endpoints -------------------------------------------------------------------
@@ -1106,6 +1135,12 @@ struct MockTenant::Impl {
         if (m == "PUT") return UpdateUser(*u, req.body, false, now);
         return DeleteUser(*u, now);
       }
+      if (seg.size() == 3 && seg[2] == "groups") {  // listUserGroups (mock_groups.h)
+        if (m != "GET") return method_not_allowed();
+        User* u = FindUser(key, now);
+        if (!u) return NotFound(key, "User");
+        return groups.ListOfUser(u->group_ids);
+      }
       if (seg.size() == 4 && seg[2] == "lifecycle") {
         if (m != "POST") return method_not_allowed();
         User* u = FindUser(key, now);
@@ -1113,43 +1148,7 @@ struct MockTenant::Impl {
         return Lifecycle(*u, seg[3], q, now);
       }
     } else if (!seg.empty() && seg[0] == "groups") {
-      if (seg.size() == 1) {
-        if (m != "GET") return method_not_allowed();
-        std::string b = "[";
-        for (std::size_t i = 0; i < groups.size(); ++i) {
-          if (i) b.push_back(',');
-          AppendGroupJson(b, groups[i]);
-        }
-        b.push_back(']');
-        return Json(200, std::move(b));
-      }
-      std::string gid = UrlDecode(seg[1], false);
-      auto git = group_by_id.find(gid);
-      if (seg.size() == 2) {
-        if (m != "GET") return method_not_allowed();
-        if (git == group_by_id.end()) return NotFound(gid, "UserGroup");
-        std::string b;
-        AppendGroupJson(b, groups[git->second]);
-        return Json(200, std::move(b));
-      }
-      if (seg.size() == 3 && seg[2] == "users") {
-        if (m != "GET") return method_not_allowed();
-        if (git == group_by_id.end()) return NotFound(gid, "UserGroup");
-        return ListGroupMembers(gid, q, now);
-      }
-      if (seg.size() == 4 && seg[2] == "users") {
-        if (m != "PUT" && m != "DELETE") return method_not_allowed();
-        if (git == group_by_id.end()) return NotFound(gid, "UserGroup");
-        std::string uid = UrlDecode(seg[3], false);
-        User* u = FindUser(uid, now);
-        if (!u) return NotFound(uid, "User");
-        auto it = std::find(u->group_ids.begin(), u->group_ids.end(), gid);
-        if (m == "PUT" && it == u->group_ids.end()) u->group_ids.push_back(gid);
-        if (m == "DELETE" && it != u->group_ids.end()) u->group_ids.erase(it);
-        MockResponse r;
-        r.status = 204;
-        return r;
-      }
+      return RouteGroups(req, seg, q, now);
     }
     return Error(404, "E0000008", "The requested path was not found");
   }
