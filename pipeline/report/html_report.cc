@@ -69,8 +69,8 @@ std::string RenderHtmlReport(const RunRecord& r, const RunSeries& series,
   row(r.unit == "users" ? "users exported" : "rows", GroupDigits(r.items));
   if (r.unit == "users") row("pages", GroupDigits(r.pages));
   row("elapsed", HtmlEscape(FormatDuration(r.elapsed_s)) + " (" + FixedPoint(r.elapsed_s, 1) + " s)");
-  row(r.unit + " per second",
-      FixedPoint(r.elapsed_s > 0 ? static_cast<double>(r.items) / r.elapsed_s : 0, 1));
+  row(r.unit + " per second", FixedPoint(ItemsPerSecond(r), 1) +
+                                  (r.runs.size() > 1 ? " (over every run of the job)" : ""));
   if (r.has_outcomes) {
     std::string o;
     for (std::size_t i = 0; i < kOutcomeCount; ++i) {
@@ -95,6 +95,28 @@ std::string RenderHtmlReport(const RunRecord& r, const RunSeries& series,
   if (!r.abort_reason.empty()) row("stopped early", "<span class=\"bad\">" + HtmlEscape(r.abort_reason) + "</span>");
   if (r.interrupted) row("interrupted", "yes: rows missing from the results file were not sent");
   h += "</table>\n";
+
+  // The runs of the job: a resumed job has several.
+  h += "<h2>Runs of this job</h2>\n<table id=\"runs\">\n<tr><th>run</th><th>started</th><th>ended</th>"
+       "<th>elapsed</th><th>" + HtmlEscape(r.unit) + " done in it</th><th>" + HtmlEscape(r.unit) +
+       " per second</th><th>exit status</th></tr>\n";
+  if (r.runs.empty()) h += "<tr><td colspan=\"7\">not known</td></tr>\n";
+  for (std::size_t i = 0; i < r.runs.size(); ++i) {
+    const RunSegment& seg = r.runs[i];
+    const auto rate = seg.Rate();
+    h += "<tr><td class=\"n\">" + std::to_string(i + 1) + (i + 1 == r.runs.size() ? " (this one)" : "") +
+         "</td><td>" + HtmlEscape(Iso8601Utc(seg.start)) + "</td><td>" +
+         (seg.end ? HtmlEscape(Iso8601Utc(*seg.end)) : std::string("not known")) +
+         (seg.exit_code ? "" : " (last seen; it never finished)") + "</td><td>" +
+         HtmlEscape(FormatDuration(seg.elapsed_s)) + "</td><td class=\"n\">" +
+         (seg.done ? GroupDigits(*seg.done) : std::string("not known")) + "</td><td class=\"n\">" +
+         (rate ? FixedPoint(*rate, 1) : std::string("-")) + "</td><td>" +
+         (seg.exit_code ? std::to_string(*seg.exit_code) : std::string("none (killed?)")) + "</td></tr>\n";
+  }
+  h += "</table>\n";
+  if (r.runs.size() > 1)
+    h += "<p>Rows an earlier run finished are counted in the run that did them, never in the one "
+         "that skipped them. The charts below show this run only.</p>\n";
 
   // Buckets.
   h += "<h2>Rate-limit buckets</h2>\n<table id=\"buckets\">\n<tr><th>bucket</th><th>requests</th>"

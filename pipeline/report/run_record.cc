@@ -31,6 +31,11 @@ std::optional<double> BucketPermitted(const RunRecord& r, Bucket bucket) {
   return per_window * full + last;
 }
 
+double ItemsPerSecond(const RunRecord& r) {
+  if (const auto rate = JobRate(r.runs)) return *rate;
+  return r.elapsed_s > 0 ? static_cast<double>(r.items) / r.elapsed_s : 0;
+}
+
 std::optional<double> BucketEfficiency(const RunRecord& r, Bucket bucket) {
   const auto permitted = BucketPermitted(r, bucket);
   if (!permitted || *permitted <= 0) return std::nullopt;

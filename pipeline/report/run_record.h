@@ -5,10 +5,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "net/okta_buckets.h"
 #include "pipeline/engine/latency_histogram.h"
 #include "pipeline/engine/row_result.h"
+#include "pipeline/report/job_runs.h"
 #include "pipeline/report/run_identity.h"
 
 namespace okta_bulk {
@@ -45,6 +47,9 @@ struct RunRecord {
   int exit_code = 0;
   std::string abort_reason;       // "" = not aborted
   bool interrupted = false;
+  // Every run of the job, oldest first, this one last (its exit code is exit_code); empty
+  // when not known (a run that never started). A resumed job has more than one.
+  std::vector<RunSegment> runs;
 };
 
 // Bucket efficiency (documented in README.md): requests the bucket counted (sent, minus
@@ -56,6 +61,10 @@ struct RunRecord {
 // known.
 std::optional<double> BucketPermitted(const RunRecord& record, Bucket bucket);
 std::optional<double> BucketEfficiency(const RunRecord& record, Bucket bucket);
+
+// Items per second over the whole job: JobRate(runs) (rows done in each run, never rows
+// skipped because an earlier run finished them), or items / elapsed_s when no run is known.
+double ItemsPerSecond(const RunRecord& record);
 
 // Requests a bucket counted: sent, minus those answered 429 (Okta does not count them).
 uint64_t BucketCounted(const BucketReport& b);

@@ -105,8 +105,27 @@ std::string SummaryJson(const RunRecord& r) {
   u64(r.unit == "users" ? "users" : "rows", r.items);
   if (r.unit == "users") u64("pages", r.pages);
   num("elapsedSeconds", r.elapsed_s);
-  num(r.unit == "users" ? "usersPerSecond" : "rowsPerSecond",
-      r.elapsed_s > 0 ? static_cast<double>(r.items) / r.elapsed_s : 0);
+  num(r.unit == "users" ? "usersPerSecond" : "rowsPerSecond", ItemsPerSecond(r));
+  // Every run of the job (a resumed job has several), each with the items done in it.
+  key("runs");
+  j += "[";
+  for (std::size_t i = 0; i < r.runs.size(); ++i) {
+    const RunSegment& seg = r.runs[i];
+    j += i ? ",\n    {\"start\": " : "\n    {\"start\": ";
+    AppendJsonString(&j, Iso8601Utc(seg.start));
+    j += ", \"end\": ";
+    opt_str(seg.end ? Iso8601Utc(*seg.end) : "");
+    j += ", \"elapsedSeconds\": ";
+    AppendNumber(&j, seg.elapsed_s);
+    j += r.unit == "users" ? ", \"usersDone\": " : ", \"rowsDone\": ";
+    if (seg.done) j += std::to_string(*seg.done); else j += "null";
+    j += r.unit == "users" ? ", \"usersPerSecond\": " : ", \"rowsPerSecond\": ";
+    if (const auto rate = seg.Rate()) AppendNumber(&j, *rate); else j += "null";
+    j += ", \"exitCode\": ";
+    if (seg.exit_code) j += std::to_string(*seg.exit_code); else j += "null";
+    j += "}";
+  }
+  j += r.runs.empty() ? "],\n" : "\n  ],\n";
   if (r.has_outcomes) {
     key("outcomes");
     j += "{";
