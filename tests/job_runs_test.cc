@@ -6,7 +6,9 @@
 #include <sys/stat.h>
 
 #include <boost/json.hpp>
+#include <filesystem>
 
+#include "pipeline/report/run_monitor.h"
 #include "pipeline/report/run_report.h"
 #include "tests/testing/import_fixture.h"
 
@@ -109,6 +111,52 @@ TEST(SummaryJsonTest, AResumedJobListsEveryRunAndItsRateExcludesTheSkippedRows) 
   EXPECT_NE(html.find("<table id=\"runs\">"), std::string::npos);
   EXPECT_NE(html.find("2024-05-01T12:19:44Z"), std::string::npos) << "the second run's start";
   EXPECT_NE(html.find("<td>50.0 (over every run of the job)</td>"), std::string::npos);
+}
+
+
+// What the monitor keeps: earlier runs only when this run continues their results.
+std::vector<RunSegment> RunsAfterAMonitoredRun(const std::string& results, bool resume) {
+  MonitorOptions options;
+  options.results_path = results;
+  options.resume = resume;
+  RunMonitor monitor(options);
+  std::array<uint64_t, kOutcomeCount> counts{};
+  RunView view;
+  view.counts = &counts;
+  view.resumed[static_cast<std::size_t>(Outcome::kCreated)] = 600;  // done before this run
+  monitor.OnStart(view);
+  counts[static_cast<std::size_t>(Outcome::kCreated)] = 400;
+  monitor.OnFinish();
+  RunRecord record;
+  record.exit_code = 0;
+  monitor.FillRecord(&record);
+  std::string error;
+  EXPECT_TRUE(WriteRunOutputs(record, monitor, "", "", &error)) << error;
+  std::vector<RunSegment> saved;
+  EXPECT_TRUE(LoadJobRuns(JobRunsPath(results), &saved, &error)) << error;
+  EXPECT_EQ(saved.size(), record.runs.size());
+  return saved;
+}
+
+TEST(JobRunsTest, AResumedRunKeepsTheEarlierRunsAndCountsOnlyItsOwnRows) {
+  testing::TempDir dir;
+  const std::string results = dir.File("results.csv");
+  std::string error;
+  ASSERT_TRUE(SaveJobRuns(JobRunsPath(results), {Segment(1000, 10, 600, 130)}, &error)) << error;
+  dir.Write("results.csv", "row,login,outcome\n");
+
+  const std::vector<RunSegment> runs = RunsAfterAMonitoredRun(results, /*resume=*/true);
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0].done, 600u);
+  EXPECT_EQ(runs[1].done, 400u) << "not the 600 rows the earlier run finished";
+  EXPECT_EQ(runs[1].exit_code, 0);
+  EXPECT_TRUE(runs[1].end);
+
+  // Without --resume (or with results since deleted), this run starts a new history.
+  EXPECT_EQ(RunsAfterAMonitoredRun(results, /*resume=*/false).size(), 1u);
+  ASSERT_TRUE(SaveJobRuns(JobRunsPath(results), {Segment(1000, 10, 600, 130)}, &error)) << error;
+  std::filesystem::remove(results);
+  EXPECT_EQ(RunsAfterAMonitoredRun(results, /*resume=*/true).size(), 1u);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 
 #include "pipeline/files/safe_file.h"
 
@@ -41,7 +42,9 @@ std::size_t TerminalWidth(int fd, std::size_t fallback) {
   return static_cast<std::size_t>(ws.ws_col) - 1;
 }
 
-RunMonitor::RunMonitor(MonitorOptions options) : options_(std::move(options)) {}
+RunMonitor::RunMonitor(MonitorOptions options)
+    : options_(std::move(options)),
+      runs_path_(options_.results_path.empty() ? std::string() : JobRunsPath(options_.results_path)) {}
 
 RunMonitor::~RunMonitor() {
   running_ = false;
@@ -53,9 +56,13 @@ void RunMonitor::OnStart(const RunView& view) {
   running_ = true;
   started_ = last_print_ = Clock::now();
   done_at_start_ = Done();
-  if (!options_.runs_path.empty()) {
+  if (!runs_path_.empty()) {
+    // Earlier runs count only when this one continues their results (a runs file left
+    // beside a results file since deleted is not this job's history).
+    std::error_code ec;
+    const bool continues = options_.resume && std::filesystem::file_size(options_.results_path, ec) > 0 && !ec;
     std::string error;
-    if (options_.resume && !LoadJobRuns(options_.runs_path, &runs_, &error)) {
+    if (continues && !LoadJobRuns(runs_path_, &runs_, &error)) {
       std::fprintf(stderr, "okta-bulk: warning: %s; the report covers this run only\n", error.c_str());
       runs_.clear();
     }
@@ -94,7 +101,7 @@ asio::awaitable<void> RunMonitor::Loop() {
 void RunMonitor::SaveRuns(Clock::time_point now) {
   last_runs_save_ = now;
   std::string error;
-  if (!SaveJobRuns(options_.runs_path, runs_, &error))
+  if (!SaveJobRuns(runs_path_, runs_, &error))
     std::fprintf(stderr, "okta-bulk: warning: %s\n", error.c_str());
 }
 
@@ -163,7 +170,7 @@ void RunMonitor::Sample(Clock::time_point now) {
   const double t = Seconds(now - started_);
   const uint64_t done = Done();
   rate_.Add(t, done);
-  if (!options_.runs_path.empty() && now - last_runs_save_ >= kSaveRunsEvery) {
+  if (!runs_path_.empty() && now - last_runs_save_ >= kSaveRunsEvery) {
     UpdateSegment(now);
     SaveRuns(now);
   }

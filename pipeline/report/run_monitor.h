@@ -37,9 +37,10 @@ struct MonitorOptions {
   std::chrono::milliseconds interval{5000};  // --progress-interval
   std::optional<uint64_t> total;       // rows in the input, when known up front
   bool keep_series = false;            // sample for --report
-  // The job's runs file (JobRunsPath of the results file), or "" for none: each run adds
-  // its segment to it; with `resume` the segments of earlier runs are kept.
-  std::string runs_path;
+  // The job's results file (or export output), or "" for none: each run adds its segment to
+  // the runs file beside it (JobRunsPath); with `resume`, and results already there, the
+  // segments of earlier runs are kept.
+  std::string results_path;
   bool resume = false;
 };
 
@@ -72,7 +73,8 @@ class RunMonitor final : public JobObserver {
   void FillRecord(RunRecord* record) const;
   const RunSeries& series() const { return series_; }
   const FailureTable& failures() const { return failures_; }
-  const std::string& runs_path() const { return options_.runs_path; }
+  // JobRunsPath(options.results_path), or "" when there is none.
+  const std::string& runs_path() const { return runs_path_; }
 
  private:
   boost::asio::awaitable<void> Loop();
@@ -103,6 +105,7 @@ class RunMonitor final : public JobObserver {
   uint64_t done_at_start_ = 0;
   // Earlier runs of the job and this one (last), kept in options_.runs_path.
   std::vector<RunSegment> runs_;
+  std::string runs_path_;
   Clock::time_point last_runs_save_{};
 };
 
