@@ -279,5 +279,32 @@ TEST(ReportEndToEndTest, AResumedJobReportsEveryRunWithRatesFromTheRowsEachRunDi
   EXPECT_NE(runs_table.find(">130<"), std::string::npos) << runs_table;
 }
 
+
+// A run killed with -9 cannot write its end: the resumed job's summary still lists it, with
+// no exit status, and does not count its rows as the resumed run's.
+TEST(ReportEndToEndTest, ARunKilledWithSigkillIsStillASegmentOfTheResumedJob) {
+  TempDir dir;
+  const int kRows = 1000;
+  WriteUsers(dir, kRows, false);
+  MockProcess mock({"--latency-ms", "20"});
+  const std::vector<std::string> args = {"import", dir.File("users.csv"), "-o", dir.File("results.csv"),
+                                         "--concurrency", "4", "--summary-json", dir.File("run.json")};
+  ProcessResult killed = RunOktaBulkWithSignals(args, mock.base_url(), {{SIGKILL, 1000}},
+                                                dir.path().string());
+  ASSERT_EQ(killed.exit_code, 128 + SIGKILL);
+  std::vector<std::string> again = args;
+  again.push_back("--resume");
+  ProcessResult resumed = RunOktaBulk(again, mock.base_url());
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  const json::object o = json::parse(dir.Read("run.json")).as_object();
+  const json::array& runs = o.at("runs").as_array();
+  ASSERT_EQ(runs.size(), 2u) << json::serialize(o);
+  EXPECT_TRUE(runs[0].at("exitCode").is_null());
+  EXPECT_TRUE(runs[0].at("rowsDone").is_null()) << "killed before its first save, 10 s in";
+  EXPECT_EQ(runs[1].at("rowsDone").as_int64(), kRows - o.at("resumedRows").as_int64());
+  EXPECT_GT(o.at("resumedRows").as_int64(), 0);
+  EXPECT_EQ(runs[1].at("exitCode").as_int64(), 0);
+}
+
 }  // namespace
 }  // namespace okta_bulk::testing

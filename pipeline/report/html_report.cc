@@ -107,7 +107,8 @@ std::string RenderHtmlReport(const RunRecord& r, const RunSeries& series,
     h += "<tr><td class=\"n\">" + std::to_string(i + 1) + (i + 1 == r.runs.size() ? " (this one)" : "") +
          "</td><td>" + HtmlEscape(Iso8601Utc(seg.start)) + "</td><td>" +
          (seg.end ? HtmlEscape(Iso8601Utc(*seg.end)) : std::string("not known")) +
-         (seg.exit_code ? "" : " (last seen; it never finished)") + "</td><td>" +
+         (seg.exit_code ? "" : seg.end ? " (last seen: it never finished)" : " (it never finished)") +
+         "</td><td>" +
          HtmlEscape(FormatDuration(seg.elapsed_s)) + "</td><td class=\"n\">" +
          (seg.done ? GroupDigits(*seg.done) : std::string("not known")) + "</td><td class=\"n\">" +
          (rate ? FixedPoint(*rate, 1) : std::string("-")) + "</td><td>" +
