@@ -60,7 +60,8 @@ void RunMonitor::OnStart(const RunView& view) {
     // Earlier runs count only when this one continues their results (a runs file left
     // beside a results file since deleted is not this job's history).
     std::error_code ec;
-    const bool continues = options_.resume && std::filesystem::file_size(options_.results_path, ec) > 0 && !ec;
+    const bool continues =
+        options_.resume && std::filesystem::file_size(options_.results_path, ec) > 0 && !ec;
     std::string error;
     if (continues && !LoadJobRuns(runs_path_, &runs_, &error)) {
       std::fprintf(stderr, "okta-bulk: warning: %s; the report covers this run only\n", error.c_str());

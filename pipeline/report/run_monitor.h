@@ -115,7 +115,8 @@ RunRecord RecordOf(const JobSummary& summary);
 RunRecord RecordOf(const ExportSummary& summary);
 
 // Writes --summary-json (when `json_path` is not empty) and --report (when `report_path` is
-// not empty), each atomically, and the record's runs to monitor.runs_path() (when set). False with `error` naming the file that could not be written.
+// not empty), each atomically, and the record's runs to monitor.runs_path() (when set).
+// False with `error` naming the file that could not be written.
 bool WriteRunOutputs(const RunRecord& record, const RunMonitor& monitor,
                      const std::string& json_path, const std::string& report_path,
                      std::string* error);
