@@ -224,5 +224,87 @@ TEST(ReportEndToEndTest, ARunThatCannotStartStillLeavesItsSummaryJson) {
   EXPECT_NE(std::string(o.at("abortReason").as_string()).find("missing.csv"), std::string::npos);
 }
 
+// Issue 18: a resumed job's summary and report describe every run of the job, and the
+// rows the second run skipped (the first run finished them) never count as its work.
+TEST(ReportEndToEndTest, AResumedJobReportsEveryRunWithRatesFromTheRowsEachRunDid) {
+  TempDir dir;
+  const int kRows = 2000;
+  WriteUsers(dir, kRows, false);
+  MockProcess mock({"--latency-ms", "20"});
+  const std::vector<std::string> args = {
+      "import", dir.File("users.csv"), "-o", dir.File("results.csv"), "--concurrency", "4",
+      "--summary-json", dir.File("run.json"), "--report", dir.File("report.html")};
+  ProcessResult first = RunOktaBulkWithSignals(args, mock.base_url(), {{SIGINT, 1500}},
+                                               dir.path().string());
+  ASSERT_EQ(first.exit_code, 130) << first.out << first.err;
+  const json::object o1 = json::parse(dir.Read("run.json")).as_object();
+  ASSERT_EQ(o1.at("runs").as_array().size(), 1u);
+  const auto done_first = o1.at("runs").at(0).at("rowsDone").as_int64();
+  EXPECT_EQ(o1.at("runs").at(0).at("exitCode").as_int64(), 130);
+  EXPECT_EQ(done_first, static_cast<int64_t>(ReadCsvFile(dir.File("results.csv")).size()));
+  struct stat st{};
+  ASSERT_EQ(::stat(dir.File("results.csv.runs").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+
+  std::vector<std::string> again = args;
+  again.push_back("--resume");
+  ProcessResult second = RunOktaBulk(again, mock.base_url());
+  ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
+  const json::object o = json::parse(dir.Read("run.json")).as_object();
+  const json::array& runs = o.at("runs").as_array();
+  ASSERT_EQ(runs.size(), 2u) << json::serialize(o);
+  const int64_t resumed = o.at("resumedRows").as_int64();
+  EXPECT_EQ(resumed, done_first);
+  // The first run as the first run told it; the second did only the rows left.
+  EXPECT_EQ(runs[0].at("rowsDone").as_int64(), done_first);
+  EXPECT_EQ(runs[0].at("exitCode").as_int64(), 130);
+  EXPECT_EQ(runs[0].at("start").as_string(), o1.at("runs").at(0).at("start").as_string());
+  EXPECT_EQ(runs[1].at("rowsDone").as_int64(), kRows - resumed);
+  EXPECT_EQ(runs[1].at("exitCode").as_int64(), 0);
+  const double elapsed1 = runs[0].at("elapsedSeconds").to_number<double>();
+  const double elapsed2 = runs[1].at("elapsedSeconds").to_number<double>();
+  ASSERT_GT(elapsed2, 0);
+  EXPECT_NEAR(runs[1].at("rowsPerSecond").to_number<double>(),
+              static_cast<double>(kRows - resumed) / elapsed2, 0.01 * kRows / elapsed2);
+  // The job's rate: every row once, over the time both runs took.
+  EXPECT_NEAR(o.at("rowsPerSecond").to_number<double>(), kRows / (elapsed1 + elapsed2),
+              0.01 * kRows / (elapsed1 + elapsed2));
+  EXPECT_LT(o.at("rowsPerSecond").to_number<double>(), kRows / elapsed2);
+
+  const std::string html = dir.Read("report.html");
+  const std::size_t table = html.find("<table id=\"runs\">");
+  ASSERT_NE(table, std::string::npos);
+  const std::string runs_table = html.substr(table, html.find("</table>", table) - table);
+  EXPECT_EQ(Count(runs_table, "<tr><td"), 2u) << runs_table;
+  EXPECT_NE(runs_table.find(">130<"), std::string::npos) << runs_table;
+}
+
+
+// A run killed with -9 cannot write its end: the resumed job's summary still lists it, with
+// no exit status, and does not count its rows as the resumed run's.
+TEST(ReportEndToEndTest, ARunKilledWithSigkillIsStillASegmentOfTheResumedJob) {
+  TempDir dir;
+  const int kRows = 1000;
+  WriteUsers(dir, kRows, false);
+  MockProcess mock({"--latency-ms", "20"});
+  const std::vector<std::string> args = {"import", dir.File("users.csv"), "-o", dir.File("results.csv"),
+                                         "--concurrency", "4", "--summary-json", dir.File("run.json")};
+  ProcessResult killed = RunOktaBulkWithSignals(args, mock.base_url(), {{SIGKILL, 1000}},
+                                                dir.path().string());
+  ASSERT_EQ(killed.exit_code, 128 + SIGKILL);
+  std::vector<std::string> again = args;
+  again.push_back("--resume");
+  ProcessResult resumed = RunOktaBulk(again, mock.base_url());
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  const json::object o = json::parse(dir.Read("run.json")).as_object();
+  const json::array& runs = o.at("runs").as_array();
+  ASSERT_EQ(runs.size(), 2u) << json::serialize(o);
+  EXPECT_TRUE(runs[0].at("exitCode").is_null());
+  EXPECT_TRUE(runs[0].at("rowsDone").is_null()) << "killed before its first save, 10 s in";
+  EXPECT_EQ(runs[1].at("rowsDone").as_int64(), kRows - o.at("resumedRows").as_int64());
+  EXPECT_GT(o.at("resumedRows").as_int64(), 0);
+  EXPECT_EQ(runs[1].at("exitCode").as_int64(), 0);
+}
+
 }  // namespace
 }  // namespace okta_bulk::testing

@@ -12,6 +12,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "tests/testing/import_fixture.h"
 
@@ -489,6 +490,96 @@ TEST(RunReportBrowserTest, ChromiumRendersEveryChartOfTheReport) {
   EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
   // A blank 1000x2400 page compresses to a few KB; charts and tables take far more.
   EXPECT_GT(png.size(), 40000u);
+}
+
+
+// Issue 19: in a browser, by bounding boxes: no legend on a title or on the data, no label
+// clipped by its chart, no two tick labels on each other, ticks at round steps.
+TEST(RunReportBrowserTest, LegendsTitlesTickLabelsAndPlotsNeverOverlapOrLeaveTheChart) {
+  const std::string chromium = FindChromium();
+  if (chromium.empty())
+    GTEST_SKIP() << "chromium is not installed, so the report cannot be rendered in a browser "
+                    "(tools/install-deps.sh installs it; CI runs this test)";
+  // The report of the issue: 12.3 s of samples, two buckets, latencies up to about 53 ms.
+  SampleRun run;
+  run.record.run = SampleIdentity();
+  run.series = RunSeries();
+  for (int i = 0; i <= 123; ++i) {
+    SeriesPoint p = Point(i / 10.0, static_cast<uint64_t>(i) * 5, static_cast<uint32_t>(i % 9), 600 - (i % 10) * 60);
+    p.remaining[2] = 100 - (i % 20) * 5;
+    p.limit[2] = 100;
+    run.series.Add(p);
+  }
+  run.series.Finish();
+  run.record.latency = LatencyHistogram();
+  for (int i = 0; i < 3000; ++i) run.record.latency.Record(std::chrono::microseconds(2000 + (i % 60) * 850));
+  // The check runs in the page once laid out, and writes what it found into the DOM.
+  const std::string script = R"JS(<script>
+(function () {
+  const problems = [];
+  let texts = 0, legends = 0;
+  const box = (e) => { const b = e.getBoundingClientRect(); return {l: b.left, t: b.top, r: b.right, b: b.bottom}; };
+  const hit = (a, b) => a.l < b.r - 0.5 && b.l < a.r - 0.5 && a.t < b.b - 0.5 && b.t < a.b - 0.5;
+  const inside = (a, b) => a.l >= b.l - 0.5 && a.r <= b.r + 0.5 && a.t >= b.t - 0.5 && a.b <= b.b + 0.5;
+  for (const svg of document.querySelectorAll('svg.chart')) {
+    const id = svg.id, chart = box(svg);
+    const plot = box(svg.querySelector('rect.plot')), title = box(svg.querySelector('text.ctitle'));
+    if (hit(title, plot)) problems.push(id + ': the title overlaps the plot');
+    for (const t of svg.querySelectorAll('text')) {
+      ++texts;
+      if (!inside(box(t), chart)) problems.push(id + ': "' + t.textContent + '" is clipped');
+    }
+    for (const e of svg.querySelectorAll('.legend rect, .legend text')) {
+      ++legends;
+      const b = box(e);
+      if (hit(b, title)) problems.push(id + ': legend "' + e.textContent + '" overlaps the title');
+      if (hit(b, plot)) problems.push(id + ': legend "' + e.textContent + '" overlaps the plot');
+    }
+    for (const cls of ['xtick', 'ytick']) {
+      const ticks = [...svg.querySelectorAll('text.' + cls)];
+      ticks.forEach((a, i) => {
+        if (hit(box(a), plot)) problems.push(id + ': tick label "' + a.textContent + '" is on the plot');
+        ticks.slice(i + 1).forEach((b) => {
+          if (hit(box(a), box(b))) problems.push(id + ': tick labels "' + a.textContent + '" and "' + b.textContent + '" overlap');
+        });
+      });
+    }
+    const xs = [...svg.querySelectorAll('text.xtick')].map((t) => t.textContent);
+    problems.push('#ticks ' + id + ' ' + xs.join(','));
+  }
+  const pre = document.createElement('pre');
+  pre.id = 'layout';
+  pre.textContent = 'texts=' + texts + ' legends=' + legends + '\n' + problems.join('\n') + '\nend';
+  document.body.appendChild(pre);
+})();
+</script>
+)JS";
+  std::string html = RenderHtmlReport(run.record, run.series, run.failures);
+  const std::size_t body_end = html.rfind("</body>");
+  ASSERT_NE(body_end, std::string::npos);
+  html.insert(body_end, script);
+  testing::TempDir dir;
+  dir.Write("layout.html", html);
+  auto argv = HeadlessChromium(chromium, dir.File("profile-layout"));
+  argv.push_back("--window-size=1000,2400");
+  argv.push_back("--dump-dom");
+  argv.push_back("file://" + dir.File("layout.html"));
+  testing::ProcessResult dom = testing::RunProcess(argv, {}, 120);
+  ASSERT_EQ(dom.exit_code, 0) << dom.err;
+  const std::size_t at = dom.out.find("<pre id=\"layout\">");
+  ASSERT_NE(at, std::string::npos) << "the check did not run\n" << dom.out.substr(0, 2000);
+  const std::string report = dom.out.substr(at, dom.out.find("</pre>", at) - at);
+  std::string problems, ticks;
+  std::istringstream lines(report);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("#ticks ")) ticks += line + "\n";
+    else if (!line.starts_with("<pre") && line != "end") problems += line + "\n";
+  }
+  EXPECT_EQ(problems, "") << report;
+  EXPECT_NE(report.find("texts="), std::string::npos);
+  EXPECT_GE(Count(report, "legends="), 1u);
+  EXPECT_EQ(report.find("legends=0"), std::string::npos) << "two buckets: the remaining chart has a legend";
+  EXPECT_NE(ticks.find("#ticks chart-throughput 0s,2s,4s,6s,8s,10s,12s,14s"), std::string::npos) << ticks;
 }
 
 }  // namespace

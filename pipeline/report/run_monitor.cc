@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 
 #include "pipeline/files/safe_file.h"
 
@@ -18,6 +19,9 @@ namespace asio = boost::asio;
 
 namespace {
 constexpr std::chrono::seconds kSampleEvery{1};
+// How often the open segment of the runs file is saved while the run goes, so that a run
+// killed with -9 still leaves roughly when it stopped and how much it did.
+constexpr std::chrono::seconds kSaveRunsEvery{10};
 
 double Seconds(std::chrono::steady_clock::duration d) {
   return std::chrono::duration<double>(d).count();
@@ -38,7 +42,9 @@ std::size_t TerminalWidth(int fd, std::size_t fallback) {
   return static_cast<std::size_t>(ws.ws_col) - 1;
 }
 
-RunMonitor::RunMonitor(MonitorOptions options) : options_(std::move(options)) {}
+RunMonitor::RunMonitor(MonitorOptions options)
+    : options_(std::move(options)),
+      runs_path_(options_.results_path.empty() ? std::string() : JobRunsPath(options_.results_path)) {}
 
 RunMonitor::~RunMonitor() {
   running_ = false;
@@ -49,6 +55,24 @@ void RunMonitor::OnStart(const RunView& view) {
   view_ = view;
   running_ = true;
   started_ = last_print_ = Clock::now();
+  done_at_start_ = Done();
+  if (!runs_path_.empty()) {
+    // Earlier runs count only when this one continues their results (a runs file left
+    // beside a results file since deleted is not this job's history).
+    std::error_code ec;
+    const bool continues =
+        options_.resume && std::filesystem::file_size(options_.results_path, ec) > 0 && !ec;
+    std::string error;
+    if (continues && !LoadJobRuns(runs_path_, &runs_, &error)) {
+      std::fprintf(stderr, "okta-bulk: warning: %s; the report covers this run only\n", error.c_str());
+      runs_.clear();
+    }
+    RunSegment now;
+    now.start = std::chrono::system_clock::now();
+    // done stays unknown until the first update: a run killed before it did not say.
+    runs_.push_back(now);
+    SaveRuns(started_);
+  }
   Sample(started_);
   if (!options_.progress_out && !options_.keep_series) return;  // nothing to do until the end
   timer_.emplace(view_.executor);
@@ -75,6 +99,22 @@ asio::awaitable<void> RunMonitor::Loop() {
   }
 }
 
+void RunMonitor::SaveRuns(Clock::time_point now) {
+  last_runs_save_ = now;
+  std::string error;
+  if (!SaveJobRuns(runs_path_, runs_, &error))
+    std::fprintf(stderr, "okta-bulk: warning: %s\n", error.c_str());
+}
+
+void RunMonitor::UpdateSegment(Clock::time_point now) {
+  if (runs_.empty()) return;
+  RunSegment& seg = runs_.back();
+  seg.end = std::chrono::system_clock::now();
+  seg.elapsed_s = Seconds(now - started_);
+  const uint64_t done = Done();
+  seg.done = done - std::min(done, done_at_start_);
+}
+
 void RunMonitor::OnRowDone(const RowResult& result) { failures_.Add(result); }
 
 void RunMonitor::OnFinish() {
@@ -82,6 +122,7 @@ void RunMonitor::OnFinish() {
   const auto now = Clock::now();
   Sample(now);
   series_.Finish();
+  UpdateSegment(now);  // saved with its exit status by WriteRunOutputs
   if (options_.progress_out && options_.tty && drew_) {
     // The last state, then leave the line for what follows.
     const std::string line = RenderProgressLine(Snapshot(now), options_.width, options_.colour);
@@ -130,11 +171,15 @@ void RunMonitor::Sample(Clock::time_point now) {
   const double t = Seconds(now - started_);
   const uint64_t done = Done();
   rate_.Add(t, done);
+  if (!runs_path_.empty() && now - last_runs_save_ >= kSaveRunsEvery) {
+    UpdateSegment(now);
+    SaveRuns(now);
+  }
   if (!options_.keep_series || !view_.dispatcher) return;
   const DispatcherStats& st = view_.dispatcher->stats();
   SeriesPoint p;
   p.t_s = t;
-  p.done = done;
+  p.done = done - std::min(done, done_at_start_);  // this run's work only
   p.requests = st.requests;
   p.rate_limited = st.rate_limited + st.concurrency_limited;
   p.in_flight = static_cast<uint32_t>(st.in_flight);
@@ -231,6 +276,8 @@ void RunMonitor::FillRecord(RunRecord* record) const {
   }
   record->latency = final_stats_.latency;
   record->max_share = max_share_;
+  record->runs = runs_;
+  if (!record->runs.empty()) record->runs.back().exit_code = record->exit_code;
 }
 
 namespace {
@@ -279,8 +326,13 @@ bool WriteRunOutputs(const RunRecord& record, const RunMonitor& monitor,
                      std::string* error) {
   bool ok = true;
   std::string e;
+  if (!monitor.runs_path().empty() && !record.runs.empty() &&
+      !SaveJobRuns(monitor.runs_path(), record.runs, &e)) {
+    *error = e;
+    ok = false;
+  }
   if (!json_path.empty() && !WriteFileAtomically(json_path, SummaryJson(record), &e)) {
-    *error = "--summary-json: " + e;
+    *error = (ok ? "" : *error + "; ") + "--summary-json: " + e;
     ok = false;
   }
   if (!report_path.empty() &&

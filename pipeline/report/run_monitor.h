@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "net/rate_governor.h"
 #include "pipeline/engine/dispatcher.h"
@@ -36,6 +37,11 @@ struct MonitorOptions {
   std::chrono::milliseconds interval{5000};  // --progress-interval
   std::optional<uint64_t> total;       // rows in the input, when known up front
   bool keep_series = false;            // sample for --report
+  // The job's results file (or export output), or "" for none: each run adds its segment to
+  // the runs file beside it (JobRunsPath); with `resume`, and results already there, the
+  // segments of earlier runs are kept.
+  std::string results_path;
+  bool resume = false;
 };
 
 // Fills the terminal fields of `options` for file descriptor `fd`: tty (isatty), width
@@ -67,12 +73,17 @@ class RunMonitor final : public JobObserver {
   void FillRecord(RunRecord* record) const;
   const RunSeries& series() const { return series_; }
   const FailureTable& failures() const { return failures_; }
+  // JobRunsPath(options.results_path), or "" when there is none.
+  const std::string& runs_path() const { return runs_path_; }
 
  private:
   boost::asio::awaitable<void> Loop();
   void Tick(Clock::time_point now, bool force_print);
   void Sample(Clock::time_point now);
   uint64_t Done() const;
+  // The last segment of runs_ as of `now`, and runs_ saved to options_.runs_path.
+  void UpdateSegment(Clock::time_point now);
+  void SaveRuns(Clock::time_point now);
   std::array<BucketNow, kBucketCount> Buckets(Clock::time_point now) const;
 
   MonitorOptions options_;
@@ -89,6 +100,13 @@ class RunMonitor final : public JobObserver {
   DispatcherStats final_stats_;
   std::array<RateGovernor::BucketStats, kBucketCount> final_buckets_{};
   double max_share_ = 1.0;
+  // Items the view counted as done when the run started (rows an earlier run finished):
+  // subtracted from every sample, so rates count only this run's work.
+  uint64_t done_at_start_ = 0;
+  // Earlier runs of the job and this one (last), kept in options_.runs_path.
+  std::vector<RunSegment> runs_;
+  std::string runs_path_;
+  Clock::time_point last_runs_save_{};
 };
 
 // The record of a finished job or export (counts, elapsed, exit status, abort reason);
@@ -97,7 +115,8 @@ RunRecord RecordOf(const JobSummary& summary);
 RunRecord RecordOf(const ExportSummary& summary);
 
 // Writes --summary-json (when `json_path` is not empty) and --report (when `report_path` is
-// not empty), each atomically. False with `error` naming the file that could not be written.
+// not empty), each atomically, and the record's runs to monitor.runs_path() (when set).
+// False with `error` naming the file that could not be written.
 bool WriteRunOutputs(const RunRecord& record, const RunMonitor& monitor,
                      const std::string& json_path, const std::string& report_path,
                      std::string* error);

@@ -40,6 +40,10 @@ class NoTransport final : public HttpTransport {
 MonitorOptions MonitorOptionsFor(CliConfig& config) {
   MonitorOptions options;
   options.keep_series = !config.report.empty();
+  const bool exporting = config.command == "export";  // the job's runs beside its results
+  const std::string& out = exporting ? config.export_options.output_path : config.job().results_path;
+  if (!out.empty() && out != "-") options.results_path = out;
+  options.resume = exporting ? config.export_options.resume : config.job().resume;
   if (config.quiet || config.job().dry_run) return options;
   options.progress_out = stderr;
   DetectTerminal(STDERR_FILENO, &options);
