@@ -354,6 +354,7 @@ std::optional<UserSchema> UserSchema::FromJson(std::string_view text, std::strin
       if (what.front() == '.') return fail("", where + what);
       return fail(where, what);
     }
+    s.has_guarded_ |= a.mutability == Mutability::kReadOnly || a.mutability == Mutability::kImmutable;
     s.by_name_.emplace(a.name, s.attributes_.size());
     s.attributes_.push_back(std::move(a));
   }
@@ -483,7 +484,9 @@ ProfileVerdict UserSchema::Check(const json::object& profile, const json::object
   // Mutability, of what the request itself sets. READ_ONLY: no value on create, no change on
   // update (sending back the stored value, as a full replace of a fetched user does, is no
   // change). IMMUTABLE: set once, never changed.
-  for (const auto& kv : sent ? *sent : profile) {
+  const json::object& set = sent ? *sent : profile;
+  for (const auto& kv : set) {
+    if (!has_guarded_) break;
     const SchemaAttribute* a = Find(kv.key());
     if (!a || (a->mutability != Mutability::kReadOnly && a->mutability != Mutability::kImmutable))
       continue;

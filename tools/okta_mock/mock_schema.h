@@ -91,6 +91,7 @@ class UserSchema {
  private:
   std::vector<SchemaAttribute> attributes_;  // base first, in Okta's order, then custom
   std::map<std::string, std::size_t, std::less<>> by_name_;
+  bool has_guarded_ = false;  // some attribute is READ_ONLY or IMMUTABLE
 };
 
 }  // namespace okta_bulk::mock
