@@ -137,9 +137,13 @@ TEST(CredentialsEndToEndTest, NextLoginCreatesUsersWhosePasswordIsExpired) {
   EXPECT_EQ(UsersByLogin(other).at("pw@example.com").at("status"), "ACTIVE");
 }
 
+// The custom attributes of the typed columns (age, score, vip, tags), which okta-mock's
+// default profile refuses like a real org without them.
+const std::string kTypedSchema = std::string(TEST_DATA_DIR) + "/okta_mock_schema_typed.json";
+
 TEST(CredentialsEndToEndTest, TypedAttributesReachOktaAsTheirJsonTypesOnImportAndUpdate) {
   TempDir dir;
-  MockProcess mock;
+  MockProcess mock({"--schema", kTypedSchema});
   dir.Write("users.csv",
             "login,firstName,lastName,email,age:integer,score:number,vip:boolean,tags:string[]\n"
             "t@example.com,T,Y,t@example.com,41,2.5,true,a;b\n"
@@ -171,7 +175,7 @@ TEST(CredentialsEndToEndTest, AHashedTypedImportKilledMidwayResumesWithEveryUser
   ProcessResult gen = RunProcess({GEN_USERS_PATH, "--count", std::to_string(kRows), "--hashes", "--typed", "-o",
                                   dir.File("users.csv")});
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
-  MockProcess mock({"--latency-ms", "20"});
+  MockProcess mock({"--latency-ms", "20", "--schema", kTypedSchema});
   const std::vector<std::string> args = {"import", dir.File("users.csv"), "-o", dir.File("r.csv"), "--concurrency", "8"};
   ProcessResult killed = RunOktaBulkWithSignals(args, mock.base_url(), {{SIGKILL, 800}}, dir.path().string());
   ASSERT_EQ(killed.exit_code, 128 + SIGKILL);

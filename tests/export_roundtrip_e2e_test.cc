@@ -79,7 +79,10 @@ bool KillExportAfterPages(const std::vector<std::string>& args, const std::strin
   return status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 }
 
-const std::vector<std::string> kThreeGroups = {"--groups-count", "3"};
+// Three groups, and the custom attributes of gen-users --typed (age, score, vip, tags), which
+// okta-mock's default profile refuses like a real org without them.
+const std::vector<std::string> kThreeGroups = {"--groups-count", "3", "--schema",
+                                               std::string(TEST_DATA_DIR) + "/okta_mock_schema_typed.json"};
 const char kGroupIds[] = "00gmock0000000000001,00gmock0000000000002,00gmock0000000000003";
 
 TEST(ExportRoundTripTest, TypedAttributesAndGroupsComeBackFieldByFieldButHashesDoNot) {

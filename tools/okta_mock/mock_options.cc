@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "net/jose.h"
+#include "tools/okta_mock/mock_schema.h"
 
 namespace okta_bulk::mock {
 namespace {
@@ -74,6 +75,12 @@ A local imitation of an Okta org's management API (users, groups, rate limits).
   --require-dpop         the token endpoint requires DPoP proofs (with a nonce round trip)
   --token-ttl SECONDS    access token lifetime (default 3600)
   --token-limit N        token requests per --window before a 429 (absent or 0 = unlimited)
+  --schema FILE          custom profile attributes of the org: a JSON file shaped like the
+                         answer of GET /api/v1/meta/schemas/user/default (definitions.custom
+                         .properties and .required; type string|integer|number|boolean|array,
+                         items.type, enum, oneOf, minLength, maxLength, mutability, scope,
+                         title). Without it the org has Okta's base profile only, and a create
+                         or update naming any other property is refused (400 E0000001)
   --help                 this text
 Test-only endpoints (no auth, no rate limit, no latency):
   GET /__stats           request counts per bucket, 429s, concurrency rejections, ...
@@ -191,6 +198,14 @@ std::optional<MockOptions> ParseMockOptions(const std::vector<std::string>& args
       std::string key_error;
       if (!JwsKey::FromPem(pem.str(), /*allow_public=*/true, &key_error)) return bad(key_error.c_str());
       o.oauth_clients.emplace_back(value.substr(0, eq), pem.str());
+    } else if (flag == "--schema") {
+      std::ifstream in(value);
+      std::stringstream text;
+      if (!in || !(text << in.rdbuf())) return bad("cannot read the file");
+      std::string schema_error;
+      if (!UserSchema::FromJson(text.str(), &schema_error)) return bad(schema_error.c_str());
+      o.schema_file = value;
+      o.schema_json = text.str();
     } else if (flag == "--token-ttl") {
       if (!ParseDouble(value, &o.token_ttl_s) || !(o.token_ttl_s > 0)) return bad("expected seconds > 0");
     } else if (flag == "--token-limit") {

@@ -38,6 +38,11 @@ struct MockOptions {
   bool require_dpop = false;                 // --require-dpop
   double token_ttl_s = 3600;                 // --token-ttl SECONDS: access token lifetime
   int64_t token_limit = 0;                   // --token-limit N per window on /oauth2/v1/token
+  // --schema FILE: the org's custom profile attributes, a JSON file shaped like Okta's answer
+  // to GET /api/v1/meta/schemas/user/default (mock_schema.h). The text is read and checked
+  // when the flags are parsed; "" = the default base profile only. Tests may set it directly.
+  std::string schema_file;
+  std::string schema_json;
   bool help = false;
 };
 

@@ -117,15 +117,6 @@ bool NeedsLength(const Request& req) {
          !req.has_content_length() && !req.chunked();
 }
 
-MockResponse LengthRequired() {
-  MockResponse r;
-  r.status = 411;
-  r.headers.emplace_back("Content-Type", "text/html");
-  r.body = "<html><head><title>411 Length Required</title></head><body><h1>Length Required</h1>"
-           "</body></html>\n";
-  return r;
-}
-
 // Serves requests on one connection until the peer closes, a timeout, `Connection: close`,
 // a reset fault or a hang fault.
 template <class Stream>
@@ -153,7 +144,8 @@ asio::awaitable<void> ServeRequests(Stream& stream, MockTenant& tenant) {
                      req[http::field::host], req["DPoP"]};
     // Okta answers 411 to a PUT or POST with neither a body nor Content-Length (contract
     // section 3), before any authentication or rate limit.
-    MockResponse mres = NeedsLength(req) ? LengthRequired() : tenant.Handle(mreq, Clock::now());
+    MockResponse mres = NeedsLength(req) ? tenant.LengthRequired(Clock::now())
+                                         : tenant.Handle(mreq, Clock::now());
     InFlightGuard guard(mres.in_flight ? &tenant : nullptr);
 
     if (mres.action == MockAction::kHang) {

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <optional>
 #include <random>
+#include <stdexcept>
 #include <unordered_map>
 
 #include <boost/json.hpp>
@@ -17,6 +18,7 @@
 #include "tools/okta_mock/mock_groups.h"
 #include "tools/okta_mock/mock_login_key.h"
 #include "tools/okta_mock/mock_oauth.h"
+#include "tools/okta_mock/mock_schema.h"
 #include "tools/okta_mock/mock_time.h"
 #include "tools/okta_mock/mock_url.h"
 
@@ -33,53 +35,6 @@ constexpr char kAlnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 // Small string helpers.
 
 void AppendJsonString(std::string& out, std::string_view s) { okta_bulk::AppendJsonString(&out, s); }
-
-std::size_t Utf8Length(std::string_view s) {
-  std::size_t n = 0;
-  for (char c : s)
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
-  return n;
-}
-
-bool HasFourByteUtf8(std::string_view s) {
-  for (char c : s)
-    if (static_cast<unsigned char>(c) >= 0xF0) return true;
-  return false;
-}
-
-bool HasFourByteUtf8(const json::value& v) {
-  switch (v.kind()) {
-    case json::kind::string: return HasFourByteUtf8(std::string_view(v.get_string()));
-    case json::kind::array:
-      for (const auto& e : v.get_array())
-        if (HasFourByteUtf8(e)) return true;
-      return false;
-    case json::kind::object:
-      for (const auto& kv : v.get_object())
-        if (HasFourByteUtf8(std::string_view(kv.key())) || HasFourByteUtf8(kv.value()))
-          return true;
-      return false;
-    default: return false;
-  }
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-// local@domain.tld, one '@', no whitespace, a dot inside the domain.
-bool LooksLikeEmail(std::string_view s) {
-  std::size_t at = s.find('@');
-  if (at == std::string_view::npos || at == 0 || s.find('@', at + 1) != std::string_view::npos)
-    return false;
-  for (char c : s)
-    if (static_cast<unsigned char>(c) <= ' ') return false;
-  std::string_view domain = s.substr(at + 1);
-  std::size_t dot = domain.find('.');
-  return dot != std::string_view::npos && dot > 0 && domain.back() != '.';
-}
 
 bool IsRadix64(std::string_view s) {  // bcrypt's alphabet
   for (char c : s)
@@ -221,10 +176,6 @@ class UserIndex {
 const std::string& IdOf(const User& u) { return u.id; }
 const std::string& FoldedLoginOf(const User& u) { return u.folded_login; }
 
-struct Cause {
-  std::string field;
-  std::string message;
-};
 
 }  // namespace
 
@@ -266,6 +217,15 @@ struct MockTenant::Impl {
   std::array<int64_t, kBucketCount> requests{}, rate_limited{};
   int64_t concurrency_rejected = 0, max_in_flight = 0, users_created = 0, requests_total = 0;
   MockOAuth oauth{opt};  // the org authorization server (service apps)
+  // The org's user profile schema (mock_schema.h): the base profile plus --schema's custom
+  // attributes. Its id: "osc" + the default user type's id after "oty", as in Okta's
+  // examples (a user type otyX has the schema oscX).
+  UserSchema schema;
+  std::string schema_id;
+  // The owner of the API token (GET /api/v1/users/me): an admin that exists from the start.
+  // Kept apart from `users` so that lists, searches, /__users and user_count() show only the
+  // users a test created (a real org would list its admin too).
+  User admin;
 
   explicit Impl(const MockOptions& o)
       : opt(o),
@@ -273,6 +233,21 @@ struct MockTenant::Impl {
         rng(o.seed ? *o.seed : std::random_device{}()),
         skew(o.clock_skew_s) {
     type_id = "oty" + RandomAlnum(17);
+    schema_id = "osc" + type_id.substr(3);
+    if (!o.schema_json.empty()) {
+      std::string error;
+      std::optional<UserSchema> s = UserSchema::FromJson(o.schema_json, &error);
+      if (!s) throw std::invalid_argument("--schema " + o.schema_file + ": " + error);
+      schema = std::move(*s);
+    }
+    admin.id = "00u" + RandomAlnum(17);
+    admin.login = "okta-mock.admin@example.com";
+    admin.status = "ACTIVE";
+    admin.created = admin.status_changed = admin.last_updated = TimePoint{};
+    admin.activated = admin.password_changed = TimePoint{};
+    admin.credential = Credential::kPassword;
+    admin.profile_json = R"({"login":"okta-mock.admin@example.com","email":"okta-mock.admin@example.com",)"
+                         R"("firstName":"Okta","lastName":"Admin"})";
     request_id_prefix = RandomAlnum(16);
     for (std::size_t i = 0; i < o.groups.size(); ++i)
       groups.AddSeeded(o.groups[i], "Mock group " + std::to_string(i + 1));
@@ -340,6 +315,16 @@ struct MockTenant::Impl {
     std::vector<std::string> texts;
     for (const Cause& c : causes) texts.push_back(c.field + ": " + c.message);
     return Error(400, "E0000001", "Api validation failed: " + causes.front().field, texts);
+  }
+
+  // 400 E0000001 for profile properties the schema does not define. `body_name` names the
+  // request body: "newUser" on create (the wording users of Okta's SDKs report), "user" on
+  // update (ASSUMED: the spec's request body name of updateUser and replaceUser).
+  MockResponse UnknownProperties(std::string_view body_name, const std::vector<std::string>& names) {
+    std::vector<std::string> texts;
+    for (const std::string& n : names)
+      texts.push_back("Property name '" + n + "' is not defined in profile");
+    return Error(400, "E0000001", "Api validation failed: " + std::string(body_name), texts);
   }
 
   MockResponse NotFound(std::string_view what, std::string_view type) {
@@ -424,48 +409,6 @@ struct MockTenant::Impl {
     b.reserve(640 + 2 * base_url.size() + u.profile_json.size());
     AppendUserJson(b, u);
     return Json(200, std::move(b));
-  }
-
-  // Validates a complete profile; `self` is the user being updated (for the duplicate check).
-  void ValidateProfile(const json::object& profile, std::vector<Cause>& causes) {
-    static constexpr std::string_view kRequired[] = {"login", "email", "firstName", "lastName"};
-    for (std::string_view field : kRequired) {
-      auto it = profile.find(field);
-      std::string_view s;
-      if (it != profile.end()) {
-        if (it->value().is_string()) {
-          s = it->value().get_string();
-        } else if (!it->value().is_null()) {
-          causes.push_back({std::string(field), "Does not match required pattern"});
-          continue;
-        }
-      }
-      if (Trim(s).empty()) {
-        causes.push_back({std::string(field), "The field cannot be left blank"});
-        continue;
-      }
-      std::size_t len = Utf8Length(s);
-      if (field == "login" || field == "email") {
-        // Anything shorter than 5 characters is no email address either.
-        if (!LooksLikeEmail(s)) {
-          causes.push_back({std::string(field), field == "login"
-                                                    ? "Username must be in the form of an email address"
-                                                    : "Does not match required pattern"});
-        } else if (len < 5) {
-          causes.push_back({std::string(field), "The field is too short"});
-        } else if (len > 100) {
-          causes.push_back({std::string(field), "The field is too long"});
-        }
-      } else if (len > 50) {
-        causes.push_back({std::string(field), "The field is too long"});
-      }
-    }
-    for (const auto& kv : profile) {
-      if (HasFourByteUtf8(kv.value()) || HasFourByteUtf8(std::string_view(kv.key())))
-        causes.push_back({std::string(kv.key()),
-                          "The field contains characters outside the Basic Multilingual Plane "
-                          "(4-byte UTF-8), which are not supported"});
-    }
   }
 
   bool PasswordMeetsPolicy(std::string_view p) {
@@ -644,11 +587,12 @@ struct MockTenant::Impl {
         return Error(400, "E0000093", "Target count limit exceeded",
                      {"The number of group targets is too large"});
     }
-    std::vector<Cause> causes;
-    ValidateProfile(profile, causes);
+    ProfileVerdict verdict = schema.Check(profile, nullptr, nullptr);
+    std::vector<Cause>& causes = verdict.causes;
     json::object hash_params;
     Credential cred = ReadCredentials(req, causes, hash_params);
     if (!causes.empty()) return ValidationError(causes);
+    if (!verdict.unknown.empty()) return UnknownProperties("newUser", verdict.unknown);
     bool expire_password = false;
     if (auto refused = NextLoginOnCreate(q, activate, cred, &expire_password)) return *refused;
     for (const std::string& g : group_ids)
@@ -701,22 +645,34 @@ struct MockTenant::Impl {
     json::object& req = *parsed;
     json::object stored = json::parse(u.profile_json).as_object();
     json::object profile = partial ? stored : json::object();
+    static const json::object kNothingSent;
+    const json::object* sent = &kNothingSent;
     if (auto it = req.find("profile"); it != req.end()) {
       if (!it->value().is_object()) return Malformed();
-      for (auto& kv : it->value().get_object()) {
+      sent = &it->value().get_object();
+      for (auto& kv : *sent) {  // null clears (a required one is then blank)
         if (kv.value().is_null()) profile.erase(kv.key());
         else profile[kv.key()] = kv.value();
       }
+      // A full replace keeps the READ_ONLY values it does not name: the request cannot set
+      // them, so it cannot clear them either.
+      if (!partial)
+        for (const auto& kv : stored) {
+          const SchemaAttribute* a = schema.Find(kv.key());
+          if (a && a->mutability == Mutability::kReadOnly && !sent->contains(kv.key()))
+            profile[kv.key()] = kv.value();
+        }
     } else if (!partial) {
       profile = stored;  // PUT without a profile leaves it alone
     }
-    std::vector<Cause> causes;
-    ValidateProfile(profile, causes);
+    ProfileVerdict verdict = schema.Check(profile, sent, &stored);
+    std::vector<Cause>& causes = verdict.causes;
     json::object hash_params;
     Credential cred = ReadCredentials(req, causes, hash_params);
     if (cred == Credential::kHash && u.status != "STAGED")
       causes.push_back({"password", "A hashed password can be imported only while the user is STAGED"});
     if (!causes.empty()) return ValidationError(causes);
+    if (!verdict.unknown.empty()) return UnknownProperties("user", verdict.unknown);
     std::string folded = LoginKey(profile.at("login").get_string());
     if (folded != u.folded_login) {
       if (by_login.count(folded))
@@ -951,7 +907,44 @@ struct MockTenant::Impl {
     return r;
   }
 
+  // GET /api/v1/users?q=: a starts-with match, ignoring case, on firstName, lastName, email
+  // and login (contract §4); `limit` 10 by default (at most 200), no pagination: one page,
+  // with a self link and never a next one. DEPROVISIONED users are left out, as in a list
+  // without filter or search.
+  MockResponse QuickSearch(const std::string& text, const Query& q, TimePoint now) {
+    int64_t limit = 10;
+    if (const std::string* l = q.Get("limit")) {
+      try {
+        limit = std::clamp<int64_t>(std::stoll(*l), 1, 200);
+      } catch (...) {
+        return Error(400, "E0000029", "Invalid paging request.");
+      }
+    }
+    const std::string prefix = Lower(text);
+    std::string b = "[";
+    int64_t n = 0;
+    for (const User& u : users) {
+      if (n == limit) break;
+      if (u.deleted || now < u.visible_at || u.status == "DEPROVISIONED") continue;
+      json::object profile = json::parse(u.profile_json).as_object();
+      bool match = false;
+      for (std::string_view attr : {"firstName", "lastName", "email", "login"}) {
+        const json::value* v = profile.if_contains(attr);
+        if (v && v->is_string() && Lower(v->get_string()).starts_with(prefix)) match = true;
+      }
+      if (!match) continue;
+      if (n++) b.push_back(',');
+      AppendUserJson(b, u);
+    }
+    b.push_back(']');
+    MockResponse r = Json(200, std::move(b));
+    r.headers.emplace_back("link", "<" + base_url + "/api/v1/users?limit=" + std::to_string(limit) +
+                                       "&q=" + PercentEncode(text) + ">; rel=\"self\"");
+    return r;
+  }
+
   MockResponse ListUsers(const Query& q, TimePoint now) {
+    if (const std::string* text = q.Get("q")) return QuickSearch(*text, q, now);
     int64_t limit;
     MockResponse error;
     if (!PageLimit(q, 200, &limit, &error)) return error;
@@ -1125,6 +1118,10 @@ struct MockTenant::Impl {
         if (m == "GET") return ListUsers(q, now);
         return method_not_allowed();
       }
+      if (seg.size() == 2 && seg[1] == "me") {  // the token's owner (contract §4)
+        if (m != "GET") return method_not_allowed();
+        return UserResponse(admin);
+      }
       std::string key = UrlDecode(seg[1], false);
       if (seg.size() == 2) {
         if (m != "GET" && m != "POST" && m != "PUT" && m != "DELETE") return method_not_allowed();
@@ -1147,6 +1144,13 @@ struct MockTenant::Impl {
         if (!u) return NotFound(key, "User");
         return Lifecycle(*u, seg[3], q, now);
       }
+    } else if (seg.size() == 4 && seg[0] == "meta" && seg[1] == "schemas" && seg[2] == "user") {
+      // GET /api/v1/meta/schemas/user/{schemaId}: `default` or the default type's schema id
+      // (the spec's pathSchemaId). The schema is read-only here: POST is not imitated.
+      std::string id = UrlDecode(seg[3], false);
+      if (id != "default" && id != schema_id) return NotFound(id, "UserSchema");
+      if (m != "GET") return method_not_allowed();
+      return Json(200, schema.ToJson(Origin(req), schema_id));
     } else if (!seg.empty() && seg[0] == "groups") {
       return RouteGroups(req, seg, q, now);
     }
@@ -1258,6 +1262,18 @@ void MockTenant::set_base_url(std::string base_url) { impl_->base_url = std::mov
 
 MockResponse MockTenant::Handle(const MockRequest& request, TimePoint real_now) {
   return impl_->Handle(request, real_now);
+}
+
+MockResponse MockTenant::LengthRequired(TimePoint real_now) {
+  const TimePoint now = real_now + duration_cast<Clock::duration>(impl_->skew);
+  // The error code and summary are ASSUMED: the contract gives only the status (§3), and
+  // okta-mock answers every error in Okta's JSON shape.
+  MockResponse r = impl_->Error(411, "E0000002",
+                                "The request was not valid: a PUT or POST needs a body or "
+                                "Content-Length: 0");
+  r.headers.emplace_back("Date", HttpDate(now));
+  r.headers.emplace_back("x-okta-request-id", impl_->NextRequestId());
+  return r;
 }
 
 void MockTenant::Release() {

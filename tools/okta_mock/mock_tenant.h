@@ -48,6 +48,8 @@ struct MockResponse {
 
 class MockTenant {
  public:
+  // Throws std::invalid_argument when options.schema_json is no valid schema (ParseMockOptions
+  // has checked a --schema file already).
   explicit MockTenant(const MockOptions& options);
   ~MockTenant();
   MockTenant(const MockTenant&) = delete;
@@ -59,6 +61,11 @@ class MockTenant {
   // Handles one request that arrived at `real_now` (the real clock; the tenant adds
   // --clock-skew-s to get its server clock).
   MockResponse Handle(const MockRequest& request, TimePoint real_now);
+
+  // The answer to a PUT or POST with neither a body nor Content-Length (contract §3: 411),
+  // which the server gives before any authentication or rate limit: Okta's JSON error body
+  // with Content-Type, Date and x-okta-request-id. Not in flight; no bucket counts it.
+  MockResponse LengthRequired(TimePoint real_now);
 
   // One in-flight request (MockResponse::in_flight) is over.
   void Release();
