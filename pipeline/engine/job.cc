@@ -288,6 +288,7 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
   if (!PrepareResultsFile(options.results_path, options.resume, options.overwrite,
                           &summary->kept_previous_as, error))
     return false;
+  if (options.open_sidecars && !options.open_sidecars(error)) return false;
 
   Journal journal;
   if (options.resume) {

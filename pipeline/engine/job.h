@@ -39,6 +39,10 @@ struct JobOptions {
   bool overwrite = false;
   DispatcherOptions dispatch;
   GovernorOptions governor;
+  // Opens the job's own files beside the results (the --write-temp-passwords secrets), once
+  // the results file is locked and an earlier run's files were kept aside (PrepareResultsFile),
+  // before anything is sent; false with `error` stops the run (exit 2). Optional.
+  std::function<bool(std::string* error)> open_sidecars;
   // Sees the run start, every row end and the run finish (progress, reports); optional, not
   // owned, must outlive RunJob. Not told about --dry-run.
   JobObserver* observer = nullptr;

@@ -18,6 +18,8 @@ bool CheckRunFiles(const CliConfig& config, std::string* error) {
     const JobOptions& job = const_cast<CliConfig&>(config).job();
     paths.push_back({"the input", job.input_path});
     if (!job.dry_run) paths.push_back({"-o", job.results_path});
+    if (!job.dry_run && config.op.write_secrets && job.results_path != "-")
+      paths.push_back({"the secrets file (-o PATH.secrets)", SecretsPathFor(job.results_path)});
   }
   paths.push_back({"--summary-json", config.summary_json});
   paths.push_back({"--report", config.report});
