@@ -240,6 +240,13 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
                             : "'" + options.input_path + "' is empty: expected a header line";
     return false;
   }
+  if (!reader.unmarked_utf16().empty()) {
+    *error = "'" + options.input_path + "' is not UTF-8: it looks like " +
+             std::string(reader.unmarked_utf16()) +
+             " without a byte order mark (every other byte of its first line is 0). Save it as "
+             "CSV UTF-8 (in Excel: File > Save As > CSV UTF-8); nothing was sent";
+    return false;
+  }
   if (header.problem != CsvProblem::kNone) {
     *error = "header: " + std::string(CsvProblemMessage(header.problem));
     return false;

@@ -47,7 +47,8 @@ MonitorOptions MonitorOptionsFor(CliConfig& config) {
   options.progress_out = stderr;
   DetectTerminal(STDERR_FILENO, &options);
   options.interval = std::chrono::seconds(config.progress_interval_s);
-  if (config.command != "export") options.total = CountCsvRecords(config.job().input_path);
+  if (config.command != "export")
+    options.total = CountCsvRecords(config.job().input_path, config.job().delimiter);
   return options;
 }
 
