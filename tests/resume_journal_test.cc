@@ -147,5 +147,41 @@ TEST(ResumeJournalTest, ADuplicateRowsInvalidResultFollowsTheSecondRecordWithIts
   EXPECT_EQ(outcome_at, expected);
 }
 
+TEST(ResumeJournalTest, AResultWithoutAKeyNeverSharesANumberWithARenumberedRowOrOutlivesItsRecord) {
+  TempDir dir;
+  dir.Write("results.csv", std::string(kResultsHeader) + Line(1, "a") +
+                               "2,,invalid,,,,,\"row 2, field 'login': is empty\",0,\n" + Line(3, "c"));
+  Journal journal;
+  std::string error;
+  ASSERT_TRUE(LoadJournal(dir.File("results.csv"), false, &journal, &error)) << error;
+  // One row inserted at the top: a is row 2 now, the row without a login row 3.
+  Match(&journal, {Cells("x"), Cells("a"), {"", "", "Nobody"}, Cells("c")});
+  ASSERT_TRUE(CompactJournal(dir.File("results.csv"), false, &journal, &error)) << error;
+  std::map<std::string, std::string> outcome_at;
+  for (const auto& r : ReadCsvFile(dir.File("results.csv"))) outcome_at[r.at("row")] = r.at("outcome");
+  const std::map<std::string, std::string> expected = {{"2", "created"}, {"4", "created"}};
+  EXPECT_EQ(outcome_at, expected) << "row 2's old invalid result is about a record that moved";
+  EXPECT_FALSE(journal.Finished("", 3)) << "the row without a login is read and reported again";
+  EXPECT_FALSE(journal.Finished("", 2));
+
+  // Read back, every kept result is still there.
+  Journal again;
+  ASSERT_TRUE(LoadJournal(dir.File("results.csv"), false, &again, &error)) << error;
+  EXPECT_EQ(again.kept, 2u);
+  EXPECT_TRUE(again.Finished("a@example.com", 2));
+  EXPECT_TRUE(again.Finished("c@example.com", 4));
+}
+
+TEST(ResumeJournalTest, TheSameKeyTwiceUnderOneRowNumberIsKeptOnce) {
+  TempDir dir;
+  dir.Write("results.csv", std::string(kResultsHeader) + Line(1, "a") + Line(1, "a") + Line(2, "b"));
+  Journal journal;
+  std::string error;
+  ASSERT_TRUE(LoadAndCompactJournal(dir.File("results.csv"), false, &journal, &error)) << error;
+  EXPECT_EQ(journal.kept, 2u);
+  EXPECT_EQ(journal.counts[static_cast<std::size_t>(Outcome::kCreated)], 2u);
+  EXPECT_EQ(ReadCsvFile(dir.File("results.csv")).size(), 2u);
+}
+
 }  // namespace
 }  // namespace okta_bulk::testing

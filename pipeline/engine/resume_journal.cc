@@ -76,9 +76,11 @@ struct ParsedLine {
 enum class LineKind { kKeep, kDamaged, kDuplicate, kRetried };
 
 // What becomes of one line: the same decision in LoadJournal and CompactJournal, so that both
-// passes keep the same rows. `seen` holds the row numbers kept so far (the first one wins).
+// passes keep the same rows. `keyless_seen` holds the row numbers of the rows without a key
+// kept so far (the first one wins; those with a key are told apart by key and row after
+// reading: once renumbered, a row without a key may share its number with one that has).
 LineKind ReadLine(const CsvRecord& record, std::size_t columns, int hash_column, bool retry_failed,
-                  RowSet* seen, ParsedLine* out) {
+                  RowSet* keyless_seen, ParsedLine* out) {
   const auto& f = record.fields;
   if (record.problem != CsvProblem::kNone || f.size() != columns ||
       !OutcomeFromName(f[2], &out->outcome))
@@ -99,10 +101,11 @@ LineKind ReadLine(const CsvRecord& record, std::size_t columns, int hash_column,
     auto [ptr, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v, 16);
     if (ec == std::errc() && ptr == cell.data() + cell.size()) out->content = v;
   }
-  if (out->row != 0 && seen->Contains(out->row)) return LineKind::kDuplicate;  // keep the first
+  const bool keyless = out->key.empty();
+  if (keyless && keyless_seen->Contains(out->row)) return LineKind::kDuplicate;  // keep the first
   if (retry_failed && (out->outcome == Outcome::kFailed || out->outcome == Outcome::kInvalid))
     return LineKind::kRetried;
-  if (out->row != 0) seen->Add(out->row);
+  if (keyless) keyless_seen->Add(out->row);
   return LineKind::kKeep;
 }
 
@@ -164,20 +167,21 @@ bool LoadJournal(const std::string& path, bool retry_failed, Journal* journal, s
   uint32_t seq = 0;
   while (reader.Next(&record)) {
     ParsedLine line;
-    switch (ReadLine(record, header.fields.size(), hash_column, retry_failed, &journal->done, &line)) {
+    switch (ReadLine(record, header.fields.size(), hash_column, retry_failed, &journal->keyless_done,
+                     &line)) {
       case LineKind::kDamaged: ++journal->dropped_damaged; continue;
       case LineKind::kDuplicate: continue;
       case LineKind::kRetried: ++journal->dropped_failed; continue;
       case LineKind::kKeep: break;
     }
-    if (line.key.empty()) {
-      journal->keyless_done.Add(line.row);
-    } else {
+    if (line.row) journal->done.Add(line.row);
+    if (!line.key.empty()) {
       Journal::Entry e;
       e.key = LoginHash(line.key);
       e.content = line.content;
       e.old_row = line.row ? static_cast<uint32_t>(line.row) : Journal::kNoRow;
       e.seq = seq;
+      e.outcome = line.outcome;
       journal->entries.push_back(e);
     }
     ++seq;
@@ -189,6 +193,20 @@ bool LoadJournal(const std::string& path, bool retry_failed, Journal* journal, s
     return false;
   }
   std::sort(journal->entries.begin(), journal->entries.end(), EntryLess);
+  // The same key twice under one row number: the first one wins (CompactJournal leaves out
+  // a line whose entry is gone).
+  auto& entries = journal->entries;
+  std::size_t out = 0;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (out > 0 && entries[i].old_row != Journal::kNoRow && entries[out - 1].key == entries[i].key &&
+        entries[out - 1].old_row == entries[i].old_row) {
+      --journal->kept;
+      --journal->counts[static_cast<std::size_t>(entries[i].outcome)];
+      continue;
+    }
+    entries[out++] = entries[i];
+  }
+  entries.resize(out);
   return true;
 }
 
@@ -199,7 +217,10 @@ void Journal::MatchInput(std::string_view key, uint64_t row, uint64_t content) {
   }
   key = Trim(key);
   if (key.empty()) {
-    matched += keyless_done.Contains(row);
+    if (keyless_done.Contains(row)) {
+      ++matched;
+      keyless_matched.Add(row);
+    }
     return;
   }
   auto [lo, hi] = RunOf(entries, LoginHash(key));
@@ -246,13 +267,14 @@ bool CompactJournal(const std::string& path, bool retry_changed, Journal* journa
   journal->counts = {};
   journal->kept = 0;
   journal->dropped_changed = 0;
-  RowSet seen;
+  RowSet keyless_seen;
   std::vector<std::string> cells(kResultColumns.size());
   uint32_t seq = 0;
   bool ok = true;
   while (ok && reader.Next(&record)) {
     ParsedLine line;
-    if (ReadLine(record, header.fields.size(), hash_column, journal->retry_failed, &seen, &line) != LineKind::kKeep)
+    if (ReadLine(record, header.fields.size(), hash_column, journal->retry_failed, &keyless_seen, &line) !=
+        LineKind::kKeep)
       continue;
     const uint32_t my_seq = seq++;
     uint64_t row = line.row;
@@ -260,14 +282,17 @@ bool CompactJournal(const std::string& path, bool retry_changed, Journal* journa
       auto [lo, hi] = RunOf(journal->entries, LoginHash(line.key));
       std::size_t i = lo;
       while (i < hi && journal->entries[i].seq != my_seq) ++i;
-      if (i < hi) {
-        const Journal::Entry& e = journal->entries[i];
-        if (retry_changed && journal->entries[lo].changed) {
-          ++journal->dropped_changed;  // every result of the key: its rows are read anew
-          continue;
-        }
-        if (journal->input_matched) row = e.row;
+      if (i == hi) continue;  // a second line of this key and row (LoadJournal)
+      if (retry_changed && journal->entries[lo].changed) {
+        ++journal->dropped_changed;  // every result of the key: its rows are read anew
+        continue;
       }
+      if (journal->input_matched) row = journal->entries[i].row;
+    } else if (journal->input_matched && !journal->keyless_matched.Contains(row)) {
+      // A result without a key is known by its number only: when the record there now has a
+      // key (rows were inserted or removed), it is about a record that moved or left, and
+      // the input's rows without a key are read and reported anew.
+      continue;
     }
     for (std::size_t c = 0; c < kContractColumns; ++c) cells[c] = record.fields[c];
     cells[0] = row ? std::to_string(row) : "";
@@ -283,6 +308,7 @@ bool CompactJournal(const std::string& path, bool retry_changed, Journal* journa
     ok = flush(false);
   }
   ok = flush(true) && ok;
+  if (journal->input_matched) journal->keyless_done = std::move(journal->keyless_matched);
   if (reader.error()) {
     *error = "cannot read the results file '" + path + "': " + reader.error().message();
     return false;  // `compacted` removes its temporary

@@ -37,13 +37,15 @@ struct Journal {
     uint32_t old_row = 0;  // its row number in the results file; kNoRow when empty
     uint32_t row = 0;      // its row number in the current input (MatchInput); 0: not in it
     uint32_t seq = 0;      // its position among the rows kept, in file order
+    Outcome outcome = Outcome::kFailed;
     bool changed = false;  // the input's row has other content now
   };
   static constexpr uint32_t kNoRow = UINT32_MAX;
 
-  RowSet done;                                   // row numbers of the rows kept, as read
+  RowSet done;                                   // row numbers of the rows read and kept
   std::vector<Entry> entries;                    // sorted by key, then old_row, then seq
   RowSet keyless_done;                           // finished rows without a key, by number
+  RowSet keyless_matched;                        // those whose row in the input has no key either
   std::array<uint64_t, kOutcomeCount> counts{};  // outcomes of the rows kept
   uint64_t kept = 0;                             // rows kept (after CompactJournal: written)
   uint64_t dropped_failed = 0;                   // failed and invalid rows dropped for --retry-failed
@@ -81,7 +83,9 @@ bool LoadJournal(const std::string& path, bool retry_failed, Journal* journal, s
 // Rewrites `path` in place, atomically (a temporary renamed over it), keeping the rows
 // LoadJournal kept, each once, in the current header (with `rowHash`). After MatchInput, a
 // row with a key carries its row number in the current input (empty when its record is no
-// longer there: its result is kept, not lost); with `retry_changed` the rows whose input
+// longer there: its result is kept, not lost); a row without a key (an invalid one) is kept
+// only where the input's row of that number has no key either (otherwise the input's rows
+// without a key are read and reported again); with `retry_changed` the rows whose input
 // changed are dropped, to be sent again. Recomputes `counts` and `kept`.
 bool CompactJournal(const std::string& path, bool retry_changed, Journal* journal, std::string* error);
 
