@@ -28,7 +28,7 @@ bool CheckRunFiles(const CliConfig& config, std::string* error) {
 }
 
 bool SummaryJsonMayBeWritten(const CliConfig& config, const std::vector<std::string>& other_paths) {
-  if (config.summary_json.empty() || config.summary_json == "-") return false;
+  if (config.summary_json.empty()) return false;
   std::vector<std::string> others = other_paths;
   if (config.command == "export") {
     others.push_back(config.export_options.output_path);
