@@ -232,7 +232,9 @@ TEST(LifecycleEndToEndTest, TemporaryPasswordsAndResetLinksGoOnlyToTheSecretsFil
                                      "--write-temp-passwords", "--yes", "-o", results, "--overwrite"},
                                     mock.base_url());
   EXPECT_EQ(reset.exit_code, 0) << reset.out << reset.err;
-  auto secrets = ReadCsvFile(results + ".secrets");
+  // --overwrite kept the expire run's results and its secrets aside together (issue 18).
+  auto secrets = ReadCsvFile(results + ".1.secrets");
+  for (auto& s : ReadCsvFile(results + ".secrets")) secrets.push_back(std::move(s));
   ASSERT_EQ(secrets.size(), 2u);
   EXPECT_EQ(secrets[0].at("login"), "t1-active@example.com");
   EXPECT_EQ(secrets[0].at("kind"), "tempPassword");

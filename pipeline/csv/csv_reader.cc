@@ -589,6 +589,10 @@ bool CsvReader::Start() {
     decoder_ = std::make_unique<Utf16Decoder>(big_endian);
     decoded_.reset(new char[Utf16Decoder::MaxOutput(kBlockSize)]);
     first = std::string_view(decoded_.get(), decoder_->Convert(first.substr(2), decoded_.get()));
+  } else {
+    // No BOM: say so if it is UTF-16 all the same (read as UTF-8 it would give names full
+    // of NUL bytes). The first read usually holds a whole block; fewer bytes give no guess.
+    unmarked_utf16_ = GuessUnmarkedUtf16(first);
   }
   if (options_.delimiter != kDetectDelimiter) {
     tokenizer_.Feed(first);  // block_ or decoded_: valid until the next ReadText
@@ -620,6 +624,21 @@ bool CsvReader::Start() {
   // Once the tokenizer has used header_text_ up, Next() frees it.
   tokenizer_.Feed(header_text_);
   return true;
+}
+
+std::string_view GuessUnmarkedUtf16(std::string_view start) {
+  start = start.substr(0, 512);
+  const std::size_t pairs = start.size() / 2;
+  if (pairs < 4) return {};
+  std::size_t le = 0, be = 0;
+  for (std::size_t i = 0; i + 1 < start.size(); i += 2) {
+    const bool first_zero = start[i] == '\0', second_zero = start[i + 1] == '\0';
+    le += !first_zero && second_zero;
+    be += first_zero && !second_zero;
+  }
+  if (le * 4 >= pairs * 3) return "UTF-16 LE";
+  if (be * 4 >= pairs * 3) return "UTF-16 BE";
+  return {};
 }
 
 std::string CsvReader::Describe(bool delimiter_given) const {

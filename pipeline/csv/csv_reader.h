@@ -93,6 +93,12 @@ uint64_t CsvInputOffset(const CsvRecord& record, std::size_t field, std::size_t 
 // when `text` ends before the first line does and `at_end` is false: feed more text.
 char DetectDelimiter(std::string_view text, bool at_end);
 
+// Whether `start` (the first bytes of an input without a byte order mark) looks like UTF-16:
+// "UTF-16 LE" when most of its byte pairs are a non-zero byte then 0 (ASCII text in UTF-16
+// LE), "UTF-16 BE" for 0 then a non-zero byte, "" otherwise (also for fewer than 4 pairs).
+// Looks at the first 512 bytes at most.
+std::string_view GuessUnmarkedUtf16(std::string_view start);
+
 // How to show a delimiter in messages: "','", "';'", "TAB", "'|'".
 std::string DelimiterName(char delimiter);
 
@@ -255,6 +261,10 @@ class CsvReader {
   // ';'-separated (from the header line)", "read as TAB-separated (--delimiter), UTF-16 LE";
   // "" for ',' UTF-8. `delimiter_given`: the caller chose the delimiter (--delimiter).
   std::string Describe(bool delimiter_given) const;
+  // "UTF-16 LE" or "UTF-16 BE" when the input has no byte order mark but its start looks like
+  // UTF-16 all the same (every other byte 0, as in ASCII text saved as UTF-16 without a BOM),
+  // which this reader does not transcode; "" otherwise. Final once Next() has been called.
+  std::string_view unmarked_utf16() const { return unmarked_utf16_; }
 
  private:
   bool Start();                          // encoding and delimiter; false on a read error
@@ -273,6 +283,7 @@ class CsvReader {
   uint64_t bytes_read_ = 0;
   Encoding encoding_ = Encoding::kUtf8;
   char delimiter_ = ',';
+  std::string_view unmarked_utf16_;
   bool started_ = false;
   bool eof_ = false;
   bool finished_ = false;                // tokenizer_.Finish() called

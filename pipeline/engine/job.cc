@@ -22,9 +22,9 @@ namespace {
 // keys still count for duplicate detection) but not sent again.
 class JobSource final : public TaskSource {
  public:
-  JobSource(CsvReader& reader, RowHandler& handler, ResultsSink* sink, const Journal* done,
-            RunContext& run)
-      : reader_(reader), handler_(handler), sink_(sink), done_(done), run_(run) {}
+  JobSource(CsvReader& reader, const std::vector<std::string>& header, RowHandler& handler,
+            ResultsSink* sink, const Journal* done, RunContext& run)
+      : reader_(reader), header_(header), handler_(handler), sink_(sink), done_(done), run_(run) {}
 
   std::unique_ptr<Task> Next() override {
     BuiltRow row;
@@ -39,9 +39,12 @@ class JobSource final : public TaskSource {
       // A resumed job skips the rows the journal knows by their key (login or id), wherever
       // they stand in the file now.
       const bool done = done_ && done_->Finished(handler_.LoginOf(record_), row_);
+      // What the row held when it was sent: --resume tells an edited row by it.
+      const uint64_t content = sink_ && !done ? RowContentHash(header_, record_.fields) : 0;
       std::string error;
       *row = BuiltRow();
       if (handler_.Build(record_, row_, run_, row, &error)) {
+        if (row->task) row->task->result().content_hash = content;
         uint64_t first = 0;
         if (!row->key.empty()) {
           const uint64_t hash = LoginHash(row->key);
@@ -65,6 +68,7 @@ class JobSource final : public TaskSource {
       r.login = handler_.LoginOf(record_);
       r.outcome = Outcome::kInvalid;
       r.error = std::move(error);
+      r.content_hash = content;
       ++invalid_;
       if (on_invalid) on_invalid(r);
       if (sink_ && !sink_->Write(r)) write_failed_ = true;
@@ -83,6 +87,7 @@ class JobSource final : public TaskSource {
 
  private:
   CsvReader& reader_;
+  const std::vector<std::string>& header_;
   RowHandler& handler_;
   ResultsSink* sink_;
   const Journal* done_;
@@ -96,19 +101,30 @@ class JobSource final : public TaskSource {
   std::string read_error_;
 };
 
-// How many rows of the input the journal knows as finished (by key). Read before a resumed
-// job sends anything: a journal that knows none of them belongs to another input.
-uint64_t CountFinished(const std::string& path, const RowHandler& handler, const Journal& journal) {
-  auto opened = CsvReader::Open(path);
-  if (!opened) return 0;
-  CsvRecord record;
-  uint64_t row = 0, finished = 0;
-  if (!(**opened).Next(&record)) return 0;  // the header
+// Shows the journal every record of the input (its key, row number and content), so that it
+// can tell which finished rows are still there, where they stand now and which were edited.
+// Read before a resumed job sends anything.
+bool MatchJournal(const std::string& path, char delimiter, const RowHandler& handler,
+                  Journal* journal, std::string* error) {
+  CsvOptions csv_options;
+  csv_options.delimiter = delimiter;
+  auto opened = CsvReader::Open(path, csv_options);
+  if (!opened) {
+    *error = "cannot read '" + path + "': " + opened.error().message();
+    return false;
+  }
+  CsvRecord header, record;
+  if (!(**opened).Next(&header)) return true;
+  uint64_t row = 0;
   while ((**opened).Next(&record)) {
     ++row;
-    finished += journal.Finished(handler.LoginOf(record), row);
+    journal->MatchInput(handler.LoginOf(record), row, RowContentHash(header.fields, record.fields));
   }
-  return finished;
+  if ((**opened).error()) {
+    *error = "cannot read '" + path + "': " + (**opened).error().message();
+    return false;
+  }
+  return true;
 }
 
 // A first read of the input for the keys (logins, ids) that may repeat in it, so that the
@@ -180,6 +196,12 @@ std::string JobSummary::Describe() const {
     s += resumed_rows == 1 ? " of these rows was" : " of these rows were";
     s += " already done in the results file.";
   }
+  if (changed_rows) {
+    s += ' ';
+    s += Count(changed_rows, "finished row was", "finished rows were");
+    s += retried_changed ? " edited in the input since they ended and sent again (--retry-changed)."
+                         : " edited in the input since they ended and not sent again (--retry-changed sends them).";
+  }
   if (unfinished) {
     s += ' ';
     s += Count(unfinished, "row was", "rows were");
@@ -218,6 +240,13 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
                             : "'" + options.input_path + "' is empty: expected a header line";
     return false;
   }
+  if (!reader.unmarked_utf16().empty()) {
+    *error = "'" + options.input_path + "' is not UTF-8: it looks like " +
+             std::string(reader.unmarked_utf16()) +
+             " without a byte order mark (every other byte of its first line is 0). Save it as "
+             "CSV UTF-8 (in Excel: File > Save As > CSV UTF-8); nothing was sent";
+    return false;
+  }
   if (header.problem != CsvProblem::kNone) {
     *error = "header: " + std::string(CsvProblemMessage(header.problem));
     return false;
@@ -238,7 +267,7 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
   RunContext run;
   RepeatedKeys repeated = ScanKeys(options.input_path, handler, reader.delimiter());
   if (options.dry_run) {
-    JobSource source(reader, handler, nullptr, nullptr, run);
+    JobSource source(reader, header.fields, handler, nullptr, nullptr, run);
     source.set_repeated(std::move(repeated));
     // The reason quotes the row's cells: nothing in them may act on the terminal.
     source.on_invalid = [](const RowResult& r) {
@@ -266,18 +295,34 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
   if (!PrepareResultsFile(options.results_path, options.resume, options.overwrite,
                           &summary->kept_previous_as, error))
     return false;
+  if (options.open_sidecars && !options.open_sidecars(error)) return false;
 
   Journal journal;
-  if (options.resume &&
-      !LoadAndCompactJournal(options.results_path, options.retry_failed, &journal, error))
-    return false;
-  if (!journal.done_keys.empty() &&
-      CountFinished(options.input_path, handler, journal) == 0) {
-    *error = "--resume: none of the " + std::to_string(journal.done.size()) + " rows finished in " +
-             options.results_path + " is in " + options.input_path +
-             ": that results file belongs to another input. Give this input its own -o file "
-             "(or --overwrite to start over); nothing was sent";
-    return false;
+  if (options.resume) {
+    if (!LoadJournal(options.results_path, options.retry_failed, &journal, error)) return false;
+    if (!journal.entries.empty() || journal.keyless_done.size()) {
+      if (!MatchJournal(options.input_path, reader.delimiter(), handler, &journal, error)) return false;
+      if (!journal.entries.empty() && journal.matched == 0) {
+        *error = "--resume: none of the " + std::to_string(journal.kept) + " rows finished in " +
+                 options.results_path + " is in " + options.input_path +
+                 ": that results file belongs to another input. Give this input its own -o file "
+                 "(or --overwrite to start over); nothing was sent";
+        return false;
+      }
+    }
+    if (!CompactJournal(options.results_path, options.retry_changed, &journal, error)) return false;
+    summary->changed_rows = journal.changed;
+    summary->retried_changed = options.retry_changed;
+    if (journal.changed)
+      std::fprintf(stderr, "okta-bulk: %s\n",
+                   options.retry_changed
+                       ? (Count(journal.changed, "finished row was", "finished rows were") +
+                          " edited in the input since they ended: sending them again (--retry-changed)")
+                             .c_str()
+                       : ("warning: " + Count(journal.changed, "row", "rows") +
+                          " changed since they finished and are not sent again; --retry-changed "
+                          "sends them again")
+                             .c_str());
   }
   ResultsSink sink;
   if (!sink.Open(options.results_path, /*append=*/options.resume, error)) return false;
@@ -294,7 +339,7 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
   }
 
   RateGovernor governor(options.governor);
-  JobSource source(reader, handler, &sink, options.resume ? &journal : nullptr, run);
+  JobSource source(reader, header.fields, handler, &sink, options.resume ? &journal : nullptr, run);
   source.set_repeated(std::move(repeated));
   JobObserver* observer = options.observer;
   Dispatcher dispatcher(io.get_executor(), transport, governor, run, source, options.dispatch,
@@ -319,10 +364,10 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
 
   summary->counts = sink.counts();
   for (std::size_t i = 0; i < kOutcomeCount; ++i) summary->counts[i] += journal.counts[i];
-  summary->resumed_rows = journal.done.size();
+  summary->resumed_rows = journal.kept;
   summary->prechecks = run.prechecks;
   summary->precheck_hits = run.precheck_hits;
-  summary->rows = sink.total() + journal.done.size();
+  summary->rows = sink.total() + journal.kept;
   summary->stats = dispatcher.stats();
   summary->abort_reason = dispatcher.abort_reason();
   if (source.write_failed() && summary->abort_reason.empty())

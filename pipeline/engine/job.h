@@ -30,12 +30,19 @@ struct JobOptions {
   std::string results_path = "results.csv";
   bool resume = false;        // --resume: skip rows already in the results file
   bool retry_failed = false;  // --retry-failed: with --resume, send failed rows again
+  // --retry-changed: with --resume, send again the finished rows whose input row was edited
+  // since they ended (without it they are counted and skipped).
+  bool retry_changed = false;
   bool dry_run = false;       // --dry-run: validate only, send nothing
   // --overwrite: an earlier run's results file is kept aside (results.csv.1) and a new one
   // started; without it (and without --resume) a non-empty results file stops the run.
   bool overwrite = false;
   DispatcherOptions dispatch;
   GovernorOptions governor;
+  // Opens the job's own files beside the results (the --write-temp-passwords secrets), once
+  // the results file is locked and an earlier run's files were kept aside (PrepareResultsFile),
+  // before anything is sent; false with `error` stops the run (exit 2). Optional.
+  std::function<bool(std::string* error)> open_sidecars;
   // Sees the run start, every row end and the run finish (progress, reports); optional, not
   // owned, must outlive RunJob. Not told about --dry-run.
   JobObserver* observer = nullptr;
@@ -50,6 +57,10 @@ struct JobSummary {
   bool interrupted = false;
   uint64_t unfinished = 0;  // rows open when the run stopped, without a result (--resume sends them)
   uint64_t resumed_rows = 0;  // rows found finished in the results file (included in counts)
+  // Finished rows whose input row was edited since (their rowHash differs); with
+  // --retry-changed they were sent again (and are not among resumed_rows).
+  uint64_t changed_rows = 0;
+  bool retried_changed = false;
   std::string kept_previous_as;  // --overwrite: where the earlier results file went
   uint64_t prechecks = 0, precheck_hits = 0;  // lookups made while creates waited
   bool dry_run = false;

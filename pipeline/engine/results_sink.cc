@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 
 #include "pipeline/csv/csv_writer.h"
@@ -80,6 +81,12 @@ bool ResultsSink::Write(const RowResult& r) {
   AppendCsvCellGuarded(&buffer_, ErrorCellText(r.error, &scratch_));
   buffer_.push_back(',');
   buffer_.append(std::to_string(r.attempts));
+  buffer_.push_back(',');
+  if (r.content_hash) {
+    char hex[16];
+    auto [end, ec] = std::to_chars(hex, hex + sizeof hex, r.content_hash, 16);
+    buffer_.append(hex, end);
+  }
   buffer_.push_back('\n');
   if (!post_ || buffer_.size() >= kMaxBatchBytes) return Flush();
   if (!flush_posted_) {

@@ -1,7 +1,9 @@
 #include "pipeline/engine/resume_journal.h"
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <span>
 #include <string_view>
 
 #include "pipeline/csv/csv_reader.h"
@@ -9,12 +11,149 @@
 #include "pipeline/files/safe_file.h"
 
 namespace okta_bulk {
+namespace {
 
-bool LoadAndCompactJournal(const std::string& path, bool retry_failed, Journal* journal,
-                           std::string* error) {
+// The columns every results file has (the contract of issue 2); `rowHash` came later, so a
+// results file without it still resumes (its rows count as unchanged).
+constexpr std::size_t kContractColumns = 9;
+constexpr std::string_view kHashColumn = "rowHash";
+static_assert(kResultColumns.size() == kContractColumns + 1 && kResultColumns[kContractColumns] == kHashColumn);
+
+uint64_t Mix(uint64_t h) {  // splitmix64 finaliser
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebULL;
+  h ^= h >> 31;
+  return h;
+}
+
+uint64_t Fnv1a(std::string_view s, uint64_t h = 0xcbf29ce484222325ULL) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// The file's header, checked: the contract columns in order, then perhaps `rowHash`.
+// Returns the index of `rowHash`, or -1 when the file has none.
+bool CheckHeader(const std::string& path, const CsvRecord& header, int* hash_column,
+                 std::string* error) {
+  if (header.fields.size() < kContractColumns) {
+    *error = "'" + path + "' is not an okta-bulk results file (its header is not " +
+             std::string(kResultColumns[0]) + "," + std::string(kResultColumns[1]) + ",...)";
+    return false;
+  }
+  for (std::size_t i = 0; i < kContractColumns; ++i) {
+    if (header.fields[i] != kResultColumns[i]) {
+      *error = "'" + path + "' is not an okta-bulk results file (column " + std::to_string(i + 1) +
+               " is '" + header.fields[i] + "', expected '" + std::string(kResultColumns[i]) + "')";
+      return false;
+    }
+  }
+  *hash_column = -1;
+  for (std::size_t i = kContractColumns; i < header.fields.size(); ++i)
+    if (header.fields[i] == kHashColumn) *hash_column = static_cast<int>(i);
+  return true;
+}
+
+// One line of a results file, read. `row` is 0 for an empty row cell (a finished row whose
+// record is no longer in the input): such a line needs a key.
+struct ParsedLine {
+  uint64_t row = 0;
+  Outcome outcome = Outcome::kFailed;
+  std::string_view key;
+  uint64_t content = 0;
+};
+
+enum class LineKind { kKeep, kDamaged, kDuplicate, kRetried };
+
+// What becomes of one line: the same decision in LoadJournal and CompactJournal, so that both
+// passes keep the same rows. `keyless_seen` holds the row numbers of the rows without a key
+// kept so far (the first one wins; those with a key are told apart by key and row after
+// reading: once renumbered, a row without a key may share its number with one that has).
+LineKind ReadLine(const CsvRecord& record, std::size_t columns, int hash_column, bool retry_failed,
+                  RowSet* keyless_seen, ParsedLine* out) {
+  const auto& f = record.fields;
+  if (record.problem != CsvProblem::kNone || f.size() != columns ||
+      !OutcomeFromName(f[2], &out->outcome))
+    return LineKind::kDamaged;  // a line torn by a crash: that row is simply sent again
+  // The key: the login cell (or, for an invalid row, whatever identified it), else the id.
+  out->key = Trim(!f[1].empty() ? std::string_view(f[1]) : std::string_view(f[3]));
+  out->row = 0;
+  if (!f[0].empty() || out->key.empty()) {
+    auto [ptr, ec] = std::from_chars(f[0].data(), f[0].data() + f[0].size(), out->row);
+    if (ec != std::errc() || ptr != f[0].data() + f[0].size() || out->row == 0 ||
+        out->row >= Journal::kNoRow)
+      return LineKind::kDamaged;
+  }
+  out->content = 0;
+  if (hash_column >= 0) {
+    const std::string& cell = f[static_cast<std::size_t>(hash_column)];
+    uint64_t v = 0;
+    auto [ptr, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v, 16);
+    if (ec == std::errc() && ptr == cell.data() + cell.size()) out->content = v;
+  }
+  const bool keyless = out->key.empty();
+  if (keyless && keyless_seen->Contains(out->row)) return LineKind::kDuplicate;  // keep the first
+  if (retry_failed && (out->outcome == Outcome::kFailed || out->outcome == Outcome::kInvalid))
+    return LineKind::kRetried;
+  if (keyless) keyless_seen->Add(out->row);
+  return LineKind::kKeep;
+}
+
+bool EntryLess(const Journal::Entry& a, const Journal::Entry& b) {
+  if (a.key != b.key) return a.key < b.key;
+  if (a.old_row != b.old_row) return a.old_row < b.old_row;
+  return a.seq < b.seq;
+}
+
+// The entries with key hash `key`: [first, last).
+std::pair<std::size_t, std::size_t> RunOf(const std::vector<Journal::Entry>& entries, uint64_t key) {
+  auto lo = std::lower_bound(entries.begin(), entries.end(), key,
+                             [](const Journal::Entry& e, uint64_t k) { return e.key < k; });
+  auto hi = lo;
+  while (hi != entries.end() && hi->key == key) ++hi;
+  return {static_cast<std::size_t>(lo - entries.begin()), static_cast<std::size_t>(hi - entries.begin())};
+}
+
+// A password column (password, passwordHash, passwordSalt): left out of RowContentHash, so
+// that nothing in the results file is derived from a password (a fast 64-bit hash of a row
+// whose other cells are known would let a password be guessed offline).
+bool IsPasswordColumn(std::string_view name) {
+  name = Trim(name);
+  constexpr std::string_view kPassword = "password";
+  if (name.size() < kPassword.size()) return false;
+  for (std::size_t i = 0; i < kPassword.size(); ++i)
+    if ((name[i] | 0x20) != kPassword[i]) return false;
+  return true;
+}
+
+}  // namespace
+
+uint64_t RowContentHash(const std::vector<std::string>& header, const std::vector<std::string>& fields) {
+  uint64_t sum = 0;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (fields[i].empty()) continue;
+    if (i < header.size() && IsPasswordColumn(header[i])) continue;
+    const uint64_t name = i < header.size() ? Fnv1a(header[i]) : Mix(i + 1);
+    sum += Mix(Fnv1a(fields[i], name ^ 0x9e3779b97f4a7c15ULL));
+  }
+  return sum ? sum : 1;
+}
+
+bool LoadJournal(const std::string& path, bool retry_failed, Journal* journal, std::string* error) {
   std::error_code fs_error;
   if (!std::filesystem::exists(path, fs_error)) return true;
   journal->existed = true;
+  journal->retry_failed = retry_failed;
   auto opened = CsvReader::Open(path);
   if (!opened) {
     *error = "cannot read the results file '" + path + "' to resume: " + opened.error().message();
@@ -23,77 +162,177 @@ bool LoadAndCompactJournal(const std::string& path, bool retry_failed, Journal* 
   CsvReader& reader = **opened;
   CsvRecord header, record;
   if (!reader.Next(&header)) return true;  // empty file: nothing done yet
-  if (header.fields.size() < kResultColumns.size()) {
-    *error = "'" + path + "' is not an okta-bulk results file (its header is not " +
-             std::string(kResultColumns[0]) + "," + std::string(kResultColumns[1]) + ",...)";
+  int hash_column = -1;
+  if (!CheckHeader(path, header, &hash_column, error)) return false;
+  uint32_t seq = 0;
+  while (reader.Next(&record)) {
+    ParsedLine line;
+    switch (ReadLine(record, header.fields.size(), hash_column, retry_failed, &journal->keyless_done,
+                     &line)) {
+      case LineKind::kDamaged: ++journal->dropped_damaged; continue;
+      case LineKind::kDuplicate: continue;
+      case LineKind::kRetried: ++journal->dropped_failed; continue;
+      case LineKind::kKeep: break;
+    }
+    if (line.row) journal->done.Add(line.row);
+    if (!line.key.empty()) {
+      Journal::Entry e;
+      e.key = LoginHash(line.key);
+      e.content = line.content;
+      e.old_row = line.row ? static_cast<uint32_t>(line.row) : Journal::kNoRow;
+      e.seq = seq;
+      e.outcome = line.outcome;
+      journal->entries.push_back(e);
+    }
+    ++seq;
+    ++journal->kept;
+    ++journal->counts[static_cast<std::size_t>(line.outcome)];
+  }
+  if (reader.error()) {
+    *error = "cannot read the results file '" + path + "': " + reader.error().message();
     return false;
   }
-  for (std::size_t i = 0; i < kResultColumns.size(); ++i) {
-    if (header.fields[i] != kResultColumns[i]) {
-      *error = "'" + path + "' is not an okta-bulk results file (column " + std::to_string(i + 1) +
-               " is '" + header.fields[i] + "', expected '" + std::string(kResultColumns[i]) + "')";
-      return false;
+  std::sort(journal->entries.begin(), journal->entries.end(), EntryLess);
+  // The same key twice under one row number: the first one wins (CompactJournal leaves out
+  // a line whose entry is gone).
+  auto& entries = journal->entries;
+  std::size_t out = 0;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (out > 0 && entries[i].old_row != Journal::kNoRow && entries[out - 1].key == entries[i].key &&
+        entries[out - 1].old_row == entries[i].old_row) {
+      --journal->kept;
+      --journal->counts[static_cast<std::size_t>(entries[i].outcome)];
+      continue;
     }
+    entries[out++] = entries[i];
   }
+  entries.resize(out);
+  return true;
+}
+
+void Journal::MatchInput(std::string_view key, uint64_t row, uint64_t content) {
+  if (!input_matched) {
+    input_matched = true;
+    matched_per_key.assign(entries.size(), 0);
+  }
+  key = Trim(key);
+  if (key.empty()) {
+    if (keyless_done.Contains(row)) {
+      ++matched;
+      keyless_matched.Add(row);
+    }
+    return;
+  }
+  auto [lo, hi] = RunOf(entries, LoginHash(key));
+  if (lo == hi) return;
+  ++matched;
+  const uint32_t k = matched_per_key[lo]++;
+  if (lo + k >= hi) return;  // more records with this key than results: duplicates, reported anew
+  Entry& e = entries[lo + k];
+  e.row = row < kNoRow ? static_cast<uint32_t>(row) : 0;
+  // Only the first record of a key is the one that was sent; later ones were duplicates.
+  if (k == 0 && e.content != 0 && content != e.content && !e.changed) {
+    e.changed = true;
+    ++changed;
+  }
+}
+
+bool CompactJournal(const std::string& path, bool retry_changed, Journal* journal, std::string* error) {
+  journal->retry_changed = retry_changed;
+  std::vector<uint32_t>().swap(journal->matched_per_key);
+  if (!journal->existed) return true;
+  auto opened = CsvReader::Open(path);
+  if (!opened) {
+    *error = "cannot read the results file '" + path + "' to resume: " + opened.error().message();
+    return false;
+  }
+  CsvReader& reader = **opened;
+  CsvRecord header, record;
+  if (!reader.Next(&header)) return true;
+  int hash_column = -1;
+  if (!CheckHeader(path, header, &hash_column, error)) return false;
 
   // A fresh temporary (never a fixed name someone could plant a link at), renamed over the
   // results file once complete.
   AtomicFile compacted;
   if (!compacted.Open(path, error)) return false;
   std::string out;
-  AppendCsvRecord(&out, std::span<const std::string>(header.fields));
+  AppendCsvRecord(&out, std::span<const std::string_view>(kResultColumns));
   auto flush = [&](bool force) {
     if (!force && out.size() < (1u << 16)) return true;
     const bool written = compacted.Write(out);
     out.clear();
     return written;
   };
+  journal->counts = {};
+  journal->kept = 0;
+  journal->dropped_changed = 0;
+  RowSet keyless_seen;
+  std::vector<std::string> cells(kResultColumns.size());
+  uint32_t seq = 0;
   bool ok = true;
   while (ok && reader.Next(&record)) {
-    uint64_t row = 0;
-    Outcome outcome;
-    const auto& f = record.fields;
-    bool well_formed =
-        record.problem == CsvProblem::kNone && f.size() == header.fields.size() &&
-        std::from_chars(f[0].data(), f[0].data() + f[0].size(), row).ptr == f[0].data() + f[0].size() &&
-        row > 0 && OutcomeFromName(f[2], &outcome);
-    if (!well_formed) {  // a line torn by a crash: that row is simply sent again
-      ++journal->dropped_damaged;
+    ParsedLine line;
+    if (ReadLine(record, header.fields.size(), hash_column, journal->retry_failed, &keyless_seen, &line) !=
+        LineKind::kKeep)
+      continue;
+    const uint32_t my_seq = seq++;
+    uint64_t row = line.row;
+    if (!line.key.empty()) {
+      auto [lo, hi] = RunOf(journal->entries, LoginHash(line.key));
+      std::size_t i = lo;
+      while (i < hi && journal->entries[i].seq != my_seq) ++i;
+      if (i == hi) continue;  // a second line of this key and row (LoadJournal)
+      if (retry_changed && journal->entries[lo].changed) {
+        ++journal->dropped_changed;  // every result of the key: its rows are read anew
+        continue;
+      }
+      if (journal->input_matched) row = journal->entries[i].row;
+    } else if (journal->input_matched && !journal->keyless_matched.Contains(row)) {
+      // A result without a key is known by its number only: when the record there now has a
+      // key (rows were inserted or removed), it is about a record that moved or left, and
+      // the input's rows without a key are read and reported anew.
       continue;
     }
-    if (journal->done.Contains(row)) continue;  // keep the first
-    if (retry_failed && (outcome == Outcome::kFailed || outcome == Outcome::kInvalid)) {
-      ++journal->dropped_failed;
-      continue;
+    for (std::size_t c = 0; c < kContractColumns; ++c) cells[c] = record.fields[c];
+    cells[0] = row ? std::to_string(row) : "";
+    cells[kContractColumns].clear();
+    if (line.content) {
+      char hex[17];
+      auto [end, ec] = std::to_chars(hex, hex + 16, line.content, 16);
+      cells[kContractColumns].assign(hex, end);
     }
-    journal->done.Add(row);
-    // The key: the login cell (or, for an invalid row, whatever identified it), else the id.
-    const std::string& key = !f[1].empty() ? f[1] : f[3];
-    if (key.empty()) journal->keyless_done.Add(row);
-    else journal->done_keys.push_back(LoginHash(key));
-    ++journal->counts[static_cast<std::size_t>(outcome)];
-    AppendCsvRecord(&out, std::span<const std::string>(f));
+    AppendCsvRecord(&out, std::span<const std::string>(cells));
+    ++journal->kept;
+    ++journal->counts[static_cast<std::size_t>(line.outcome)];
     ok = flush(false);
   }
-  flush(true);
-  std::sort(journal->done_keys.begin(), journal->done_keys.end());
+  ok = flush(true) && ok;
+  if (journal->input_matched) journal->keyless_done = std::move(journal->keyless_matched);
   if (reader.error()) {
     *error = "cannot read the results file '" + path + "': " + reader.error().message();
     return false;  // `compacted` removes its temporary
   }
   std::string why;
-  if (!compacted.Commit(&why)) {
-    *error = "cannot rewrite the results file: " + why;
+  if (!ok || !compacted.Commit(&why)) {
+    *error = "cannot rewrite the results file: " + (why.empty() ? std::string("write failed") : why);
     return false;
   }
   return true;
 }
 
+bool LoadAndCompactJournal(const std::string& path, bool retry_failed, Journal* journal,
+                           std::string* error) {
+  return LoadJournal(path, retry_failed, journal, error) &&
+         CompactJournal(path, /*retry_changed=*/false, journal, error);
+}
+
 bool Journal::Finished(std::string_view key, uint64_t row) const {
-  while (!key.empty() && (key.front() == ' ' || key.front() == '\t')) key.remove_prefix(1);
-  while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.remove_suffix(1);
+  key = Trim(key);
   if (key.empty()) return keyless_done.Contains(row);
-  return std::binary_search(done_keys.begin(), done_keys.end(), LoginHash(key));
+  auto [lo, hi] = RunOf(entries, LoginHash(key));
+  if (lo == hi) return false;
+  return !(retry_changed && entries[lo].changed);
 }
 
 std::string JobFilePath(const std::string& results_path) { return results_path + ".job"; }

@@ -1,5 +1,6 @@
-// Reading an earlier run's results.csv for --resume: which rows already ended, and a
-// compacted copy of the file holding each of them exactly once.
+// Reading an earlier run's results.csv for --resume: which rows already ended, whether the
+// input's copy of each has changed since, and a compacted copy of the file holding each of
+// them exactly once, numbered as the rows stand in the current input.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -12,31 +13,83 @@
 
 namespace okta_bulk {
 
+// A hash of one input record's content: of each non-empty cell with its column's name, in
+// any order (reordering columns or adding an empty one is no change; editing, clearing or
+// filling a cell is). Password columns (password, passwordHash, passwordSalt) are left out:
+// nothing in the results file is derived from a password. Never 0 (0 in a results file means
+// "not recorded"). Written to the results file's `rowHash` column when the row ends; --resume
+// compares it.
+uint64_t RowContentHash(const std::vector<std::string>& header, const std::vector<std::string>& fields);
+
 // What --resume knows of an earlier run. A finished row is recognised by its key, not by
 // its position (issue 18: rows inserted, removed or reordered since must not shift which
 // rows are skipped): the key is the row's login (folded as Okta compares logins) or, for a
 // row that names only a user id, that id; LoginHash of either. Rows whose result carries
 // neither (an invalid row without one) are recognised by their row number.
+//
+// Use: LoadJournal, then MatchInput for every record of the current input in order, then
+// CompactJournal; Finished() then tells the job which rows to skip. Single-threaded.
 struct Journal {
-  RowSet done;                                   // every row of the file kept (counts)
-  std::vector<uint64_t> done_keys;               // sorted LoginHash of finished rows' keys
+  // One finished row with a key.
+  struct Entry {
+    uint64_t key = 0;      // LoginHash of its key
+    uint64_t content = 0;  // RowContentHash when it ended; 0: not recorded (older file)
+    uint32_t old_row = 0;  // its row number in the results file; kNoRow when empty
+    uint32_t row = 0;      // its row number in the current input (MatchInput); 0: not in it
+    uint32_t seq = 0;      // its position among the rows kept, in file order
+    Outcome outcome = Outcome::kFailed;
+    bool changed = false;  // the input's row has other content now
+  };
+  static constexpr uint32_t kNoRow = UINT32_MAX;
+
+  RowSet done;                                   // row numbers of the rows read and kept
+  std::vector<Entry> entries;                    // sorted by key, then old_row, then seq
   RowSet keyless_done;                           // finished rows without a key, by number
-  std::array<uint64_t, kOutcomeCount> counts{};  // outcomes of those rows
+  RowSet keyless_matched;                        // those whose row in the input has no key either
+  std::array<uint64_t, kOutcomeCount> counts{};  // outcomes of the rows kept
+  uint64_t kept = 0;                             // rows kept (after CompactJournal: written)
   uint64_t dropped_failed = 0;                   // failed and invalid rows dropped for --retry-failed
   uint64_t dropped_damaged = 0;                  // torn or malformed lines (sent again)
+  uint64_t dropped_changed = 0;                  // changed rows dropped for --retry-changed
+  uint64_t matched = 0;                          // input rows MatchInput recognised as finished
+  uint64_t changed = 0;                          // finished rows whose input row changed since
+  bool input_matched = false;                    // MatchInput was called
+  bool retry_failed = false;                     // set by LoadJournal
+  bool retry_changed = false;                    // set by CompactJournal
   bool existed = false;                          // false: no earlier results file
 
   // Whether the row with this key (LoginOf the record: its login, or its id) or, when it
-  // has none, this row number, finished in the earlier run.
+  // has none, this row number, finished in the earlier run and is not to be sent again
+  // (a changed row under --retry-changed is sent again).
   bool Finished(std::string_view key, uint64_t row) const;
+
+  // Tells the journal about record `row` of the current input, its key and its
+  // RowContentHash: the k-th record with a key takes the k-th finished row with that key
+  // (duplicates stay apart), and a first one whose content differs from what was sent
+  // counts as changed. Call for every record, in order, before CompactJournal.
+  void MatchInput(std::string_view key, uint64_t row, uint64_t content);
+
+  // MatchInput's count of the records seen per key (at the key's first entry); freed by
+  // CompactJournal.
+  std::vector<uint32_t> matched_per_key;
 };
 
-// Reads `path` (an okta-bulk results file) and rewrites it in place, atomically (a
-// temporary file renamed over it), keeping each finished row once: every row, or with
-// `retry_failed` every row but the `failed` and `invalid` ones (an invalid row is read and
-// checked again: the user may have fixed it). A missing file is an empty journal.
-// Returns false with `error` when the file is not an okta-bulk results file or cannot be
-// rewritten.
+// Reads `path` (an okta-bulk results file) without changing it: every well-formed row once,
+// or with `retry_failed` every row but the `failed` and `invalid` ones (an invalid row is
+// read and checked again: the user may have fixed it). A missing file is an empty journal.
+// Returns false with `error` when the file is not an okta-bulk results file.
+bool LoadJournal(const std::string& path, bool retry_failed, Journal* journal, std::string* error);
+
+// Rewrites `path` in place, atomically (a temporary renamed over it), keeping the rows
+// LoadJournal kept, each once, in the current header (with `rowHash`). After MatchInput, a
+// row with a key carries its row number in the current input (empty when its record is no
+// longer there: its result is kept, not lost); a row without a key (an invalid one) is kept
+// only where the input's row of that number has no key either (otherwise the input's rows
+// without a key are read and reported again); with `retry_changed` the rows whose input
+// changed are dropped, to be sent again. Recomputes `counts` and `kept`.
+bool CompactJournal(const std::string& path, bool retry_changed, Journal* journal, std::string* error);
+
+// LoadJournal then CompactJournal, without looking at the input (row numbers kept as read).
 bool LoadAndCompactJournal(const std::string& path, bool retry_failed, Journal* journal,
                            std::string* error);
 

@@ -34,11 +34,15 @@ struct RowResult {
   std::string error_code;
   std::string error;
   int attempts = 0;
+  // RowContentHash (engine/resume_journal.h) of the input record, written as `rowHash` so
+  // that --resume can tell a row edited since it ended; 0: not known.
+  uint64_t content_hash = 0;
 };
 
-// The results columns, in order. `row` .. `attempts` are the contract of issue 2.
-inline constexpr std::array<std::string_view, 9> kResultColumns = {
+// The results columns, in order. `row` .. `attempts` are the contract of issue 2; `rowHash`
+// (issue 18) came later and is last.
+inline constexpr std::array<std::string_view, 10> kResultColumns = {
     "row", "login", "outcome", "userId", "userStatus", "httpStatus", "errorCode", "error",
-    "attempts"};
+    "attempts", "rowHash"};
 
 }  // namespace okta_bulk

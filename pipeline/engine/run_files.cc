@@ -66,39 +66,77 @@ bool CheckDistinctFiles(const std::vector<NamedPath>& paths, std::string* error)
   return true;
 }
 
+namespace {
+
+// The size of `path` when it is a regular file with something in it, else 0 (nothing to lose;
+// a pipe or a device is written as asked).
+off_t HeldBytes(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+  return st.st_size;
+}
+
+bool Taken(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+// Moves `from` to the free name `to`: link + unlink, never replacing a file that appeared
+// meanwhile; a file system without hard links gets a rename (the name was free a moment
+// ago). False with errno set (EEXIST: `to` was taken meanwhile).
+bool MoveAside(const std::string& from, const std::string& to) {
+  if (::link(from.c_str(), to.c_str()) == 0) {
+    if (::unlink(from.c_str()) == 0) return true;
+    const int unlink_errno = errno;  // both names on one inode: truncating one would empty both
+    ::unlink(to.c_str());
+    errno = unlink_errno;
+    return false;
+  }
+  if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP) return false;
+  return ::rename(from.c_str(), to.c_str()) == 0;
+}
+
+}  // namespace
+
+std::string SecretsPathFor(const std::string& results_path) { return results_path + ".secrets"; }
+
 bool PrepareResultsFile(const std::string& path, bool resume, bool overwrite,
                         std::string* kept_as, std::string* error) {
   kept_as->clear();
   if (path.empty() || path == "-" || resume) return true;
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0 || st.st_size == 0) return true;  // nothing to lose
-  if (!S_ISREG(st.st_mode)) return true;  // a pipe or a device: written as asked
+  const std::string secrets = SecretsPathFor(path);
+  const off_t results_bytes = HeldBytes(path), secrets_bytes = HeldBytes(secrets);
+  if (results_bytes == 0 && secrets_bytes == 0) return true;  // nothing to lose
   if (!overwrite) {
-    *error = path + " already holds the results of an earlier run (" + std::to_string(st.st_size) +
-             " bytes). To continue that run: the same command with --resume. To start over: "
-             "--overwrite (keeps the old file as " + path + ".1), or another -o file";
+    if (results_bytes > 0) {
+      *error = path + " already holds the results of an earlier run (" + std::to_string(results_bytes) +
+               " bytes). To continue that run: the same command with --resume. To start over: "
+               "--overwrite (keeps the old file as " + path + ".1), or another -o file";
+    } else {
+      *error = secrets + " already holds the secrets an earlier run received (" +
+               std::to_string(secrets_bytes) + " bytes; Okta shows them only once). To continue "
+               "that run: the same command with --resume. To start over: --overwrite (keeps the "
+               "old file as " + path + ".1.secrets), or another -o file";
+    }
     return false;
   }
   for (int n = 1; n < 10000; ++n) {
-    std::string aside = path + "." + std::to_string(n);
-    struct stat taken {};
-    if (::lstat(aside.c_str(), &taken) == 0) continue;
-    // link + unlink instead of rename: never replaces a file that appeared meanwhile. A file
-    // system without hard links gets a rename (the name was free a moment ago).
-    if (::link(path.c_str(), aside.c_str()) == 0) {
-      ::unlink(path.c_str());
-    } else if (errno == EEXIST) {
-      continue;
-    } else if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP) {
-      *error = "cannot keep the earlier results " + path + " as " + aside + ": " + std::strerror(errno);
-      return false;
-    } else if (::rename(path.c_str(), aside.c_str()) != 0) {
+    const std::string aside = path + "." + std::to_string(n);
+    // The results, their .job and their .secrets go aside together, under one free name.
+    if (Taken(aside) || Taken(aside + ".job") || Taken(aside + ".secrets")) continue;
+    if (results_bytes > 0 && !MoveAside(path, aside)) {
+      if (errno == EEXIST) continue;
       *error = "cannot keep the earlier results " + path + " as " + aside + ": " + std::strerror(errno);
       return false;
     }
+    if (secrets_bytes > 0 && !MoveAside(secrets, aside + ".secrets")) {
+      *error = "cannot keep the earlier secrets " + secrets + " as " + aside + ".secrets: " +
+               std::strerror(errno) + (results_bytes > 0 ? " (the results were kept as " + aside + ")" : "");
+      return false;
+    }
     const std::string job = path + ".job";
-    if (::lstat(job.c_str(), &taken) == 0) ::rename(job.c_str(), (aside + ".job").c_str());
-    *kept_as = aside;
+    if (Taken(job)) ::rename(job.c_str(), (aside + ".job").c_str());
+    *kept_as = results_bytes > 0 ? aside : aside + ".secrets";
     return true;
   }
   *error = "cannot find a free name to keep the earlier results " + path + " aside";

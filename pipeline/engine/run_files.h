@@ -20,12 +20,17 @@ struct NamedPath {
 // their absolute, normalised path (and their parent directory's identity).
 bool CheckDistinctFiles(const std::vector<NamedPath>& paths, std::string* error);
 
-// An earlier run's results at `path` (a file that exists and is not empty) may not be
-// replaced silently. With `resume` it is the journal (nothing to do). With `overwrite` it is
-// renamed aside to `<path>.1` (or .2, ... the first free name), with its `.job` file, and
-// `kept_as` names where it went. Otherwise false with an `error` that says how to go on.
+// An earlier run's results at `path` (a file that exists and is not empty), or the secrets
+// it received in `<path>.secrets` (--write-temp-passwords), may not be replaced silently.
+// With `resume` they are the journal (nothing to do). With `overwrite` they are renamed aside
+// to `<path>.1` (or .2, ... the first name free for all of them), with their `.job` and
+// `.secrets` files, and `kept_as` names where the results (or else the secrets) went.
+// Otherwise false with an `error` that says how to go on.
 bool PrepareResultsFile(const std::string& path, bool resume, bool overwrite,
                         std::string* kept_as, std::string* error);
+
+// Where --write-temp-passwords keeps the secrets of the run whose results are `results_path`.
+std::string SecretsPathFor(const std::string& results_path);
 
 // An exclusive advisory lock (flock) on `<results>.lock`, held while the object lives; the
 // kernel releases it when the process dies, so kill -9 never leaves a stale lock. The file

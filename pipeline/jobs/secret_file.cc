@@ -14,6 +14,8 @@ std::unique_ptr<SecretFile> SecretFile::Open(const std::string& results_path, bo
              "to PATH.secrets, readable by you only";
     return nullptr;
   }
+  // RunJob opens it (through JobOptions::open_sidecars) after PrepareResultsFile: an earlier
+  // run's secrets were kept aside or belong to this job (--resume), so appending loses none.
   const std::string path = PathFor(results_path);
   std::FILE* f = OpenOutputStream(path, append ? OutputOpen::kAppend : OutputOpen::kTruncate, error);
   if (!f) return nullptr;

@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "pipeline/engine/run_files.h"
+
 namespace okta_bulk {
 
 class SecretFile {
@@ -19,7 +21,7 @@ class SecretFile {
   // appends. nullptr with `error` set when it cannot be opened or is readable by others.
   static std::unique_ptr<SecretFile> Open(const std::string& results_path, bool append,
                                           std::string* error);
-  static std::string PathFor(const std::string& results_path) { return results_path + ".secrets"; }
+  static std::string PathFor(const std::string& results_path) { return SecretsPathFor(results_path); }
   ~SecretFile();
   SecretFile(const SecretFile&) = delete;
   SecretFile& operator=(const SecretFile&) = delete;

@@ -253,15 +253,18 @@ bool RunUserOp(boost::asio::io_context& io, HttpTransport& transport,
                const UserOpJobOptions& options, JobSummary* summary, std::string* error,
                const std::function<void(Dispatcher&)>& on_dispatcher) {
   // The secrets file is opened before the first request: a run that cannot keep what Okta
-  // returns only once must not start.
+  // returns only once must not start. It is opened once the job holds the results file and
+  // an earlier run's secrets were kept aside (RunJob, open_sidecars): never clobbered.
   std::unique_ptr<SecretFile> secrets;
   UserOpJobOptions with_secrets;
   const UserOpJobOptions* run_options = &options;
   if (options.write_secrets && !options.dry_run) {
-    secrets = SecretFile::Open(options.results_path, /*append=*/true, error);
-    if (!secrets) return false;
     with_secrets = options;
-    with_secrets.task.secrets = secrets.get();
+    with_secrets.open_sidecars = [&with_secrets, &secrets](std::string* open_error) {
+      secrets = SecretFile::Open(with_secrets.results_path, /*append=*/true, open_error);
+      with_secrets.task.secrets = secrets.get();  // tasks read it through their options
+      return secrets != nullptr;
+    };
     run_options = &with_secrets;
   }
   UserOpRows rows(*run_options);

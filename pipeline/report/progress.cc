@@ -164,10 +164,12 @@ std::string RenderProgressLine(const ProgressState& s, std::size_t max_width, bo
   return out;
 }
 
-std::optional<uint64_t> CountCsvRecords(const std::string& path) {
+std::optional<uint64_t> CountCsvRecords(const std::string& path, char delimiter) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
-  auto opened = CsvReader::Open(path);
+  CsvOptions options;
+  options.delimiter = delimiter;  // quotes open after a delimiter: the count depends on it
+  auto opened = CsvReader::Open(path, options);
   if (!opened) return std::nullopt;
   CsvRecord record;
   uint64_t records = 0;

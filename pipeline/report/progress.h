@@ -93,7 +93,8 @@ std::string RenderProgressLine(const ProgressState& state, std::size_t max_width
 // Counts the data records of a CSV file (the header is not counted) with the same
 // tokenizer the job reads it with, so quoted fields spanning lines count once. nullopt when
 // `path` is not a regular file (a pipe, /dev/stdin: reading it would consume it) or cannot be
-// read.
-std::optional<uint64_t> CountCsvRecords(const std::string& path);
+// read. `delimiter` as the job reads the file: kDetectDelimiter (the default, '\0') picks it from
+// the header line as the job's reader does (';' and TAB files count right).
+std::optional<uint64_t> CountCsvRecords(const std::string& path, char delimiter = '\0');
 
 }  // namespace okta_bulk

@@ -159,6 +159,8 @@ const char kCommonFlags[] =
     "  --resume                 continue an interrupted run: rows already in the results\n"
     "                           file are skipped, the rest are appended to it\n"
     "  --retry-failed           with --resume: send the rows that failed again too\n"
+    "  --retry-changed          with --resume: send again the finished rows edited in the\n"
+    "                           input since they ended (without it they are only counted)\n"
     "  --overwrite              start over although the results file holds an earlier\n"
     "                           run's results (kept as RESULTS.1); without it, and without\n"
     "                           --resume, such a file stops the run (exit 2)\n"
@@ -177,7 +179,7 @@ const char kCommonFlags[] =
     "Exit status: 0 every row succeeded; 1 some rows invalid or failed; 2 bad usage or\n"
     "configuration (nothing sent); 3 aborted (e.g. the token was refused); 130 interrupted.\n"
     "The results file has one row per input row: row, login, outcome, userId, userStatus,\n"
-    "httpStatus, errorCode, error, attempts.\n";
+    "httpStatus, errorCode, error, attempts, rowHash.\n";
 
 const char kWhoColumns[] =
     "  login or id              which user; a row may give either (id wins when both are\n"
@@ -764,6 +766,8 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
       c->yes = true;
     } else if (name == "--retry-failed") {
       job.retry_failed = true;
+    } else if (name == "--retry-changed" && !is_export) {
+      job.retry_changed = true;
     } else if (name == "--dry-run") {
       job.dry_run = true;
     } else if (name == "--quiet" || name == "-q") {
@@ -855,6 +859,10 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
   }
   if (job.retry_failed && !job.resume) {
     *error = "--retry-failed goes with --resume: okta-bulk " + cmd + " users.csv -o results.csv --resume --retry-failed";
+    return false;
+  }
+  if (job.retry_changed && !job.resume) {
+    *error = "--retry-changed goes with --resume: okta-bulk " + cmd + " users.csv -o results.csv --resume --retry-changed";
     return false;
   }
   if (job.dry_run) return true;  // no request is sent: no org or token needed

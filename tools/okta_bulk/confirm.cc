@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "pipeline/csv/csv_reader.h"
+#include "pipeline/engine/resume_journal.h"
 #include "pipeline/engine/run_files.h"
 
 namespace okta_bulk {
@@ -18,10 +19,34 @@ bool CheckRunFiles(const CliConfig& config, std::string* error) {
     const JobOptions& job = const_cast<CliConfig&>(config).job();
     paths.push_back({"the input", job.input_path});
     if (!job.dry_run) paths.push_back({"-o", job.results_path});
+    if (!job.dry_run && config.op.write_secrets && job.results_path != "-")
+      paths.push_back({"the secrets file (-o PATH.secrets)", SecretsPathFor(job.results_path)});
   }
   paths.push_back({"--summary-json", config.summary_json});
   paths.push_back({"--report", config.report});
   return CheckDistinctFiles(paths, error);
+}
+
+bool SummaryJsonMayBeWritten(const CliConfig& config, const std::vector<std::string>& other_paths) {
+  if (config.summary_json.empty()) return false;
+  std::vector<std::string> others = other_paths;
+  if (config.command == "export") {
+    others.push_back(config.export_options.output_path);
+  } else {
+    const JobOptions& job = const_cast<CliConfig&>(config).job();
+    others.push_back(job.input_path);
+    others.push_back(job.results_path);
+    if (!job.results_path.empty() && job.results_path != "-") {
+      others.push_back(SecretsPathFor(job.results_path));
+      others.push_back(JobFilePath(job.results_path));
+    }
+  }
+  others.push_back(config.report);
+  std::string ignored;
+  for (const std::string& other : others)
+    if (!CheckDistinctFiles({{"--summary-json", config.summary_json}, {"", other}}, &ignored))
+      return false;
+  return true;
 }
 
 namespace {

@@ -1,6 +1,7 @@
 // Guards of okta-bulk's command line against the user's slips (issue 18), before a job starts.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "tools/okta_bulk/cli.h"
 
@@ -10,6 +11,11 @@ namespace okta_bulk {
 // path, symlink or hard link. False with the message (exit 2; nothing may be written then,
 // not even the summary JSON, which could be the very file at stake).
 bool CheckRunFiles(const CliConfig& config, std::string* error);
+
+// Whether a refused run (exit 2) may write its --summary-json: it is set and is none of the
+// run's other files (input, results and their .secrets and .job, --report) nor any of
+// `other_paths` (e.g. every argument of a command line that could not be parsed).
+bool SummaryJsonMayBeWritten(const CliConfig& config, const std::vector<std::string>& other_paths = {});
 
 // `delete`, `deactivate`, `suspend`, `expire-password` and `reset-password` (not a dry run)
 // lock users out or remove them: on a terminal they show

@@ -11,6 +11,9 @@
 #include <cstdlib>
 #include <exception>
 #include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "net/http_client.h"
 #include "net/oauth_authenticator.h"
@@ -48,7 +51,8 @@ MonitorOptions MonitorOptionsFor(CliConfig& config) {
   options.progress_out = stderr;
   DetectTerminal(STDERR_FILENO, &options);
   options.interval = std::chrono::seconds(config.progress_interval_s);
-  if (config.command != "export") options.total = CountCsvRecords(config.job().input_path);
+  if (config.command != "export")
+    options.total = CountCsvRecords(config.job().input_path, config.job().delimiter);
   return options;
 }
 
@@ -95,10 +99,11 @@ void WriteOutputs(RunRecord record, const RunIdentity& identity, const RunMonito
     std::fprintf(stderr, "okta-bulk: %s\n", TerminalSafe(error).c_str());
 }
 
-// A run that could not start (exit 2) still leaves its --summary-json for automation.
+// A run that could not start (exit 2) still leaves its --summary-json for automation, unless
+// that file is one at stake (the input, the results, ...: SummaryJsonMayBeWritten).
 void WriteStartFailure(const CliConfig& config, const RunIdentity& identity,
-                       const std::string& error) {
-  if (config.summary_json.empty()) return;
+                       const std::string& error, const std::vector<std::string>& other_paths = {}) {
+  if (!SummaryJsonMayBeWritten(config, other_paths)) return;
   RunRecord record;
   record.command = config.command;
   record.run = identity;
@@ -130,14 +135,28 @@ int main(int argc, char** argv) {
   std::string error;
   if (!ParseCommandLine(argc, argv, &config, &error)) {
     std::fprintf(stderr, "okta-bulk: %s\n", TerminalSafe(error).c_str());
+    // The summary JSON is written when the flag was read and names no other argument's file
+    // (the rest of the line was not understood: any argument may be the input).
+    std::vector<std::string> arguments;
+    for (int i = 1; i < argc; ++i) {
+      std::string a = argv[i];
+      if (a.starts_with("--summary-json=") || std::string_view(argv[i - 1]) == "--summary-json")
+        continue;  // the summary JSON's own path
+      if (a.starts_with("--") && a.find('=') != std::string::npos) a.erase(0, a.find('=') + 1);
+      arguments.push_back(std::move(a));
+    }
+    arguments.push_back(JobOptions().results_path);  // -o's default
+    WriteStartFailure(config, IdentityOf(config, argc, argv), error, arguments);
     return 2;
   }
   if (config.help) {
     std::fputs(config.help_text.c_str(), stdout);
     return 0;
   }
-  if (!CheckRunFiles(config, &error)) {  // no summary JSON: it may be the very file at stake
+  if (!CheckRunFiles(config, &error)) {
     std::fprintf(stderr, "okta-bulk: %s\n", error.c_str());
+    // Unless the summary JSON is one of the files at stake.
+    WriteStartFailure(config, IdentityOf(config, argc, argv), error);
     return 2;
   }
   RunIdentity identity = IdentityOf(config, argc, argv);
@@ -246,6 +265,7 @@ int main(int argc, char** argv) {
     return summary.ExitCode();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "okta-bulk: %s\n", TerminalSafe(e.what()).c_str());
+    WriteStartFailure(config, identity, e.what());
     return 2;
   }
 }
