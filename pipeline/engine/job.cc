@@ -60,7 +60,8 @@ class JobSource final : public TaskSource {
                   " (Okta compares logins ignoring case and diacritics); not sent";
         else
           error = "row " + std::to_string(row_) + ", field '" + row->key_field + "': '" +
-                  row->key + "' is the same user as row " + std::to_string(first) + "; not sent";
+                  row->key + "' is the same " + row->key_kind + " as row " + std::to_string(first) +
+                  "; not sent";
       }
       if (done) continue;
       RowResult r;

@@ -86,6 +86,8 @@ struct BuiltRow {
   // Identity for duplicate detection (a login, or a user id); "" = never a duplicate.
   std::string key;
   std::string key_field;  // the column `key` came from, for the message
+  // What a repeated key is, for the message: "'k' is the same <key_kind> as row N".
+  const char* key_kind = "user";
   bool with_password = false, with_groups = false;  // dry-run counts
 };
 

@@ -37,6 +37,8 @@ class GroupCreateRows final : public RowHandler {
         *error = "header: column '" + names_[i] + "': '" + base + "' takes no type";
         return false;
       }
+      // The group's own fields, which Okta sets: a `groups export` file reads back as it is.
+      if (lower == "id" || lower == "type" || lower == "userscount") continue;
       if (lower == "name") name_ = static_cast<int>(i);
       else if (lower == "description") description_ = static_cast<int>(i);
       else attributes_.push_back({static_cast<int>(i), base, type});
@@ -90,6 +92,7 @@ class GroupCreateRows final : public RowHandler {
     b += "}}";
     out->key = LowerAscii(name);  // a name twice in one file: Okta's names ignore case
     out->key_field = names_[name_];
+    out->key_kind = "group name (Okta's names ignore case)";
     out->task = std::make_unique<GroupCreateTask>(std::move(r));
     return true;
   }

@@ -4,6 +4,7 @@
 // Columns (names case-insensitive):
 //   name          required: the group's name (profile.name)
 //   description   profile.description (an empty cell sends "")
+//   id, type, usersCount  ignored: the group's own fields in a `groups export` file
 //   any other     a custom group profile attribute (it must exist in the org's group profile
 //                 schema), typed by the header like import's (`cost:integer`); an empty cell
 //                 leaves it out

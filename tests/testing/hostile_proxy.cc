@@ -46,10 +46,15 @@ HostileProxy::HostileProxy(uint16_t upstream_port, Mode mode)
       mode_(mode),
       listener_("HostileProxy", [this](int fd) { Serve(fd); }) {}
 
+std::vector<std::string> HostileProxy::requests() const {
+  std::lock_guard lock(requests_mu_);
+  return requests_;
+}
+
 std::string HostileProxy::NextExtra(const std::string& answer) {
   std::lock_guard lock(mu_);
   std::string extra;
-  if (mode_ != Mode::kInterim && answers_ % 3 == 0 && !previous_answer_.empty()) {
+  if (mode_ != Mode::kInterim && mode_ != Mode::kForward && answers_ % 3 == 0 && !previous_answer_.empty()) {
     extra = previous_answer_;
     ++extras_;
   }
@@ -64,6 +69,16 @@ void HostileProxy::Serve(int client_fd) {
   std::string from_client, from_upstream, request, answer;
   while (!listener_.stopping() && ReadMessage(client_fd, from_client, request)) {
     if (!WriteAll(upstream_fd, request)) return;
+    {  // sent: "METHOD TARGET" and the body
+      std::size_t line_end = request.find("\r\n");
+      std::string line = request.substr(0, line_end);
+      if (std::size_t v = line.rfind(" HTTP/"); v != std::string::npos) line.resize(v);
+      std::size_t head_end = request.find("\r\n\r\n");
+      if (head_end != std::string::npos && head_end + 4 < request.size())
+        line += "\n" + request.substr(head_end + 4);
+      std::lock_guard lock(requests_mu_);
+      requests_.push_back(std::move(line));
+    }
     if (!ReadMessage(upstream_fd, from_upstream, answer)) return;
     ++answers_;
     std::string extra = NextExtra(answer);
@@ -73,6 +88,9 @@ void HostileProxy::Serve(int client_fd) {
                                  "HTTP/1.1 103 Early Hints\r\nLink: </app.css>; rel=preload\r\n\r\n" +
                                      answer))
           return;
+        break;
+      case Mode::kForward:
+        if (!WriteAll(client_fd, answer)) return;
         break;
       case Mode::kExtraAnswer:
         if (!WriteAll(client_fd, answer + extra)) return;

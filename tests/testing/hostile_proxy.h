@@ -21,6 +21,7 @@ class HostileProxy {
     kExtraAnswer,   // every third answer is followed, in the same write, by a copy of the
                     // answer sent before it (to another request, maybe on another connection)
     kLateExtraAnswer,  // the same copy, sent 15 ms after the answer in a write of its own
+    kForward,       // no mischief: every answer as it came (to watch requests())
   };
 
   // Starts listening at once; each accepted connection gets its own thread and its own
@@ -33,6 +34,9 @@ class HostileProxy {
   std::string base_url() const { return listener_.base_url(); }  // "http://127.0.0.1:<port>"
   int answers() const { return answers_; }         // answers forwarded from upstream
   int extra_answers() const { return extras_; }    // unrequested answers sent
+  // Every request forwarded upstream, in order, as "METHOD TARGET" (the request line without
+  // its version), then "\n" and the body when there is one. Safe to call while it runs.
+  std::vector<std::string> requests() const;
 
  private:
   void Serve(int client_fd);
@@ -44,6 +48,8 @@ class HostileProxy {
   std::atomic<int> extras_{0};
   std::mutex mu_;
   std::string previous_answer_;  // guarded by mu_
+  mutable std::mutex requests_mu_;
+  std::vector<std::string> requests_;  // guarded by requests_mu_
   LoopbackListener listener_;    // last: its threads stop before the members above go
 };
 

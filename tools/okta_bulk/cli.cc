@@ -109,6 +109,9 @@ std::string MainHelp() {
          "  unassign MEMBERS.csv  remove users from groups\n"
          "  groups create GROUPS.csv\n"
          "                        create groups (a name that exists is 'existed', with its id)\n"
+         "  groups export -o GROUPS.csv\n"
+         "                        write the org's groups to a CSV (id, name, description,\n"
+         "                        type, usersCount), which groups create reads back\n"
          "  deactivate USERS.csv  deactivate users (status DEPROVISIONED)\n"
          "  delete USERS.csv      delete users (deactivating them first)\n"
          "  activate, reactivate, suspend, unsuspend, unlock, expire-password,\n"
@@ -227,11 +230,65 @@ std::string GroupsCreateHelp() {
              "CSV columns (header first, any order, names case-insensitive):\n"
              "  name (required), description; any other column is a custom group profile\n"
              "  attribute (it must exist in the org's group profile), typed like import's\n"
-             "  (cost:integer); an empty cell leaves it out.\n") +
+             "  (cost:integer); an empty cell leaves it out. id, type and usersCount (the\n"
+             "  columns of groups export) are ignored, so its file reads back as it is.\n") +
          kCommonFlags +
          "\n"
          "Example:\n"
          "  okta-bulk groups create groups.csv -o groups-results.csv\n";
+}
+
+std::string GroupsExportHelp() {
+  return "Usage: okta-bulk groups export -o GROUPS.csv [flags]\n"
+         "\n"
+         "Writes the org's groups to a CSV with the columns id, name, description, type and\n"
+         "usersCount (the member count Okta gives with expand=stats; empty when its answer has\n"
+         "none). Pages of GET /api/v1/groups?limit=200&expand=stats are followed through their\n"
+         "Link rel=\"next\" headers, each link checked first (it must stay on the org and never\n"
+         "point back to a page already fetched; a refused link stops the run, exit 3). The file\n"
+         "is written to a 0600 temporary beside GROUPS.csv and renamed over it only when every\n"
+         "page has come: a failed or interrupted export leaves an existing file as it was.\n"
+         "'groups create' reads the file back as it is (it ignores id, type and usersCount).\n"
+         "\n"
+         "Flags:\n"
+         "  -o, --output PATH        the CSV to write (required; '-' = stdout, as pages arrive)\n"
+         "  --search EXPR            Okta search, e.g. 'profile.name sw \"Sales\"' or\n"
+         "                           'type eq \"OKTA_GROUP\"'\n"
+         "  --filter EXPR            Okta filter (id, type, lastUpdated, lastMembershipUpdated),\n"
+         "                           e.g. 'type eq \"OKTA_GROUP\"' (one of --search and --filter)\n"
+         "  --page-size N            groups per page (1-10000, default 200)\n"
+         "  --org-url URL            the org (default $OKTA_CLIENT_ORGURL)\n"
+         "  --token-file PATH        file holding the API token (default: $OKTA_CLIENT_TOKEN)\n"
+         "  --client-id ID, --private-key PEM, --key-id KID, --scopes 'S1 S2', --dpop\n"
+         "                           OAuth 2.0 service app instead of an API token, as for\n"
+         "                           import (default scope okta.groups.read)\n"
+         "  --max-attempts N         tries per request on 5xx/network errors (default 5)\n"
+         "  --request-timeout SEC    bound on each phase of a request (default 30)\n"
+         "  --max-stall SEC          stop (exit 3) when no page arrives for SEC seconds (default 900)\n"
+         "  --max-share F            use at most this share of each rate-limit bucket (default 1)\n"
+         "  --ca-file PEM            also trust this CA (TLS peer verification stays on)\n"
+         "  --allow-insecure-http    allow http:// to a non-loopback host (never for a real org)\n"
+         "  --quiet                  print nothing but errors (no progress line)\n"
+         "  --progress-interval SEC  not a terminal: a progress line every SEC s (default 5)\n"
+         "  --summary-json PATH      at the end, write counts, rates and 429s as JSON\n"
+         "  --report PATH            at the end, write a self-contained HTML report\n"
+         "\n"
+         "Exit status: 0 every page written; 1 the listing failed (GROUPS.csv not written); 2 bad\n"
+         "usage; 3 aborted (a refused token or next link); 130 interrupted.\n"
+         "\n"
+         "Example (copy an org's groups to another org):\n"
+         "  okta-bulk groups export -o groups.csv --search 'type eq \"OKTA_GROUP\"'\n"
+         "  OKTA_CLIENT_ORGURL=https://other.okta.com okta-bulk groups create groups.csv \\\n"
+         "    -o groups-results.csv\n";
+}
+
+// `okta-bulk groups --help`: both second words.
+std::string GroupsHelp() {
+  return "Usage: okta-bulk groups create GROUPS.csv [flags]\n"
+         "       okta-bulk groups export -o GROUPS.csv [flags]\n"
+         "\n"
+         "  groups create   create one OKTA_GROUP per row (okta-bulk groups create --help)\n"
+         "  groups export   write the org's groups to a CSV (okta-bulk groups export --help)\n";
 }
 
 std::string UnassignHelp() {
@@ -516,7 +573,8 @@ std::string CommandHelp(std::string_view command) {
   if (command == "assign") return AssignHelp();
   if (command == "unassign") return UnassignHelp();
   if (command == "groups create") return GroupsCreateHelp();
-  if (command == "groups") return GroupsCreateHelp();
+  if (command == "groups export") return GroupsExportHelp();
+  if (command == "groups") return GroupsHelp();
   if (command == "deactivate") return DeactivateHelp();
   if (command == "delete") return DeleteHelp();
   if (command == "export") return ExportHelp();
@@ -540,12 +598,18 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
     return true;
   }
   c->command = args[0];
-  if (c->command == "groups") {  // a second word: groups create
-    if (args.size() < 2 || args[1] != "create") {
-      *error = "groups takes a second word: okta-bulk groups create GROUPS.csv -o results.csv";
+  if (c->command == "groups") {  // a second word: groups create, groups export
+    if (args.size() >= 2 && (args[1] == "--help" || args[1] == "-h" || args[1] == "help")) {
+      c->help = true;
+      c->help_text = CommandHelp("groups");
+      return true;
+    }
+    if (args.size() < 2 || (args[1] != "create" && args[1] != "export")) {
+      *error = "groups takes a second word: okta-bulk groups create GROUPS.csv -o results.csv, "
+               "or okta-bulk groups export -o groups.csv";
       return false;
     }
-    c->command = "groups create";
+    c->command = "groups " + args[1];
     args.erase(args.begin());
   }
   const std::string& cmd = c->command;
@@ -553,11 +617,13 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
     *error = "unknown command '" + cmd +
              "'. The commands are: import, update, assign, deactivate, delete, export, activate, "
              "reactivate, suspend, unsuspend, unlock, expire-password, reset-password, unassign, "
-             "groups create (okta-bulk --help describes them)";
+             "groups create, groups export (okta-bulk --help describes them)";
     return false;
   }
   const bool is_import = cmd == "import";
   const bool is_export = cmd == "export";
+  const bool is_group_export = cmd == "groups export";
+  const bool lists = is_export || is_group_export;  // writes a listing; reads no rows
   if (cmd == "update") c->op.task.op = UserOp::kUpdate;
   if (cmd == "assign") c->op.task.op = UserOp::kAssign;
   if (cmd == "unassign") c->op.task.op = UserOp::kUnassign;
@@ -606,8 +672,10 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
       return true;
     };
     std::string v;
-    if (is_export && (name == "--concurrency" || name == "--retry-failed" || name == "--dry-run")) {
-      *error = name + " does not apply to export (okta-bulk export --help lists its flags)";
+    if (lists && (name == "--concurrency" || name == "--retry-failed" || name == "--dry-run" ||
+                  (is_group_export && (name == "--resume" || name == "--overwrite" ||
+                                       name == "--delimiter")))) {
+      *error = name + " does not apply to " + cmd + " (okta-bulk " + cmd + " --help lists its flags)";
       return false;
     } else if (name == "--help" || name == "-h") {
       c->help = true;
@@ -616,7 +684,7 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
     } else if (name == "-o" || name == "--output") {
       if (!need(&job.results_path)) return false;
       output_given = true;
-    } else if (name == "--delimiter" && !is_export) {
+    } else if (name == "--delimiter" && !lists) {
       if (!need(&v)) return false;
       if (v == "," || v == ";" || v == "|") {
         job.delimiter = v[0];
@@ -699,6 +767,16 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
       c->op.write_secrets = true;
     } else if (name == "--missing-ok" && cmd == "delete") {
       c->op.task.missing_ok = true;
+    } else if (name == "--filter" && is_group_export) {
+      if (!need(&c->groups_export.filter)) return false;
+    } else if (name == "--search" && is_group_export) {
+      if (!need(&c->groups_export.search)) return false;
+    } else if (name == "--page-size" && is_group_export) {
+      if (!need(&v)) return false;
+      if (!ParseInt(v, 1, 10000, &c->groups_export.page_size)) {
+        *error = "--page-size takes a whole number from 1 to 10000 (Okta's largest groups page)";
+        return false;
+      }
     } else if (name == "--filter" && is_export) {
       if (!need(&c->export_options.filter)) return false;
     } else if (name == "--search" && is_export) {
@@ -802,6 +880,19 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
     c->export_options.resume = job.resume;
     positional.push_back("-");  // no input; keeps the shared checks below simple
   }
+  if (is_group_export) {
+    if (!positional.empty()) {
+      *error = "groups export reads no file; it writes one: okta-bulk groups export -o groups.csv";
+      return false;
+    }
+    if (!output_given) {
+      *error = "groups export needs the file to write: okta-bulk groups export -o groups.csv "
+               "('-o -' for stdout)";
+      return false;
+    }
+    c->groups_export.output_path = job.results_path;
+    positional.push_back("-");  // no input; keeps the shared checks below simple
+  }
   if (positional.size() != 1) {
     *error = positional.empty() ? cmd + " needs the CSV file: okta-bulk " + cmd + " users.csv -o results.csv"
                                 : cmd + " takes one CSV file, got " + std::to_string(positional.size()) +
@@ -820,6 +911,10 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
   if (is_export) {
     c->export_options.dispatch = job.dispatch;
     c->export_options.governor = job.governor;
+  }
+  if (is_group_export) {
+    c->groups_export.dispatch = job.dispatch;
+    c->groups_export.governor = job.governor;
   }
 
   if (is_import && c->import.task.change_password_next_login && !c->import.task.activate) {
@@ -884,6 +979,7 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
     return false;
   }
   c->export_options.org = c->http.org;  // export follows `next` links on this origin only
+  c->groups_export.org = c->http.org;
 
   c->http.user_agent = "okta-bulk/" OKTA_BULK_VERSION;
   c->http.timeout = std::chrono::seconds(timeout_s);

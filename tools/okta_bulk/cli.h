@@ -8,6 +8,7 @@
 #include "net/oauth.h"
 #include "pipeline/jobs/export_job.h"
 #include "pipeline/jobs/group_create_job.h"
+#include "pipeline/jobs/group_export_job.h"
 #include "pipeline/jobs/import_job.h"
 #include "pipeline/jobs/user_op_job.h"
 
@@ -22,6 +23,8 @@ struct CliConfig {
   UserOpJobOptions op;   // update, assign, deactivate, delete, the lifecycle actions
   ExportOptions export_options;  // export
   GroupCreateJobOptions groups_create;  // "groups create"
+  GroupExportOptions groups_export;     // "groups export" (its shared flags are parsed
+                                        // into job() and copied, as for export)
   // The options of `command`, shared by every job (export parses its shared flags here
   // and copies them to export_options).
   JobOptions& job() {

@@ -20,6 +20,7 @@
 #include "pipeline/csv/printable.h"
 #include "pipeline/files/safe_file.h"
 #include "pipeline/jobs/export_job.h"
+#include "pipeline/jobs/group_export_job.h"
 #include "pipeline/jobs/import_job.h"
 #include "pipeline/report/run_identity.h"
 #include "pipeline/report/run_monitor.h"
@@ -45,13 +46,14 @@ MonitorOptions MonitorOptionsFor(CliConfig& config) {
   options.keep_series = !config.report.empty();
   const bool exporting = config.command == "export";  // the job's runs beside its results
   const std::string& out = exporting ? config.export_options.output_path : config.job().results_path;
-  if (!out.empty() && out != "-") options.results_path = out;
+  const bool group_export = config.command == "groups export";  // no results, no runs file
+  if (!out.empty() && out != "-" && !group_export) options.results_path = out;
   options.resume = exporting ? config.export_options.resume : config.job().resume;
   if (config.quiet || config.job().dry_run) return options;
   options.progress_out = stderr;
   DetectTerminal(STDERR_FILENO, &options);
   options.interval = std::chrono::seconds(config.progress_interval_s);
-  if (config.command != "export")
+  if (config.command != "export" && !group_export)
     options.total = CountCsvRecords(config.job().input_path, config.job().delimiter);
   return options;
 }
@@ -70,7 +72,8 @@ RunIdentity IdentityOf(CliConfig& config, int argc, char** argv) {
   if (const char* env = std::getenv("OKTA_CLIENT_TOKEN")) secrets.emplace_back(env);
   const std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
   id.command_line = RedactedCommandLine(args, secrets);
-  if (config.command != "export" && !config.command.empty()) {
+  if (config.command != "export" && config.command != "groups export" &&
+      !config.command.empty()) {
     id.input_path = config.job().input_path;
     uint64_t bytes = 0;
     std::string why;
@@ -113,6 +116,26 @@ void WriteStartFailure(const CliConfig& config, const RunIdentity& identity,
   std::string write_error;
   if (!WriteFileAtomically(config.summary_json, SummaryJson(record), &write_error))
     std::fprintf(stderr, "okta-bulk: --summary-json: %s\n", TerminalSafe(write_error).c_str());
+}
+
+// What the summary JSON and the report say about a groups export.
+RunRecord RecordOfGroupExport(const GroupExportSummary& summary) {
+  RunRecord r;
+  r.command = "groups export";
+  r.unit = "groups";
+  r.has_outcomes = false;
+  r.items = summary.groups;
+  r.pages = summary.pages;
+  r.elapsed_s = summary.elapsed_s;
+  r.requests = summary.stats.requests;
+  r.rate_limited = summary.stats.rate_limited;
+  r.concurrency_limited = summary.stats.concurrency_limited;
+  r.retried = summary.stats.retried;
+  r.transport_errors = summary.stats.transport_errors;
+  r.exit_code = summary.ExitCode();
+  r.abort_reason = !summary.abort_reason.empty() ? summary.abort_reason : summary.error;
+  r.interrupted = summary.interrupted;
+  return r;
 }
 
 std::string ResumeCommand(int argc, char** argv) {
@@ -222,6 +245,7 @@ int main(int argc, char** argv) {
     RunMonitor monitor(MonitorOptionsFor(config));
     config.job().observer = &monitor;
     config.export_options.observer = &monitor;
+    config.groups_export.observer = &monitor;
     auto on_dispatcher = [&](Dispatcher& d) {
       dispatcher = &d;
       if (signal_count > 0) d.Interrupt();  // interrupted while the job was starting
@@ -236,6 +260,21 @@ int main(int argc, char** argv) {
       WriteOutputs(RecordOf(exported), identity, monitor, config);
       // With -o - the CSV owns stdout: the summary goes to stderr.
       const bool to_stderr = exported.ExitCode() != 0 || config.export_options.output_path == "-";
+      if (!config.quiet || exported.ExitCode() != 0)
+        std::fprintf(to_stderr ? stderr : stdout, "%s\n",
+                     TerminalSafe(exported.Describe()).c_str());
+      return exported.ExitCode();
+    }
+    if (config.command == "groups export") {
+      GroupExportSummary exported;
+      if (!RunGroupExport(io, transport, config.groups_export, &exported, &error, on_dispatcher)) {
+        std::fprintf(stderr, "okta-bulk: %s\n", TerminalSafe(error).c_str());
+        WriteStartFailure(config, identity, error);
+        return 2;
+      }
+      WriteOutputs(RecordOfGroupExport(exported), identity, monitor, config);
+      // With -o - the CSV owns stdout: the summary goes to stderr.
+      const bool to_stderr = exported.ExitCode() != 0 || config.groups_export.output_path == "-";
       if (!config.quiet || exported.ExitCode() != 0)
         std::fprintf(to_stderr ? stderr : stdout, "%s\n",
                      TerminalSafe(exported.Describe()).c_str());
