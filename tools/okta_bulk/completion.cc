@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 #include "tools/build_info.h"
 #include "tools/okta_bulk/cli.h"
@@ -569,8 +570,9 @@ std::string ManPage() {
   // MainHelp without its first line (NAME says it) and its usage line (SYNOPSIS does).
   const std::string main_help = MainHelp();
   std::string description;
+  bool first = true;
   for (std::string_view line : Lines(main_help)) {
-    if (line.starts_with("okta-bulk ") || line.starts_with("Usage:")) continue;
+    if (std::exchange(first, false) || line.starts_with("Usage:")) continue;
     description += std::string(line) + "\n";
   }
   s += HelpBodyToRoff(description);
