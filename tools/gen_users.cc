@@ -15,13 +15,15 @@
 #include <vector>
 
 #include "pipeline/csv/csv_writer.h"
+#include "tools/build_info.h"
 
 namespace {
 
 // On stdout for --help (asked for, exit 0), on stderr after a mistake (exit 2).
 void Usage(std::FILE* to = stderr) {
   std::fputs("usage: gen-users --count N [--start K] [--groups ID,ID,...] [--groups-per-user K]\n"
-             "                 [--awkward] [--typed] [--hashes] [-o PATH]\n",
+             "                 [--awkward] [--typed] [--hashes] [-o PATH]\n"
+             "       gen-users --version\n",
              to);
 }
 
@@ -44,6 +46,9 @@ int main(int argc, char** argv) {
     };
     if (a == "--help" || a == "-h") {
       Usage(stdout);
+      return 0;
+    } else if (a == "--version") {
+      std::fputs(okta_bulk::VersionText("gen-users").c_str(), stdout);
       return 0;
     } else if (a == "--count") {
       count = std::atoll(value().c_str());

@@ -2,6 +2,7 @@
 
 #include "pipeline/files/safe_file.h"
 #include "pipeline/rows/user_row.h"
+#include "tools/build_info.h"
 
 #include <algorithm>
 #include <charconv>
@@ -119,6 +120,8 @@ std::string MainHelp() {
          "                        lifecycle actions; each user's status decides (--help each)\n"
          "  export -o USERS.csv   write the org's users to a CSV (re-importable)\n"
          "Each command has its flags and an example under okta-bulk <command> --help.\n"
+         "okta-bulk completion bash|zsh|fish prints a completion script, okta-bulk man the man\n"
+         "page, okta-bulk --version the version, commit and library versions.\n"
          "\n"
          "The org and the credentials come from the environment (or files), never from flags:\n"
          "  OKTA_CLIENT_ORGURL=https://acme.okta.com   (or --org-url)\n"
@@ -594,7 +597,7 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
   }
   if (args[0] == "--version") {
     c->help = true;
-    c->help_text = "okta-bulk " OKTA_BULK_VERSION "\n";
+    c->help_text = VersionText("okta-bulk");
     return true;
   }
   c->command = args[0];

@@ -26,6 +26,7 @@
 #include "pipeline/report/run_monitor.h"
 #include "pipeline/jobs/user_op_job.h"
 #include "tools/okta_bulk/cli.h"
+#include "tools/okta_bulk/completion.h"
 #include "tools/okta_bulk/confirm.h"
 
 namespace asio = boost::asio;
@@ -154,6 +155,16 @@ std::string ResumeCommand(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  {  // okta-bulk completion bash|zsh|fish, okta-bulk man: generated from the help text
+    std::string text, doc_error;
+    int doc_exit = 0;
+    if (RunDocCommand(std::vector<std::string>(argv + std::min(argc, 1), argv + argc), &text,
+                      &doc_error, &doc_exit)) {
+      std::fputs(text.c_str(), stdout);
+      if (!doc_error.empty()) std::fprintf(stderr, "okta-bulk: %s\n", doc_error.c_str());
+      return doc_exit;
+    }
+  }
   CliConfig config;
   std::string error;
   if (!ParseCommandLine(argc, argv, &config, &error)) {
