@@ -273,8 +273,10 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
     return false;
   if (!journal.done_keys.empty() &&
       CountFinished(options.input_path, handler, journal) == 0) {
-    *error = "--resume: none of the " + std::to_string(journal.done.size()) + " rows finished in " +
-             options.results_path + " is in " + options.input_path +
+    const std::size_t n = journal.done.size();
+    *error = (n == 1 ? std::string("--resume: the row finished in ")
+                     : "--resume: none of the " + GroupDigits(n) + " rows finished in ") +
+             options.results_path + (n == 1 ? " is not in " : " is in ") + options.input_path +
              ": that results file belongs to another input. Give this input its own -o file "
              "(or --overwrite to start over); nothing was sent";
     return false;
