@@ -17,7 +17,8 @@ namespace {
 namespace asio = boost::asio;
 using Result = boost::system::result<HttpResponse>;
 
-// Creates every user, except logins starting with "bad", which Okta refuses (400); answers
+// Creates every user, except logins starting with "bad", which Okta refuses (400) and which
+// a lookup does not find (404); answers
 // carry the create bucket's rate-limit headers (limit 1000, counting down).
 class FakeOkta final : public HttpTransport {
  public:
@@ -31,7 +32,10 @@ class FakeOkta final : public HttpTransport {
                  {"x-rate-limit-limit", "1000"},
                  {"x-rate-limit-remaining", std::to_string(999 - created)},
                  {"x-rate-limit-reset", std::to_string(now + 60)}};
-    if (request.body.find("\"bad") != std::string::npos) {
+    if (request.method == "GET") {  // a refused create's login is looked up: not there
+      r.status = 404;
+      r.body = R"j({"errorCode":"E0000007","errorSummary":"Not found: Resource not found: x (User)"})j";
+    } else if (request.body.find("\"bad") != std::string::npos) {
       r.status = 400;
       r.body = R"({"errorCode":"E0000001","errorSummary":"Api validation failed: login",)"
                R"("errorCauses":[{"errorSummary":"login: <b>not</b> allowed"}]})";
@@ -95,7 +99,9 @@ TEST(RunMonitorTest, SeesTheRunAsItGoesAndRecordsFailuresBucketsAndLatency) {
   RunRecord record = RecordOf(summary);
   monitor.FillRecord(&record);
   const BucketReport& create = record.buckets[static_cast<std::size_t>(Bucket::kUsers)];
-  EXPECT_EQ(create.requests, summary.stats.requests);
+  // 40 creates, and a lookup for each of the 4 refused ones (in the get bucket).
+  EXPECT_EQ(create.requests, 40u);
+  EXPECT_EQ(summary.stats.requests, 44u);
   EXPECT_EQ(create.limit, 1000);
   EXPECT_EQ(record.latency.total(), summary.stats.requests);
   EXPECT_EQ(record.exit_code, 1);

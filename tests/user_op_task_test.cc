@@ -40,13 +40,14 @@ struct FakeOrg {
     std::string id, login, status = "ACTIVE";
     std::vector<std::string> groups;
     std::string last_update_body;
+    std::string more_profile;  // more profile attributes, JSON: ,"department":"Sales"
   };
   std::map<std::string, User> users;  // by id
   std::vector<std::string> groups = {"00g1", "00g2"};
   std::vector<std::string> log;
 
   void Add(const std::string& id, const std::string& login, const std::string& status = "ACTIVE") {
-    users[id] = User{id, login, status, {}, {}};
+    users[id] = User{id, login, status, {}, {}, {}};
   }
   User* Find(const std::string& key) {
     for (auto& [id, u] : users)
@@ -68,7 +69,7 @@ struct FakeOrg {
   static HttpResponse UserBody(const User& u) {
     return Response(200, R"({"id":")" + u.id + R"(","status":")" + u.status +
                              R"(","created":"2020-01-01T00:00:00.000Z","profile":{"login":")" +
-                             u.login + R"("}})");
+                             u.login + "\"" + u.more_profile + "}}");
   }
 
   Result Handle(const HttpRequest& r) {
@@ -160,6 +161,7 @@ struct Harness {
   std::vector<std::string> invalid;  // errors of rows the checks refused
   // Optional: sits between the dispatcher and the org (to lose responses).
   std::function<Result(const HttpRequest&)> wrap;
+  bool oauth = false;  // DispatcherOptions::oauth
 
   void Header(std::vector<std::string> header) {
     rows = MakeUserOpRows(options);
@@ -180,6 +182,7 @@ struct Harness {
     d.seed = 7;
     d.backoff_base = std::chrono::milliseconds(1);
     d.backoff_cap = std::chrono::milliseconds(5);
+    d.oauth = oauth;
     GovernorOptions g;
     g.max_in_flight = d.workers;
     RateGovernor governor(g);
@@ -318,7 +321,7 @@ TEST(UserOpTaskTest, AssignRowWithoutAnyGroupIsInvalid) {
   EXPECT_NE(h.invalid[0].find("row 1, field 'groupId': is empty"), std::string::npos) << h.invalid[0];
 }
 
-TEST(UserOpTaskTest, DeactivateSendsTheLifecycleCallUnlessTheUserIsDeprovisionedAlready) {
+TEST(UserOpTaskTest, DeactivateSendsTheLifecycleCallButAnAlreadyDeprovisionedUserIsUnchanged) {
   Harness h(UserOp::kDeactivate);
   h.org.Add("00u1", "a@example.com");
   h.org.Add("00u2", "b@example.com", "DEPROVISIONED");
@@ -327,10 +330,10 @@ TEST(UserOpTaskTest, DeactivateSendsTheLifecycleCallUnlessTheUserIsDeprovisioned
   h.Row({"b@example.com"});
   h.Run();
   ASSERT_EQ(h.results.size(), 2u);
-  for (const auto& r : h.results) {
-    EXPECT_EQ(r.outcome, Outcome::kDeactivated) << r.error;
-    EXPECT_EQ(r.user_status, "DEPROVISIONED");
-  }
+  for (const auto& r : h.results) EXPECT_EQ(r.user_status, "DEPROVISIONED") << r.error;
+  EXPECT_EQ(h.results[0].outcome, Outcome::kDeactivated) << h.results[0].error;
+  // The target state held already: nothing was sent after the lookup.
+  EXPECT_EQ(h.results[1].outcome, Outcome::kUnchanged) << h.results[1].error;
   EXPECT_EQ(h.org.users["00u1"].status, "DEPROVISIONED");
   EXPECT_EQ(std::count(h.org.log.begin(), h.org.log.end(),
                        "POST /api/v1/users/00u1/lifecycle/deactivate"), 1);
@@ -493,6 +496,145 @@ TEST(UserOpTaskTest, ImportWithExistingUpdateUpdatesTheExistingProfileThenAddsTh
   EXPECT_EQ(std::vector<std::string>(h.org.log.end() - 2, h.org.log.end()),
             (std::vector<std::string>{"POST /api/v1/users/00u1", "PUT /api/v1/groups/00g1/users/00u1"}));
   EXPECT_EQ(h.org.users["00u1"].last_update_body, R"({"profile":{"department":"Sales"}})");
+}
+
+TEST(UserOpTaskTest, AnUpdateRowWithNothingToSendIsUnchangedWithoutARequest) {
+  Harness h(UserOp::kUpdate);
+  h.org.Add("00u1", "a@example.com");
+  UserOpRow row;
+  row.row = 1;
+  row.login = "a@example.com";
+  row.update_body = std::string(kEmptyProfileUpdate);
+  h.source.tasks.push_back(std::make_unique<UserOpTask>(std::move(row), h.options.task));
+  UserOpRow with_group;  // a group to add is something to send
+  with_group.row = 2;
+  with_group.id = "00u1";
+  with_group.update_body = std::string(kEmptyProfileUpdate);
+  with_group.group_ids = {"00g1"};
+  h.source.tasks.push_back(std::make_unique<UserOpTask>(std::move(with_group), h.options.task));
+  h.Run();
+  ASSERT_EQ(h.results.size(), 2u);
+  EXPECT_EQ(h.results[0].outcome, Outcome::kUnchanged) << h.results[0].error;
+  EXPECT_EQ(h.results[0].attempts, 0);
+  EXPECT_EQ(h.results[0].login, "a@example.com");
+  EXPECT_EQ(h.results[1].outcome, Outcome::kUpdated) << h.results[1].error;
+  EXPECT_EQ(h.org.log, (std::vector<std::string>{"POST /api/v1/users/00u1",
+                                                 "PUT /api/v1/groups/00g1/users/00u1"}));
+}
+
+TEST(UserOpTaskTest, DeactivateByIdIsNotLookedUpSoItIsSentAndReportedDeactivated) {
+  Harness h(UserOp::kDeactivate);
+  h.org.Add("00u2", "b@example.com", "DEPROVISIONED");
+  h.Header({"id"});
+  h.Row({"00u2"});
+  h.Run();
+  ASSERT_EQ(h.results.size(), 1u);
+  EXPECT_EQ(h.results[0].outcome, Outcome::kDeactivated) << h.results[0].error;
+  EXPECT_EQ(h.org.log, (std::vector<std::string>{"POST /api/v1/users/00u2/lifecycle/deactivate"}));
+}
+
+// import --existing update of `row`'s cells for a@example.com, whose create the org refuses
+// as an existing login. Returns the results; `h.org.log` holds what was sent.
+std::vector<RowResult> ImportExistingUpdate(Harness& h, std::vector<std::string> header,
+                                            std::vector<std::string> cells) {
+  ColumnMap columns;
+  std::string error;
+  EXPECT_TRUE(ColumnMap::FromHeader(header, &columns, &error)) << error;
+  RowBuilderOptions builder_options;
+  builder_options.build_update_body = true;
+  RowBuilder builder(std::move(columns), builder_options);
+  PreparedRow row;
+  EXPECT_TRUE(builder.Build(Record(std::move(cells), 1), 1, &row, &error)) << error;
+  static ImportTaskOptions import_options;
+  import_options.existing = ExistingPolicy::kUpdate;
+  h.source.tasks.push_back(std::make_unique<ImportTask>(std::move(row), import_options, h.run));
+  h.wrap = [&](const HttpRequest& r) -> Result {
+    if (r.method == "POST" && r.target.starts_with("/api/v1/users?")) {
+      h.org.log.push_back("POST /api/v1/users");
+      return Response(400, R"({"errorCode":"E0000001","errorSummary":"Api validation failed: login",)"
+                           R"("errorCauses":[{"errorSummary":"login: An object with this field already exists in the current organization"}]})");
+    }
+    return h.org.Handle(r);
+  };
+  h.Run();
+  return h.results;
+}
+
+TEST(UserOpTaskTest, ImportWithExistingUpdateSendsNoUpdateWhenTheLookupShowsTheValuesAlready) {
+  Harness h(UserOp::kUpdate);
+  h.org.Add("00u1", "a@example.com");
+  h.org.users["00u1"].more_profile = R"(,"department":"Sales","level":3,"vip":true)";
+  auto results = ImportExistingUpdate(h, {"login", "department", "level:integer", "vip:boolean", "groupId"},
+                                      {"a@example.com", "Sales", "3", "true", "00g1"});
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].outcome, Outcome::kExisted) << results[0].error;
+  EXPECT_EQ(std::count(h.org.log.begin(), h.org.log.end(), "POST /api/v1/users/00u1"), 0)
+      << ::testing::PrintToString(h.org.log);
+  // The groups are still the row's business.
+  EXPECT_EQ(h.org.log.back(), "PUT /api/v1/groups/00g1/users/00u1");
+}
+
+TEST(UserOpTaskTest, ImportWithExistingUpdateSendsTheUpdateWhenOneValueDiffers) {
+  Harness h(UserOp::kUpdate);
+  h.org.Add("00u1", "a@example.com");
+  h.org.users["00u1"].more_profile = R"(,"department":"Sales","level":3)";
+  auto results = ImportExistingUpdate(h, {"login", "department", "level:integer"},
+                                      {"a@example.com", "Sales", "4"});
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].outcome, Outcome::kUpdated) << results[0].error;
+  EXPECT_EQ(h.org.log.back(), "POST /api/v1/users/00u1");
+  EXPECT_EQ(h.org.users["00u1"].last_update_body, R"({"profile":{"department":"Sales","level":4}})");
+}
+
+HttpResponse Forbidden(bool insufficient_scope_header) {
+  HttpResponse r = Response(403, R"({"errorCode":"E0000006","errorSummary":"You do not have permission )"
+                                 R"(to perform the requested action","errorCauses":[]})");
+  if (insufficient_scope_header)
+    r.headers.emplace_back("www-authenticate", "Bearer error=\"insufficient_scope\"");
+  return r;
+}
+
+TEST(UserOpTaskTest, AnOAuth403NamesTheScopeTheRefusedRequestNeeded) {
+  Harness h(UserOp::kAssign);
+  h.oauth = true;
+  h.org.Add("00u1", "a@example.com");
+  h.Header({"login", "groupId"});
+  h.Row({"a@example.com", "00g1"});
+  h.wrap = [&](const HttpRequest& r) -> Result {
+    if (r.method == "PUT") return Forbidden(false);  // the token has users.read only
+    return h.org.Handle(r);
+  };
+  h.Run();
+  ASSERT_EQ(h.results.size(), 1u);
+  const RowResult& r = h.results[0];
+  EXPECT_EQ(r.outcome, Outcome::kFailed);
+  EXPECT_EQ(r.error_code, "E0000006");
+  EXPECT_NE(r.error.find("adding it to group 00g1 failed: You do not have permission"), std::string::npos)
+      << r.error;
+  EXPECT_NE(r.error.find("PUT /api/v1/groups/{groupId}/users/{userId} needs the OAuth scope "
+                         "okta.groups.manage"), std::string::npos) << r.error;
+  EXPECT_NE(r.error.find("Admin Console: Applications > the app > Okta API Scopes"), std::string::npos)
+      << r.error;
+}
+
+TEST(UserOpTaskTest, AnInsufficientScopeChallengeNamesTheScopeAndAnAdminRoles403DoesNot) {
+  Harness h(UserOp::kDeactivate);
+  h.org.Add("00u1", "a@example.com");
+  h.org.Add("00u2", "b@example.com");
+  h.Header({"login"});
+  h.Row({"a@example.com"});
+  h.Row({"b@example.com"});
+  h.wrap = [&](const HttpRequest& r) -> Result {
+    if (r.target.find("a%40") != std::string::npos) return Forbidden(true);
+    if (r.target.find("b%40") != std::string::npos) return Forbidden(false);  // API token
+    return h.org.Handle(r);
+  };
+  h.Run();
+  ASSERT_EQ(h.results.size(), 2u);
+  EXPECT_NE(h.results[0].error.find("GET /api/v1/users/{id} needs the OAuth scope okta.users.read"),
+            std::string::npos) << h.results[0].error;
+  EXPECT_EQ(h.results[1].error.find("OAuth"), std::string::npos) << h.results[1].error;
+  EXPECT_NE(h.results[1].error.find("You do not have permission"), std::string::npos) << h.results[1].error;
 }
 
 }  // namespace

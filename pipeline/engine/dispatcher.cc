@@ -9,6 +9,8 @@
 
 #include "net/rate_limit_headers.h"
 #include "net/retry_policy.h"
+#include "pipeline/engine/count_text.h"
+#include "pipeline/okta/okta_scopes.h"
 
 namespace okta_bulk {
 
@@ -135,6 +137,11 @@ asio::awaitable<Task*> Dispatcher::Acquire(asio::steady_timer& timer) {
         break;
       }
       ++live_;
+      if (task->FinishedBeforeSending()) {  // nothing to send: its result is known already
+        Finish(task.release());
+        if (aborted()) co_return nullptr;
+        continue;
+      }
       Enqueue(task.release());
     }
     if (live_ == 0 && source_done_) co_return nullptr;
@@ -265,8 +272,9 @@ void Dispatcher::Complete(Task* task, Clock::time_point sent_at, Clock::time_poi
           ++stats_.rate_limited;
           ++stats_.rate_limited_by_bucket[static_cast<std::size_t>(bucket)];
           if (++task->rate_limited > options_.max_rate_limited) {
-            task->OnGiveUp(429, error.code, "rate limited " + std::to_string(task->rate_limited) +
-                                                " times in a row; giving up on this row");
+            task->OnGiveUp(429, error.code, "rate limited " +
+                                                Count(task->rate_limited, "time", "times") +
+                                                " in a row; giving up on this row");
             Finish(task);
             return;
           }
@@ -289,7 +297,8 @@ void Dispatcher::Complete(Task* task, Clock::time_point sent_at, Clock::time_poi
       if (response) {
         task->OnGiveUp(response->status, error.code,
                        "HTTP " + std::to_string(response->status) + " after " +
-                           std::to_string(task->failures + 1) + " attempts: " + error.Describe());
+                           Count(task->failures + 1, "attempt", "attempts") + ": " +
+                           error.Describe());
       } else {
         if (!any_response_ && attempt.transport == TransportError::kConnectFailed) {
           // Not one answer yet and we cannot even connect: every row would end the same.
@@ -298,8 +307,8 @@ void Dispatcher::Complete(Task* task, Clock::time_point sent_at, Clock::time_poi
           return;
         }
         task->OnGiveUp(0, "", std::string(d.reason) + " after " +
-                                  std::to_string(task->failures + 1) +
-                                  " attempts: " + result.error().message());
+                                  Count(task->failures + 1, "attempt", "attempts") + ": " +
+                                  result.error().message());
       }
       Finish(task);
       return;
@@ -316,12 +325,24 @@ void Dispatcher::Complete(Task* task, Clock::time_point sent_at, Clock::time_poi
   const int failures_before = task->failures;
   task->failures = 0;
   task->rate_limited = 0;
+  // Under OAuth a 403 E0000006 means the token lacks the request's scope: the row's error
+  // says which, and how to grant it (asked before the task moves on to another request).
+  std::string scope_advice;
+  if (response->status == 403 && error.code == "E0000006" &&
+      (options_.oauth ||
+       response->Header("www-authenticate").find("insufficient_scope") != std::string_view::npos))
+    scope_advice = MissingScopeAdvice(task->request().http.method, task->request().http.target);
   TaskStep step = task->OnResponse(*response, reader_);
   switch (step.kind) {
     case TaskStep::kNext: Enqueue(task); break;
     case TaskStep::kNextFirst: first_[static_cast<std::size_t>(task->request().bucket)].push_back(task); break;
     case TaskStep::kRetryAfter: Delay(task, step.delay); break;
-    case TaskStep::kDone: Finish(task); break;
+    case TaskStep::kDone:
+      if (!scope_advice.empty() && task->result().http_status == 403 &&
+          !IsSuccess(task->result().outcome))
+        task->result().error += "; " + scope_advice;
+      Finish(task);
+      break;
     case TaskStep::kNotMine: {
       // Another request's answer: this request's own answer was lost on the way.
       task->failures = failures_before;
@@ -338,8 +359,8 @@ void Dispatcher::Complete(Task* task, Clock::time_point sent_at, Clock::time_poi
         return;
       }
       task->OnGiveUp(0, "", "the server answered with another user's data " +
-                                std::to_string(task->failures + 1) +
-                                " times (a proxy or server pairs answers with the wrong "
+                                Count(task->failures + 1, "time", "times") +
+                                " (a proxy or server pairs answers with the wrong "
                                 "requests); nothing was recorded for this row");
       Finish(task);
       break;

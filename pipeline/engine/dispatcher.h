@@ -54,6 +54,10 @@ struct DispatcherOptions {
   // --max-stall: the longest wait without any row finishing before the run stops (exit 3);
   // shorter once rate-limit resets have been seen (see StallWatch).
   std::chrono::seconds max_stall{900};
+  // The requests carry an OAuth access token: a 403 E0000006 is a missing scope, and the
+  // row's error names it (okta/okta_scopes.h). Also recognised without this flag by a
+  // WWW-Authenticate header saying insufficient_scope.
+  bool oauth = false;
 };
 
 struct DispatcherStats {

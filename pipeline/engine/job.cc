@@ -304,8 +304,10 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
     if (!journal.entries.empty() || journal.keyless_done.size()) {
       if (!MatchJournal(options.input_path, reader.delimiter(), handler, &journal, error)) return false;
       if (!journal.entries.empty() && journal.matched == 0) {
-        *error = "--resume: none of the " + std::to_string(journal.kept) + " rows finished in " +
-                 options.results_path + " is in " + options.input_path +
+        const std::size_t n = journal.kept;
+        *error = (n == 1 ? std::string("--resume: the row finished in ")
+                         : "--resume: none of the " + GroupDigits(n) + " rows finished in ") +
+                 options.results_path + (n == 1 ? " is not in " : " is in ") + options.input_path +
                  ": that results file belongs to another input. Give this input its own -o file "
                  "(or --overwrite to start over); nothing was sent";
         return false;

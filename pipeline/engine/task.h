@@ -70,6 +70,9 @@ class Task {
   // bucket meanwhile switches request() and returns true (an import row looks its login up
   // before spending a create on it).
   virtual bool TryAlternative() { return false; }
+  // The row's result is known before any request (a row that asks for nothing): the
+  // dispatcher records it as it is, and request() is never called.
+  bool FinishedBeforeSending() const { return finished_before_sending_; }
 
   RowResult& result() { return result_; }
   int attempts = 0;   // requests sent for this row, all phases (429 waits included)
@@ -89,6 +92,7 @@ class Task {
                                          std::string_view asked_login);
 
   RowResult result_;
+  bool finished_before_sending_ = false;  // set by a constructor: see FinishedBeforeSending
 };
 
 }  // namespace okta_bulk

@@ -5,6 +5,7 @@
 #include "net/rate_limit_headers.h"
 #include "pipeline/okta/okta_json.h"
 #include "pipeline/okta/okta_requests.h"
+#include "pipeline/okta/profile_match.h"
 
 namespace okta_bulk {
 namespace {
@@ -115,10 +116,15 @@ void ImportTask::OnNoResponse() {
   if (phase_ == Phase::kCreate) create_ambiguous_ = true;
 }
 
+bool ImportTask::WantsUpdate() const {
+  return options_.existing == ExistingPolicy::kUpdate &&
+         row_.update_body.size() > std::string_view("{\"profile\":{}}").size();
+}
+
 TaskStep ImportTask::AfterUserKnown() {
-  // An update with no attribute to set changes nothing: the row stays `existed`.
-  if (result_.outcome == Outcome::kExisted && options_.existing == ExistingPolicy::kUpdate &&
-      row_.update_body.size() > std::string_view("{\"profile\":{}}").size()) {
+  // An update with no attribute to set, or whose attributes the user has already (as the
+  // lookup showed), changes nothing: it is not sent, and the row stays `existed`.
+  if (result_.outcome == Outcome::kExisted && WantsUpdate() && !profile_holds_) {
     PrepareUpdate();
     return TaskStep::Next();
   }
@@ -166,11 +172,12 @@ TaskStep ImportTask::OnResponse(HttpResponse& response, ResponseReader& reader) 
           PrepareLookup();
           return TaskStep::Next();
         }
-        // An update row need not be a valid create (firstName, lastName, email may be left
-        // out): when the create is refused, the login may still exist. Look it up; keep the
-        // create's error for a login that does not.
-        if (options_.existing == ExistingPolicy::kUpdate && e.code == "E0000001" &&
-            !prechecked_) {
+        // A row for a user that exists need not be a valid create (a login-only row, or
+        // email, firstName, lastName left out): when the create is refused, the login may
+        // still exist. Look it up: an existing user goes on as --existing says (as if the
+        // create had met its login); a login that does not exist fails with the create's
+        // error. Costs one lookup per refused row, in the lookup bucket.
+        if (e.code == "E0000001" && !prechecked_) {
           create_error_ = std::move(e);
           create_error_status_ = status;
           PrepareLookup();
@@ -180,6 +187,9 @@ TaskStep ImportTask::OnResponse(HttpResponse& response, ResponseReader& reader) 
       return Fail(response, reader, "");
     }
     case Phase::kLookup: {
+      // Read before ReadUser, which pads the body.
+      profile_holds_ = status == 200 && WantsUpdate() &&
+                       ProfileAlreadyHolds(response.body, row_.update_body);
       UserSummary user;
       std::string read_error;
       const bool read = status == 200 && reader.ReadUser(response.body, &user, &read_error);

@@ -1,7 +1,11 @@
 // ImportTask: one row of `okta-bulk import` as a state machine:
 //   create (POST /api/v1/users, with groupIds) -> done: `created`
-//   create says the login exists -> look it up (GET /api/v1/users/{login}) -> `existed`
-//     -> with --existing update, update its profile (POST /api/v1/users/{id}): `updated`
+//   create says the login exists, or refuses the row as invalid (E0000001: a login-only row
+//   for a user that exists) -> look it up (GET /api/v1/users/{login}) -> `existed`
+//     (a login that does not exist: `failed` with the create's error)
+//     -> with --existing update, update its profile (POST /api/v1/users/{id}): `updated`;
+//        not sent when the lookup shows the profile holds the row's values already
+//        (the row stays `existed`)
 //     -> unless --existing skip, add it to the row's groups (PUT /groups/{gid}/users/{uid}).
 #pragma once
 #include <memory>
@@ -55,6 +59,7 @@ class ImportTask final : public Task {
   void PrepareAssign();
   void PrepareUpdate();
   TaskStep AfterUserKnown();
+  bool WantsUpdate() const;  // --existing update with at least one attribute to set
   TaskStep AssignGroups();
 
   PreparedRow row_;
@@ -67,9 +72,10 @@ class ImportTask final : public Task {
   bool create_ambiguous_ = false;  // a create was sent and its response lost
   bool precheck_ = false;          // the current lookup is a look-before-create
   bool prechecked_ = false;        // looked up already: the login did not exist
-  // --existing update: the create was refused as invalid; looking up whether the login exists.
+  // The create was refused as invalid; looking up whether the login exists.
   OktaError create_error_;
   int create_error_status_ = 0;
+  bool profile_holds_ = false;  // the lookup showed every attribute of the update already set
 };
 
 // Parses Okta's "YYYY-MM-DDTHH:mm:ss.SSSZ" into epoch seconds; -1 when malformed.

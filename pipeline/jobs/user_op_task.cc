@@ -12,7 +12,16 @@ UserOpTask::UserOpTask(UserOpRow row, const UserOpOptions& options)
   result_.login = row_.login;
   result_.user_id = row_.id;
   switch (options_.op) {
-    case UserOp::kUpdate: PrepareUpdate(); break;
+    case UserOp::kUpdate:
+      // A row with no attribute to send and no group asks for nothing: the user already is
+      // as the row says, so no request is spent on it.
+      if (row_.update_body == kEmptyProfileUpdate && row_.group_ids.empty()) {
+        result_.outcome = Outcome::kUnchanged;
+        finished_before_sending_ = true;
+        break;
+      }
+      PrepareUpdate();
+      break;
     case UserOp::kAssign:
       if (row_.id.empty()) PrepareLookup();
       else PrepareAssign();
@@ -137,7 +146,8 @@ TaskStep UserOpTask::AfterLookup() {
       PrepareAssign();
       return TaskStep::Next();
     case UserOp::kDeactivate:
-      if (result_.user_status == "DEPROVISIONED") return Done(Outcome::kDeactivated);
+      // Already deactivated: the goal holds and nothing is sent.
+      if (result_.user_status == "DEPROVISIONED") return Done(Outcome::kUnchanged);
       PrepareDeactivate();
       return TaskStep::Next();
     case UserOp::kDelete:

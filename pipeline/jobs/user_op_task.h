@@ -1,11 +1,13 @@
 // UserOpTask: one row of `okta-bulk update | assign | deactivate | delete`, a change to a
 // user that already exists, as a state machine:
 //   update:     POST /api/v1/users/{id or login} {"profile":{...}} (partial, never PUT)
-//               -> the row's groups, if any: `updated`
+//               -> the row's groups, if any: `updated`; a row with no attribute and no
+//               group to send: `unchanged`, nothing sent
 //   assign:     [GET /api/v1/users/{login}] -> PUT /api/v1/groups/{gid}/users/{uid} per group:
 //               `assigned`
-//   deactivate: [GET /api/v1/users/{login}] -> POST .../lifecycle/deactivate unless the user
-//               is DEPROVISIONED already: `deactivated`
+//   deactivate: [GET /api/v1/users/{login}] -> POST .../lifecycle/deactivate: `deactivated`;
+//               a user the lookup shows DEPROVISIONED already: `unchanged`, nothing more sent
+//               (a row giving an id is not looked up: its deactivate is sent, `deactivated`)
 //   delete:     GET /api/v1/users/{id or login} -> deactivate unless DEPROVISIONED (Okta
 //               deletes only deprovisioned users) -> DELETE /api/v1/users/{id}: `deleted`
 //   unassign:   [GET /api/v1/users/{login}] -> GET /api/v1/users/{id}/groups -> DELETE
@@ -15,6 +17,7 @@
 // with `missing_ok`, where it counts as deleted (the goal, no user, holds).
 #pragma once
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pipeline/engine/task.h"
@@ -31,6 +34,9 @@ enum class UserOp : unsigned char {
 inline bool IsLifecycle(UserOp op) {
   return op >= UserOp::kActivate && op <= UserOp::kResetPassword;
 }
+
+// The update body of a row with no attribute to send.
+inline constexpr std::string_view kEmptyProfileUpdate = "{\"profile\":{}}";
 
 struct UserOpRow {
   uint64_t row = 0;

@@ -90,77 +90,189 @@ std::string FormatDuration(double seconds) {
   return buf;
 }
 
-std::string RenderProgressLine(const ProgressState& s, std::size_t max_width, bool colour) {
-  // Pieces, each with an optional colour; the plain text decides the width.
-  struct Piece {
-    std::string text;
-    const char* colour = nullptr;
-  };
-  std::vector<Piece> pieces;
+namespace {
+
+// A stretch of the line with an optional colour; a form is one way to show a field, a field
+// lists its forms longest first. Every text is ASCII: its size is its width in columns.
+struct Piece {
+  std::string text;
+  const char* colour = nullptr;
+};
+using Form = std::vector<Piece>;
+using Field = std::vector<Form>;
+
+constexpr std::string_view kSeparator = " | ";
+
+std::size_t Width(const Form& form) {
+  std::size_t n = 0;
+  for (const Piece& p : form) n += p.text.size();
+  return n;
+}
+
+std::string Plain(const Form& form) {
+  std::string out;
+  for (const Piece& p : form) out += p.text;
+  return out;
+}
+
+// The fields of the line in priority order (issue 19): done/total, rate, ETA, 429s, the
+// limiting factor, in flight (the core), then outcomes and elapsed (the extras).
+struct Fields {
+  std::vector<Field> fields;
+  std::size_t core = 0;  // fields[0, core) are the core
+};
+
+Fields FieldsOf(const ProgressState& s) {
+  Fields out;
+  std::vector<Field>& fields = out.fields;
   char buf[160];
-  if (s.total) {
-    const double pct = *s.total ? 100.0 * static_cast<double>(s.done) / static_cast<double>(*s.total)
+  {
+    std::string count = GroupDigits(s.done) + "/" + (s.total ? GroupDigits(*s.total) : "?");
+    std::string pct;
+    if (s.total) {
+      const double p = *s.total ? 100.0 * static_cast<double>(s.done) / static_cast<double>(*s.total)
                                 : 100.0;
-    std::snprintf(buf, sizeof buf, " (%.1f%%)", std::min(pct, 100.0));
-    pieces.push_back({GroupDigits(s.done) + "/" + GroupDigits(*s.total) + " " + s.unit + buf});
-  } else {
-    pieces.push_back({GroupDigits(s.done) + "/? " + s.unit});
-  }
-  if (s.pages) pieces.push_back({", " + Count(s.pages, "page", "pages")});
-  std::snprintf(buf, sizeof buf, "  %.0f %s/s", s.rate, s.unit.c_str());
-  pieces.push_back({buf});
-  pieces.push_back({"  ETA " + (s.eta_s ? FormatDuration(*s.eta_s) : std::string("?"))});
-  pieces.push_back({"  elapsed " + FormatDuration(s.elapsed_s)});
-  if (s.has_outcomes) {
-    bool first = true;
-    for (std::size_t i = 0; i < kOutcomeCount; ++i) {
-      const auto o = static_cast<Outcome>(i);
-      if (s.outcomes[i] == 0) continue;
-      pieces.push_back({std::string(first ? "  | " : " ") + std::string(OutcomeName(o)) + " " +
-                            GroupDigits(s.outcomes[i]),
-                        IsSuccess(o) ? nullptr : "\x1b[31m"});
-      first = false;
+      std::snprintf(buf, sizeof buf, " (%.1f%%)", std::min(p, 100.0));
+      pct = buf;
     }
+    const std::string pages = s.pages ? ", " + Count(s.pages, "page", "pages") : std::string();
+    Field f;
+    f.push_back({{count + " " + s.unit + pct + pages}});
+    if (!pages.empty()) f.push_back({{count + " " + s.unit + pct}});
+    f.push_back({{count + pct}});
+    if (!pct.empty()) f.push_back({{count}});
+    fields.push_back(std::move(f));
   }
-  pieces.push_back({"  | 429s " + GroupDigits(s.rate_limited), s.rate_limited ? "\x1b[33m" : nullptr});
-  pieces.push_back({"  in flight " + std::to_string(s.in_flight) + "/" + std::to_string(s.in_flight_cap)});
+  std::snprintf(buf, sizeof buf, "%.0f", s.rate);
+  fields.push_back({{{std::string(buf) + " " + s.unit + "/s"}}, {{std::string(buf) + "/s"}}});
+  fields.push_back({{{"ETA " + (s.eta_s ? FormatDuration(*s.eta_s) : std::string("?"))}}});
+  fields.push_back({{{"429s " + GroupDigits(s.rate_limited), s.rate_limited ? "\x1b[33m" : nullptr}}});
   switch (s.bottleneck.kind) {
     case Bottleneck::kNone: break;
-    case Bottleneck::kConcurrency: pieces.push_back({"  | limit: concurrency"}); break;
+    case Bottleneck::kConcurrency:
+      fields.push_back({{{"limit: concurrency"}}});
+      break;
     case Bottleneck::kBucket: {
-      std::string t = "  | limit: " + std::string(BucketName(s.bottleneck.bucket)) + " bucket";
+      const std::string name(BucketName(s.bottleneck.bucket));
+      Field f;
       if (s.bottleneck_bucket && s.bottleneck_bucket->limit) {
         const auto& b = *s.bottleneck_bucket;
-        t += " " + std::to_string(std::max<int64_t>(0, b.usable.value_or(0))) + "/" +
-             std::to_string(*b.limit) + " left";
-        if (b.reset_in_s) t += ", reset in " + FormatDuration(std::max(0.0, *b.reset_in_s));
-        if (b.learnt_cap) t += ", token share " + std::to_string(*b.learnt_cap) + " learnt from 429s";
+        std::string left = " " + std::to_string(std::max<int64_t>(0, b.usable.value_or(0))) + "/" +
+                           std::to_string(*b.limit) + " left";
+        std::string reset = b.reset_in_s
+                                ? ", reset in " + FormatDuration(std::max(0.0, *b.reset_in_s))
+                                : std::string();
+        std::string share =
+            b.learnt_cap ? ", token share " + std::to_string(*b.learnt_cap) + " learnt from 429s"
+                         : std::string();
+        const std::string head = "limit: " + name + " bucket";
+        if (!share.empty()) f.push_back({{head + left + reset + share}});
+        f.push_back({{head + left + reset}});
+        // "limit: create 12/600, reset 23s"
+        std::string brief = "limit: " + name + " " +
+                            std::to_string(std::max<int64_t>(0, b.usable.value_or(0))) + "/" +
+                            std::to_string(*b.limit);
+        if (b.reset_in_s) brief += ", reset " + FormatDuration(std::max(0.0, *b.reset_in_s));
+        f.push_back({{brief}});
       }
-      pieces.push_back({std::move(t)});
+      f.push_back({{"limit: " + name + " bucket"}});
+      f.push_back({{"limit: " + name}});
+      fields.push_back(std::move(f));
       break;
     }
   }
-  std::string plain;
-  for (const Piece& p : pieces) plain += p.text;
-  if (max_width && plain.size() > max_width) {
+  fields.push_back(
+      {{{"in flight " + std::to_string(s.in_flight) + "/" + std::to_string(s.in_flight_cap)}}});
+  out.core = fields.size();
+  if (s.has_outcomes) {
+    Form all, failures;
+    for (std::size_t i = 0; i < kOutcomeCount; ++i) {
+      const auto o = static_cast<Outcome>(i);
+      if (s.outcomes[i] == 0) continue;
+      const char* c = IsSuccess(o) ? nullptr : "\x1b[31m";
+      for (Form* form : {&all, &failures}) {
+        if (form == &failures && !c) continue;
+        if (!form->empty()) form->push_back({" "});
+        form->push_back({std::string(OutcomeName(o)) + " " + GroupDigits(s.outcomes[i]), c});
+      }
+    }
+    // Short of room, the failures are what the outcomes must still tell.
+    if (!all.empty()) {
+      Field f{all};
+      if (!failures.empty() && failures.size() < all.size()) f.push_back(failures);
+      fields.push_back(std::move(f));
+    }
+  }
+  fields.push_back({{{"elapsed " + FormatDuration(s.elapsed_s)}}});
+  return out;
+}
+
+}  // namespace
+
+std::string RenderProgressLine(const ProgressState& s, std::size_t max_width, bool colour) {
+  const Fields all = FieldsOf(s);
+  const std::vector<Field>& fields = all.fields;
+  const std::size_t sep = kSeparator.size();
+  // 1. As many core fields as fit in their shortest forms, in priority order: a narrower
+  //    terminal drops the least useful end. 2. The room left makes the kept fields longer,
+  //    the most useful first. 3. The extras (outcomes, elapsed) follow while they fit.
+  std::vector<const Form*> chosen;
+  std::size_t used = 0;
+  for (std::size_t i = 0; i < all.core; ++i) {
+    const std::size_t add = (chosen.empty() ? 0 : sep) + Width(fields[i].back());
+    if (max_width && used + add > max_width) break;
+    chosen.push_back(&fields[i].back());
+    used += add;
+  }
+  for (std::size_t i = 0; i < chosen.size(); ++i)
+    for (const Form& form : fields[i]) {
+      const std::size_t now = Width(*chosen[i]);
+      if (&form == chosen[i]) break;
+      if (!max_width || used - now + Width(form) <= max_width) {
+        used = used - now + Width(form);
+        chosen[i] = &form;
+        break;
+      }
+    }
+  for (std::size_t i = all.core; i < fields.size() && chosen.size() == i; ++i)
+    for (const Form& form : fields[i])
+      if (!max_width || used + sep + Width(form) <= max_width) {
+        chosen.push_back(&form);
+        used += sep + Width(form);
+        break;
+      }
+  if (chosen.empty()) {  // not even the count fits: cut it (plain, so no escape is split)
+    std::string plain = Plain(fields.front().back());
     plain.resize(max_width > 3 ? max_width - 3 : max_width);
     if (max_width > 3) plain += "...";
     return plain;
   }
-  if (!colour) return plain;
   std::string out;
-  for (const Piece& p : pieces) {
-    if (p.colour) {
-      // Keep the leading separator uncoloured.
-      std::size_t start = p.text.find_first_not_of(" |");
-      out += p.text.substr(0, start);
-      out += p.colour;
-      out += p.text.substr(start);
-      out += "\x1b[0m";
-    } else {
-      out += p.text;
+  for (const Form* form : chosen) {
+    if (!out.empty()) out += kSeparator;
+    for (const Piece& p : *form) {
+      if (colour && p.colour) {
+        out += p.colour;
+        out += p.text;
+        out += "\x1b[0m";
+      } else {
+        out += p.text;
+      }
     }
   }
+  return out;
+}
+
+std::string ProgressRedrawPrefix(std::size_t drawn_columns, std::size_t terminal_columns) {
+  // The last line was drawn on a wider terminal and is longer than a row now: a terminal
+  // that re-wraps its lines on resize shows it on several rows, the cursor after its end.
+  // Go up to its first row, then clear from there to the end of the screen.
+  std::string out;
+  if (terminal_columns > 0 && drawn_columns > terminal_columns) {
+    const std::size_t rows = (drawn_columns + terminal_columns - 1) / terminal_columns;
+    out = "\x1b[" + std::to_string(rows - 1) + "A";
+  }
+  out += "\r\x1b[J";
   return out;
 }
 

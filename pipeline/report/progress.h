@@ -85,10 +85,20 @@ struct ProgressState {
 // "42s", "3m07s", "2h05m".
 std::string FormatDuration(double seconds);
 
-// One progress line, no line ending. Longer than `max_width` columns (0: no limit), it is
-// cut. `colour`: ANSI colours for failures and 429s (never when cut, so no escape is split).
+// One progress line, no line ending, of fields in priority order: done/total, rate, ETA,
+// 429s, the limiting factor, in flight, outcomes, elapsed. Within `max_width` columns (0: no
+// limit) each field takes its longest form that fits (e.g. "205 rows/s", then "205/s"; the
+// outcomes, then only the failures), and the fields from the first that does not fit on are
+// left out. Only when not even the count fits is the text cut ("..."). `colour`: ANSI
+// colours for failures and 429s (escapes take no columns; never in a cut line).
 std::string RenderProgressLine(const ProgressState& state, std::size_t max_width = 0,
                                bool colour = false);
+
+// What to write before redrawing the progress line in place: "\r" and clear to the end of
+// the screen, first going up the rows the last line now takes when it was `drawn_columns`
+// wide and the terminal has shrunk to `terminal_columns` (a terminal that re-wraps lines on
+// resize would otherwise keep a stale fragment of it above the new line).
+std::string ProgressRedrawPrefix(std::size_t drawn_columns, std::size_t terminal_columns);
 
 // Counts the data records of a CSV file (the header is not counted) with the same
 // tokenizer the job reads it with, so quoted fields spanning lines count once. nullopt when

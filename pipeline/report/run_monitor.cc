@@ -36,6 +36,21 @@ void DetectTerminal(int fd, MonitorOptions* options) {
   options->width = options->tty ? TerminalWidth(fd, 0) : 0;
 }
 
+// Columns `line` takes on a terminal: its characters less the colour escapes (ESC [ ... m).
+std::size_t VisibleColumns(std::string_view line) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '\x1b') {
+      const std::size_t m = line.find('m', i);
+      if (m == std::string_view::npos) break;
+      i = m;
+      continue;
+    }
+    if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++n;  // not a UTF-8 continuation
+  }
+  return n;
+}
+
 std::size_t TerminalWidth(int fd, std::size_t fallback) {
   winsize ws{};
   if (fd < 0 || ::ioctl(fd, TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0) return fallback;
@@ -126,7 +141,7 @@ void RunMonitor::OnFinish() {
   if (options_.progress_out && options_.tty && drew_) {
     // The last state, then leave the line for what follows.
     const std::string line = RenderProgressLine(Snapshot(now), options_.width, options_.colour);
-    std::fprintf(options_.progress_out, "\r%s\x1b[K\n", line.c_str());
+    std::fprintf(options_.progress_out, "%s%s\n", Redraw().c_str(), line.c_str());
     std::fflush(options_.progress_out);
   }
   if (view_.dispatcher) final_stats_ = view_.dispatcher->stats();
@@ -140,6 +155,10 @@ void RunMonitor::OnFinish() {
   view_ = RunView();
 }
 
+std::string RunMonitor::Redraw() const {
+  return ProgressRedrawPrefix(drawn_columns_, options_.width ? options_.width + 1 : 0);
+}
+
 void RunMonitor::Tick(Clock::time_point now, bool force_print) {
   if (now - last_sample_ >= kSampleEvery) Sample(now);
   if (!options_.progress_out) return;
@@ -147,8 +166,9 @@ void RunMonitor::Tick(Clock::time_point now, bool force_print) {
     // Read again at each redraw (an ioctl, 4 times a second): the window may have been resized.
     options_.width = TerminalWidth(options_.tty_fd, options_.width);
     const std::string line = RenderProgressLine(Snapshot(now), options_.width, options_.colour);
-    std::fprintf(options_.progress_out, "\r%s\x1b[K", line.c_str());
+    std::fprintf(options_.progress_out, "%s%s", Redraw().c_str(), line.c_str());
     std::fflush(options_.progress_out);
+    drawn_columns_ = VisibleColumns(line);
     drew_ = true;
   } else if (force_print || now - last_print_ >= options_.interval) {
     last_print_ = now;

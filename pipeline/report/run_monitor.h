@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "net/rate_governor.h"
@@ -51,6 +52,8 @@ void DetectTerminal(int fd, MonitorOptions* options);
 // The columns a progress line may use on terminal `fd` now: its width less one (the last
 // column would wrap on some terminals); `fallback` when `fd` is no terminal or says nothing.
 std::size_t TerminalWidth(int fd, std::size_t fallback);
+// Columns `line` takes on a terminal: its characters less the colour escapes.
+std::size_t VisibleColumns(std::string_view line);
 
 // Samples a run and prints its progress. Lives on the io_context thread; must outlive the
 // run (OnStart to OnFinish). The sampling coroutine it starts ends at OnFinish; when the job
@@ -79,6 +82,7 @@ class RunMonitor final : public JobObserver {
  private:
   boost::asio::awaitable<void> Loop();
   void Tick(Clock::time_point now, bool force_print);
+  std::string Redraw() const;  // what goes before a redrawn line (ProgressRedrawPrefix)
   void Sample(Clock::time_point now);
   uint64_t Done() const;
   // The last segment of runs_ as of `now`, and runs_ saved to options_.runs_path.
@@ -96,6 +100,7 @@ class RunMonitor final : public JobObserver {
   RunSeries series_;
   FailureTable failures_;
   bool drew_ = false;  // a redrawn line is on the terminal
+  std::size_t drawn_columns_ = 0;  // how wide that line was
   // Captured at OnFinish (the dispatcher and governor die with the job).
   DispatcherStats final_stats_;
   std::array<RateGovernor::BucketStats, kBucketCount> final_buckets_{};

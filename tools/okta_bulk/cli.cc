@@ -1001,6 +1001,8 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
     std::istringstream scope_words(scopes);
     for (std::string w; scope_words >> w;) scope_list.push_back(w);
     if (scope_list.empty()) scope_list = DefaultScopes(cmd, !c->op.extra_group_ids.empty());
+    job.dispatch.oauth = true;  // a 403 E0000006 then names the missing scope
+    c->export_options.dispatch.oauth = true;
     if (key_id.empty())
       if (const char* env = std::getenv("OKTA_CLIENT_PRIVATEKEYID")) key_id = Trim(env);
     return LoadOAuth(client_id, private_key, key_id, std::move(scope_list), dpop, job.dispatch.max_attempts,

@@ -7,6 +7,7 @@
 
 #include "pipeline/csv/csv_reader.h"
 #include "pipeline/engine/resume_journal.h"
+#include "pipeline/engine/count_text.h"
 #include "pipeline/engine/run_files.h"
 
 namespace okta_bulk {
@@ -85,9 +86,11 @@ bool ConfirmDestructive(const CliConfig& config, std::string* error) {
     return false;
   }
   const long long rows = CountRows(job.input_path, job.delimiter);
-  std::fprintf(stderr, "okta-bulk %s: %s the users of %s (%s rows) in %s.\n",
-               config.command.c_str(), what.c_str(), job.input_path.c_str(),
-               rows < 0 ? "?" : std::to_string(rows).c_str(), config.http.org.Origin().c_str());
+  const std::string row_count =
+      rows < 0 ? std::string("? rows") : Count(static_cast<uint64_t>(rows), "row", "rows");
+  std::fprintf(stderr, "okta-bulk %s: %s the users of %s (%s) in %s.\n",
+               config.command.c_str(), what.c_str(), job.input_path.c_str(), row_count.c_str(),
+               config.http.org.Origin().c_str());
   std::fprintf(stderr, "Type the org's host name (%s) to go on: ", host.c_str());
   std::fflush(stderr);
   char line[512];
