@@ -144,7 +144,7 @@ TEST(ExportJobTest, GivenColumnsMayCarryTheirTypeAndNumberArraysAreTyped) {
 
 TEST(ExportJobTest, GroupMembershipsGiveEachUserItsGroupsInGroupOrder) {
   GroupMemberships m;
-  uint32_t a = m.AddGroup("00gA"), b = m.AddGroup("00gB");
+  uint32_t a = m.AddGroup("00gA", "Admins"), b = m.AddGroup("00gB", "Big Team");
   m.Add("00u2", a);
   m.Add("00u1", a);
   m.Add("00u2", b);
@@ -164,12 +164,16 @@ TEST(ExportJobTest, GroupMembershipsGiveEachUserItsGroupsInGroupOrder) {
   std::string page = R"([{"id":"00u2","profile":{"login":"a@x.com"}},{"id":"00u9","profile":{"login":"b@x.com"}}])";
   std::string error;
   ASSERT_TRUE(w.WritePage(page, &error)) << error;
-  EXPECT_EQ(w.columns().back(), "groupId");
+  // groupId, then the same groups by name (so the file imports into another org).
+  EXPECT_EQ(w.columns()[w.columns().size() - 2], "groupId");
+  EXPECT_EQ(w.columns().back(), "groupName");
   std::rewind(f);
   char buf[256] = {};
   std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
   std::fclose(f);
-  EXPECT_EQ(std::string(buf, n), "login,email,firstName,lastName,groupId\na@x.com,,,,00gA;00gB\nb@x.com,,,,\n");
+  EXPECT_EQ(std::string(buf, n),
+            "login,email,firstName,lastName,groupId,groupName\n"
+            "a@x.com,,,,00gA;00gB,Admins;Big Team\nb@x.com,,,,,\n");
 }
 
 TEST(ExportJobTest, ExportStateSurvivesASaveAndLoadAndRefusesOtherFiles) {

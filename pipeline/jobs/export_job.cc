@@ -119,10 +119,18 @@ bool IsGroupIdColumn(std::string_view name) {
   return lower == "groupid" || lower == "groupids";
 }
 
+// `groupName`: the same groups by name, so the file imports into another org (issue 14).
+bool IsGroupNameColumn(std::string_view name) {
+  std::string lower(name);
+  for (char& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return lower == "groupname" || lower == "groupnames";
+}
+
 simdjson::padded_string_view Padded(std::string& body) { return PaddedBody(body); }
 
-// Calls on_item(id, type) for each object of a JSON array (groups or users); false when the
-// body is not such an array.
+// Calls on_item(id, type, name) for each object of a JSON array (groups or users; `name` is
+// profile.name, a group's); false when the body is not such an array.
 template <typename F>
 bool ForEachIdOf(simdjson::ondemand::parser& parser, std::string& body, F on_item) {
   using namespace simdjson;
@@ -132,18 +140,26 @@ bool ForEachIdOf(simdjson::ondemand::parser& parser, std::string& body, F on_ite
   for (auto element : array) {
     ondemand::object object;
     if (element.get_object().get(object)) return false;
-    std::string_view id, type;
+    std::string id, type, name;  // copies: a string_view dies with the next field
     for (auto field : object) {
       std::string_view key;
       if (field.unescaped_key().get(key)) return false;
       if (key == "id" || key == "type") {
         std::string_view v;
         if (field.value().get_string().get(v)) continue;
-        (key == "id" ? id : type) = v;
+        (key == "id" ? id : type).assign(v);
+      } else if (key == "profile") {
+        ondemand::object profile;
+        if (field.value().get_object().get(profile)) continue;
+        for (auto p : profile) {
+          std::string_view pkey, v;
+          if (p.unescaped_key().get(pkey)) return false;
+          if (pkey == "name" && !p.value().get_string().get(v)) name.assign(v);
+        }
       }
     }
     if (id.empty()) return false;
-    on_item(id, type);
+    on_item(id, type, name);
   }
   return true;
 }
@@ -185,10 +201,11 @@ class ExportTask final : public Task {
     std::string& next = link.target;
     switch (phase_) {
       case Phase::kGroups: {
-        bool ok = ForEachIdOf(parser_, response.body, [&](std::string_view id, std::string_view type) {
+        bool ok = ForEachIdOf(parser_, response.body, [&](std::string_view id, std::string_view type,
+                                                          std::string_view name) {
           // Only OKTA_GROUPs take members through the API (contract §4); the filter asks for
           // them, and this keeps an org that ignores it right.
-          if (type.empty() || type == "OKTA_GROUP") groups_->AddGroup(id);
+          if (type.empty() || type == "OKTA_GROUP") groups_->AddGroup(id, name);
         });
         if (!ok) return Malformed("the groups page is not a JSON array of groups");
         if (!link.error.empty()) return Stop(link.error);
@@ -196,7 +213,8 @@ class ExportTask final : public Task {
         return NextGroup();
       }
       case Phase::kMembers: {
-        bool ok = ForEachIdOf(parser_, response.body, [&](std::string_view id, std::string_view) {
+        bool ok = ForEachIdOf(parser_, response.body, [&](std::string_view id, std::string_view,
+                                                          std::string_view) {
           groups_->Add(id, member_group_);
         });
         if (!ok) return Malformed("the group members page is not a JSON array of users");
@@ -336,8 +354,9 @@ NextLink NextLinkTarget(const HttpResponse& response, const OrgUrl& org,
 
 // ---- GroupMemberships ----------------------------------------------------------------------
 
-uint32_t GroupMemberships::AddGroup(std::string_view group_id) {
+uint32_t GroupMemberships::AddGroup(std::string_view group_id, std::string_view name) {
   group_ids_.emplace_back(group_id);
+  group_names_.emplace_back(name);
   return static_cast<uint32_t>(group_ids_.size() - 1);
 }
 
@@ -373,6 +392,16 @@ void GroupMemberships::GroupsOf(std::string_view user_id, std::string* out) cons
   for (; it != entries_.end() && IdOf(*it) == user_id; ++it) {
     if (!out->empty()) out->push_back(';');
     out->append(group_ids_[it->group]);
+  }
+}
+
+void GroupMemberships::GroupNamesOf(std::string_view user_id, std::string* out) const {
+  out->clear();
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), user_id,
+                             [&](const Entry& e, std::string_view id) { return IdOf(e) < id; });
+  for (; it != entries_.end() && IdOf(*it) == user_id; ++it) {
+    if (!out->empty()) out->push_back(';');
+    out->append(group_names_[it->group]);
   }
 }
 
@@ -472,7 +501,8 @@ bool ExportWriter::RestoreHeader(const std::vector<std::string>& columns, uint64
 
 std::string ExportWriter::TypedName(const Column& c) const {
   if (!c.typed.empty()) return c.typed;
-  if (c.name == "id" || c.name == "status" || IsGroupIdColumn(c.name) || c.name == "login" ||
+  if (c.name == "id" || c.name == "status" || IsGroupIdColumn(c.name) ||
+      IsGroupNameColumn(c.name) || c.name == "login" ||
       c.name == "email" || c.name == "firstName" || c.name == "lastName")
     return c.name;
   switch (c.kind) {
@@ -566,7 +596,10 @@ bool ExportWriter::WritePage(std::string& body, std::string* error) {
                            [&](const Column& c) { return c.name == name; }))
             columns_.push_back(Column{name, Kind::kUnknown, {}});
         }
-      if (groups_) columns_.push_back(Column{"groupId", Kind::kUnknown, {}});
+      if (groups_) {
+        columns_.push_back(Column{"groupId", Kind::kUnknown, {}});
+        columns_.push_back(Column{"groupName", Kind::kUnknown, {}});
+      }
     }
     // Each untyped column takes the kind of its first non-null value on this page.
     for (Column& c : columns_) {
@@ -584,7 +617,7 @@ bool ExportWriter::WritePage(std::string& body, std::string* error) {
     AppendCsvRecord(&buffer_, std::span<const std::string>(header));
   }
   std::vector<std::string_view> row(columns_.size());
-  std::string groups_cell;
+  std::string groups_cell, group_names_cell;
   for (std::size_t i = 0; i < n; ++i) {
     const User& u = page_[i];
     for (std::size_t c = 0; c < columns_.size(); ++c) {
@@ -597,6 +630,9 @@ bool ExportWriter::WritePage(std::string& body, std::string* error) {
       } else if (IsGroupIdColumn(col.name)) {
         if (groups_) groups_->GroupsOf(u.id, &groups_cell);
         row[c] = groups_cell;
+      } else if (IsGroupNameColumn(col.name)) {
+        if (groups_) groups_->GroupNamesOf(u.id, &group_names_cell);
+        row[c] = group_names_cell;
       } else {
         for (std::size_t f = 0; f < u.fields; ++f)
           if (u.profile[f].name == col.name) {
@@ -622,7 +658,10 @@ bool ExportWriter::Finish(std::string* error) {
     if (columns_.empty()) {
       for (const char* base : {"login", "email", "firstName", "lastName"})
         columns_.push_back(Column{base, Kind::kUnknown, {}});
-      if (groups_) columns_.push_back(Column{"groupId", Kind::kUnknown, {}});
+      if (groups_) {
+        columns_.push_back(Column{"groupId", Kind::kUnknown, {}});
+        columns_.push_back(Column{"groupName", Kind::kUnknown, {}});
+      }
     }
     header_written_ = true;
     const std::vector<std::string> header = columns();
@@ -685,7 +724,7 @@ bool RunExport(boost::asio::io_context& io, HttpTransport& transport, const Expo
   }
   std::vector<std::string> columns = options.columns;
   bool with_groups = options.groups;
-  for (const auto& c : columns) with_groups |= IsGroupIdColumn(c);
+  for (const auto& c : columns) with_groups |= IsGroupIdColumn(c) || IsGroupNameColumn(c);
   if (with_groups && !columns.empty() &&
       std::none_of(columns.begin(), columns.end(), [](const std::string& c) { return IsGroupIdColumn(c); }))
     columns.push_back("groupId");

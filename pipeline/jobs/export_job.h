@@ -91,14 +91,17 @@ NextLink NextLinkTarget(const HttpResponse& response, const OrgUrl& org,
 // 400,000. Single-threaded.
 class GroupMemberships {
  public:
-  // Adds a group; returns its index for Add().
-  uint32_t AddGroup(std::string_view group_id);
+  // Adds a group (its id and profile.name); returns its index for Add().
+  uint32_t AddGroup(std::string_view group_id, std::string_view name = {});
   void Add(std::string_view user_id, uint32_t group);
   // Sorts for lookups; call once, after the last Add().
   void Freeze();
   // The user's group ids in the order their groups were added, joined with ';' ("" when
   // none). REQUIRES: Freeze() was called.
   void GroupsOf(std::string_view user_id, std::string* out) const;
+  // The same groups' names, joined with ';' (the groupName column, which imports into
+  // another org by name). REQUIRES: Freeze() was called.
+  void GroupNamesOf(std::string_view user_id, std::string* out) const;
   const std::string& GroupId(uint32_t group) const { return group_ids_[group]; }
   std::size_t groups() const { return group_ids_.size(); }
   std::size_t size() const { return entries_.size(); }
@@ -114,6 +117,7 @@ class GroupMemberships {
     return {chunks_[e.offset / kChunk].get() + e.offset % kChunk, e.length};
   }
   std::vector<std::string> group_ids_;
+  std::vector<std::string> group_names_;  // by group, as group_ids_
   std::vector<std::unique_ptr<char[]>> chunks_;
   std::size_t used_ = kChunk;  // bytes used in the last chunk (none yet: a new one is due)
   std::deque<Entry> entries_;
