@@ -155,13 +155,17 @@ TEST(ImportEndToEndDialectTest, HeaderSlipsAreWarnedInTheDryRunAndAtTheStartOfAR
   MockProcess mock;
   const std::string hint =
       "column 'First Name' is not a known base attribute; did you mean firstName?";
-  ProcessResult dry = RunOktaBulk({"import", dir.File("users.csv"), "--dry-run"}, mock.base_url());
+  // Offline (no schema read) the hints are the only help, and the dry run goes on.
+  ProcessResult dry = RunOktaBulk({"import", dir.File("users.csv"), "--dry-run", "--offline"}, mock.base_url());
   EXPECT_EQ(dry.exit_code, 0) << dry.out << dry.err;
   EXPECT_NE(dry.out.find("warning: " + hint), std::string::npos) << dry.out;
   EXPECT_NE(dry.out.find("did you mean email?"), std::string::npos) << dry.out;
   ProcessResult run = RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("r.csv")},
                                   mock.base_url());
   EXPECT_NE(run.err.find("warning: " + hint), std::string::npos) << run.err;
+  // And the org's schema, read before the first row, refuses the columns it does not have.
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find("column 'First Name' is not in the org's user profile"), std::string::npos) << run.err;
   // A header refused for want of a login column carries the hint in its error.
   dir.Write("nologin.csv", "Username,email\nx@example.com,x@example.com\n");
   ProcessResult refused = RunOktaBulk({"import", dir.File("nologin.csv"), "-o", dir.File("r2.csv")},

@@ -20,7 +20,7 @@ std::string Row(const std::string& name, const std::string& first = "First") {
   return name + "@example.com," + name + "@example.com," + first + ",Last\n";
 }
 
-int64_t Requests(const MockProcess& mock) { return MockStats(mock).at("requests_total").as_int64(); }
+int64_t Requests(const MockProcess& mock) { return RowRequests(mock); }
 
 std::map<std::string, std::string> FirstNames(const MockProcess& mock) {
   std::map<std::string, std::string> out;

@@ -21,7 +21,7 @@ const char kUsers[] =
     "s1@example.com,s1@example.com,Ann,One\n"
     "s2@example.com,s2@example.com,Bob,Two\n";
 
-int64_t Requests(const MockProcess& mock) { return MockStats(mock).at("requests_total").as_int64(); }
+int64_t Requests(const MockProcess& mock) { return RowRequests(mock); }
 
 TEST(UserSlipsEndToEndTest, AnOutputThatIsTheInputByPathSymlinkOrHardLinkIsRefusedBeforeAnythingIsSent) {
   TempDir dir;

@@ -380,6 +380,7 @@ void Dispatcher::RunToCompletion(asio::io_context& io) {
     failure = e;
     io.stop();
   });
+  io.restart();  // a job may run more than one dispatcher on `io` (org look-ups first)
   io.run();
   if (failure) std::rethrow_exception(failure);
 }

@@ -266,8 +266,30 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
                    TerminalSafe(hint).c_str());
 
   RunContext run;
-  RepeatedKeys repeated = ScanKeys(options.input_path, handler, reader.delimiter());
+  // Asks the org what the rows must be checked against (issue 14), after the header and
+  // (in a real run) after the results file is ours, before any row is read.
+  // kStopped: the look-ups were interrupted or aborted; the run ends there (exit 130 or 3).
+  enum class Prepared { kOk, kRefused, kStopped };
+  auto prepare = [&]() {
+    PrepareContext context{io, transport, options, reader.delimiter()};
+    context.on_dispatcher = &on_dispatcher;
+    const bool ok = handler.Prepare(context, error);
+    summary->org_requests = context.requests;
+    for (const std::string& note : context.notes)
+      if (!options.quiet || note.starts_with("warning"))
+        std::fprintf(options.dry_run ? stdout : stderr, "okta-bulk: %s\n", TerminalSafe(note).c_str());
+    if (ok) return Prepared::kOk;
+    if (!context.interrupted && context.abort_reason.empty()) return Prepared::kRefused;
+    summary->interrupted = context.interrupted;
+    summary->abort_reason = context.abort_reason;
+    summary->dry_run = options.dry_run;
+    summary->elapsed_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return Prepared::kStopped;
+  };
   if (options.dry_run) {
+    if (Prepared p = prepare(); p != Prepared::kOk) return p == Prepared::kStopped;
+    RepeatedKeys repeated = ScanKeys(options.input_path, handler, reader.delimiter());
     JobSource source(reader, header.fields, handler, nullptr, nullptr, run);
     source.set_repeated(std::move(repeated));
     // The reason quotes the row's cells: nothing in them may act on the terminal.
@@ -297,6 +319,16 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
                           &summary->kept_previous_as, error))
     return false;
   if (options.open_sidecars && !options.open_sidecars(error)) return false;
+  if (Prepared p = prepare(); p != Prepared::kOk) {
+    if (p == Prepared::kRefused) return false;
+    // Stopped before the first row: the results file still exists (its header), as after
+    // any stopped run, so --resume and scripts find it.
+    ResultsSink empty;
+    std::string ignored;
+    if (empty.Open(options.results_path, /*append=*/options.resume, &ignored)) empty.Close(&ignored);
+    return true;
+  }
+  RepeatedKeys repeated = ScanKeys(options.input_path, handler, reader.delimiter());
 
   Journal journal;
   if (options.resume) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "net/http_client.h"
 #include "net/http_transport.h"
 #include "net/rate_governor.h"
 #include "pipeline/engine/dispatcher.h"
@@ -39,6 +40,13 @@ struct JobOptions {
   bool overwrite = false;
   DispatcherOptions dispatch;
   GovernorOptions governor;
+  // Ask the org before the first row (its user schema, its groups; issue 14): set when the
+  // run has credentials (a dry run without them stays offline). `org` is where the groups
+  // listing's next links may lead.
+  bool org_checks = false;
+  bool schema_check = true;  // --no-schema-check: the org's schema is not read
+  bool quiet = false;        // --quiet: what was learnt from the org is not printed (warnings are)
+  OrgUrl org;
   // Opens the job's own files beside the results (the --write-temp-passwords secrets), once
   // the results file is locked and an earlier run's files were kept aside (PrepareResultsFile),
   // before anything is sent; false with `error` stops the run (exit 2). Optional.
@@ -74,6 +82,8 @@ struct JobSummary {
   // How the input was read when it was not plain ',' UTF-8, e.g. "read as ';'-separated
   // (from the header line)"; "" otherwise.
   std::string input_format;
+  // Requests sent before the first row to ask the org (schema, groups).
+  uint64_t org_requests = 0;
   // The one-paragraph summary printed at the end.
   std::string Describe() const;
   // 0 all rows succeeded, 1 some invalid/failed, 3 aborted, 130 interrupted (issue 2).
@@ -91,6 +101,26 @@ struct BuiltRow {
   bool with_password = false, with_groups = false;  // dry-run counts
 };
 
+// What a RowHandler may use before the first row (RowHandler::Prepare).
+struct PrepareContext {
+  boost::asio::io_context& io;
+  HttpTransport& transport;
+  const JobOptions& options;
+  char delimiter;  // the input's, as detected
+  // Lines for the user (printed on stdout in a dry run, stderr otherwise): what was learnt
+  // from the org, what was created.
+  std::vector<std::string> notes;
+  uint64_t requests = 0;  // sent to the org
+  // The look-ups run on their own dispatcher, shown to on_dispatcher like the run's (so
+  // Ctrl-C reaches them). When Prepare fails because the look-ups were interrupted or the
+  // org stopped them (credentials refused, the org unreachable), these say so: the run ends
+  // as interrupted (130) or aborted (3), as it would have on its first row, not as a usage
+  // error.
+  const std::function<void(Dispatcher&)>* on_dispatcher = nullptr;
+  bool interrupted = false;
+  std::string abort_reason;
+};
+
 // A subcommand's rows: which columns mean what, how a record is checked, which Task it
 // becomes. Used on the io_context thread only; outlives RunJob.
 class RowHandler {
@@ -98,6 +128,14 @@ class RowHandler {
   virtual ~RowHandler() = default;
   // Reads the header; false with `error` for a header this job cannot use (exit 2).
   virtual bool Start(const std::vector<std::string>& header, std::string* error) = 0;
+  // After Start, before any row is read or checked for duplicates: a handler may read the
+  // input once more and ask the org (when options.org_checks) what it needs to check or
+  // build rows. False with `error`: exit 2; nothing was sent but the look-ups.
+  virtual bool Prepare(PrepareContext& context, std::string* error) {
+    (void)context;
+    (void)error;
+    return true;
+  }
   // A resumed job: rows not finished may have been acted on by the interrupted run.
   virtual void SetResumed() {}
   // Builds the row's task, or returns false with `error` naming the row and the field.

@@ -1,7 +1,11 @@
 #include "pipeline/jobs/import_job.h"
 
+#include <algorithm>
 #include <optional>
+#include <unordered_map>
 
+#include "pipeline/jobs/org_groups.h"
+#include "pipeline/jobs/org_lookup.h"
 #include "pipeline/rows/user_row.h"
 
 namespace okta_bulk {
@@ -24,7 +28,62 @@ class ImportRows final : public RowHandler {
                "column (Okta refuses nextLogin without a password: E0000124)";
       return false;
     }
-    builder_.emplace(std::move(columns), std::move(builder_options));
+    // Both columns (an export --groups file): the names decide, since ids differ between
+    // orgs and the names are what an admin keeps; the ids are left unread.
+    ids_ignored_ = columns.group_id >= 0 && columns.group_name >= 0;
+    if (ids_ignored_) columns.group_id = -1;
+    columns_ = std::move(columns);
+    builder_options_ = std::move(builder_options);
+    return true;
+  }
+
+  // Asks the org for its schema and groups (issue 14), then builds the RowBuilder with what
+  // it learnt.
+  bool Prepare(PrepareContext& context, std::string* error) override {
+    const JobOptions& job = context.options;
+    if (ids_ignored_)
+      context.notes.push_back("the file has both groupId and groupName: groups are found by "
+                              "name (ids differ between orgs); the groupId column is not read");
+    OrgLookup lookup;
+    lookup.schema = job.org_checks && job.schema_check;
+    GroupNeeds needs;
+    if (job.org_checks || columns_.group_name >= 0 || !options_.extra_group_names.empty()) {
+      if (!CollectGroupNeeds(job.input_path, context.delimiter, columns_.group_id,
+                             columns_.group_name, options_.extra_group_ids,
+                             options_.extra_group_names, &needs, error))
+        return false;
+    }
+    if (!job.org_checks) {
+      if (!needs.names.empty() && !job.dry_run) {
+        *error = "group names (groupName, --group-name) are resolved by asking the org, and "
+                 "this run does not ask it; nothing was sent";
+        return false;
+      }
+      if (!needs.names.empty())
+        context.notes.push_back("group names are not looked up without the org's credentials "
+                                "(a dry run with OKTA_CLIENT_ORGURL and a token checks them)");
+      builder_.emplace(std::move(columns_), std::move(builder_options_));
+      return true;
+    }
+    lookup.groups = !needs.names.empty() || !needs.ids.empty();
+    if (!LookUpOrg(context, lookup, &facts_, error)) return false;
+    if (!facts_.schema_refused.empty()) context.notes.push_back("warning: " + facts_.schema_refused);
+    if (facts_.schema) {
+      if (!columns_.ApplySchema(*facts_.schema, error)) return false;
+      context.notes.push_back(SchemaNote(*facts_.schema));
+    }
+    if (lookup.groups &&
+        !ResolveGroups(context, needs, options_.create_missing_groups, &facts_,
+                       &group_ids_by_name_, error))
+      return false;
+    for (const std::string& name : options_.extra_group_names) {
+      const std::string& id = group_ids_by_name_.at(GroupNameKey(name));
+      if (std::find(builder_options_.extra_group_ids.begin(), builder_options_.extra_group_ids.end(),
+                    id) == builder_options_.extra_group_ids.end())
+        builder_options_.extra_group_ids.push_back(id);
+    }
+    builder_options_.group_ids_by_name = &group_ids_by_name_;
+    builder_.emplace(std::move(columns_), std::move(builder_options_));
     return true;
   }
 
@@ -51,6 +110,11 @@ class ImportRows final : public RowHandler {
  private:
   const ImportOptions& options_;
   ImportTaskOptions task_options_;
+  ColumnMap columns_;                  // from Start until Prepare
+  RowBuilderOptions builder_options_;  // from Start until Prepare
+  OrgFacts facts_;                     // the schema the columns point into
+  bool ids_ignored_ = false;           // groupId and groupName both given: names win
+  std::unordered_map<std::string, std::string> group_ids_by_name_;
   std::optional<RowBuilder> builder_;
 };
 

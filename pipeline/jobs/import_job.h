@@ -13,6 +13,10 @@ namespace okta_bulk {
 
 struct ImportOptions : JobOptions {
   std::vector<std::string> extra_group_ids;  // --group
+  std::vector<std::string> extra_group_names;  // --group-name, resolved at the start
+  // --create-missing-groups: group names (groupName, --group-name) the org does not have are
+  // created (POST /api/v1/groups) before the first row, instead of stopping the run.
+  bool create_missing_groups = false;
   bool password_hook = false;                // --password-hook (RowBuilderOptions)
   ImportTaskOptions task;
 };

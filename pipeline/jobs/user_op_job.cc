@@ -4,6 +4,7 @@
 
 #include "pipeline/csv/csv_reader.h"
 #include "pipeline/jobs/lifecycle_task.h"
+#include "pipeline/jobs/org_lookup.h"
 #include "pipeline/jobs/secret_file.h"
 #include "pipeline/okta/okta_json.h"
 #include "pipeline/rows/password_hash.h"
@@ -72,7 +73,7 @@ class UserOpRows final : public RowHandler {
                  "' column";
         return false;
       } else {
-        attributes_.push_back({idx, base, type});
+        attributes_.push_back({idx, base, type, name.find(':') != std::string::npos});
       }
     }
     if (login_ < 0 && id_ < 0) {
@@ -84,7 +85,7 @@ class UserOpRows final : public RowHandler {
     }
     // With an id column the login is an attribute like any other (update may rename).
     if (op == UserOp::kUpdate && id_ >= 0 && login_ >= 0)
-      attributes_.push_back({login_, names_[login_], AttributeType::kString});
+      attributes_.push_back({login_, names_[login_], AttributeType::kString, false});
     if ((op == UserOp::kAssign || op == UserOp::kUnassign) && group_ < 0 &&
         options_.extra_group_ids.empty()) {
       *error = std::string(UserOpName(op)) + " needs a 'groupId' column or --group ID (okta-bulk " +
@@ -98,6 +99,50 @@ class UserOpRows final : public RowHandler {
       return false;
     }
     if (op != UserOp::kUpdate) attributes_.clear();
+    return true;
+  }
+
+  // update: the org's schema decides which columns exist, their types and what a cell may
+  // set or clear (issue 14).
+  bool Prepare(PrepareContext& context, std::string* error) override {
+    const JobOptions& job = context.options;
+    if (options_.task.op != UserOp::kUpdate || !job.org_checks || !job.schema_check) return true;
+    OrgLookup lookup;
+    lookup.schema = true;
+    if (!LookUpOrg(context, lookup, &facts_, error)) return false;
+    if (!facts_.schema_refused.empty()) context.notes.push_back("warning: " + facts_.schema_refused);
+    if (!facts_.schema) return true;
+    const ProfileSchema& org = *facts_.schema;
+    std::vector<std::string> unknown, kept;
+    for (Attribute& a : attributes_) {
+      const SchemaAttribute* s = org.Find(a.name);
+      if (!s) {
+        unknown.push_back(org.UnknownMessage(names_[a.index], a.name));
+        continue;
+      }
+      if (!ColumnTypeFromSchema(*s, names_[a.index], a.typed, a.type, &a.type, error)) {
+        *error = "header: " + *error;
+        return false;
+      }
+      a.name = s->name;
+      a.schema = s;
+      if (options_.clear_empty &&
+          (s->required || s->mutability != SchemaAttribute::Mutability::kReadWrite))
+        kept.push_back(s->name);
+    }
+    if (!unknown.empty()) {
+      *error = "header: ";
+      for (std::size_t i = 0; i < unknown.size(); ++i) *error += (i ? "; " : "") + unknown[i];
+      *error += ". Nothing was sent";
+      return false;
+    }
+    context.notes.push_back(SchemaNote(org));
+    if (!kept.empty()) {
+      std::string note = "--empty-cells clear: an empty cell never clears ";
+      for (std::size_t i = 0; i < kept.size(); ++i) note += (i ? ", " : "") + kept[i];
+      note += " (the org's profile requires it or does not let it change); such cells are left out";
+      context.notes.push_back(std::move(note));
+    }
     return true;
   }
 
@@ -173,6 +218,21 @@ class UserOpRows final : public RowHandler {
                                      ? TrimSpaces(cell(a.index))
                                      : cell(a.index);
         if (value.empty() && (!options_.clear_empty || lower == "login")) continue;
+        if (a.schema) {
+          if (value.empty()) {  // --empty-cells clear: only what the org lets clear
+            if (a.schema->required ||
+                a.schema->mutability != SchemaAttribute::Mutability::kReadWrite)
+              continue;
+          } else {
+            std::string_view mutability = MutabilityProblem(*a.schema, /*for_update=*/true);
+            std::string rule =
+                mutability.empty() ? CheckSchemaValue(*a.schema, value) : std::string(mutability);
+            if (!rule.empty()) {
+              *error = RowWhere(row, record, name) + rule;
+              return false;
+            }
+          }
+        }
         if (!value.empty() && (lower == "login" || lower == "email") && !LooksLikeEmail(value)) {
           *error = RowWhere(row, record, name) + "is not an email address";
           return false;
@@ -226,9 +286,12 @@ class UserOpRows final : public RowHandler {
   int login_ = -1, id_ = -1, group_ = -1;
   struct Attribute {
     int index;
-    std::string name;  // without the header's ":type"
+    std::string name;  // without the header's ":type"; Okta's spelling once the schema is read
     AttributeType type;
+    bool typed = false;  // the header said name:type
+    const SchemaAttribute* schema = nullptr;  // the org's attribute, once read (Prepare)
   };
+  OrgFacts facts_;  // the schema `schema` points into
   std::vector<Attribute> attributes_;  // update: the columns sent as profile attributes
 };
 

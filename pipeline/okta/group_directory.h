@@ -1,28 +1,16 @@
-// The org's groups as a run needs them: reading pages of GET /api/v1/groups, and finding a
-// group by the name an admin writes in a CSV (`groupName`, --group-name) or by its id.
+// The org's groups as a run needs them: finding a group by the name an admin writes in a CSV
+// (`groupName`, --group-name) or by its id, among the groups read with group_requests.h.
 // Pure; no I/O.
 #pragma once
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "pipeline/okta/group_requests.h"
+
 namespace okta_bulk {
 
-struct OrgGroup {
-  std::string id;
-  std::string name;  // profile.name
-  std::string type;  // OKTA_GROUP, APP_GROUP, BUILT_IN
-};
-
-// Reads one page of GET /api/v1/groups: a JSON array of Group objects (id, type,
-// profile.name). False with `error` when the body is not such an array.
-bool ReadGroupsPage(std::string_view body, std::vector<OrgGroup>* out, std::string* error);
-
-// Reads the Group object a POST /api/v1/groups answered. False with `error` otherwise.
-bool ReadGroup(std::string_view body, OrgGroup* out, std::string* error);
-
-// The JSON body of POST /api/v1/groups for a group named `name` (an OKTA_GROUP).
-std::string CreateGroupBody(std::string_view name, std::string_view description = {});
+using OrgGroup = GroupSummary;
 
 class GroupDirectory {
  public:

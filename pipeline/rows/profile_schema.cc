@@ -128,7 +128,20 @@ bool ColumnTypeFromSchema(const SchemaAttribute& attribute, std::string_view col
              "' as " + attribute.type_text + ", which okta-bulk cannot write from a CSV cell";
     return false;
   }
-  if (typed_in_header && header_type != attribute.type) {
+  // A header's `number` fits an integer attribute (an export cannot tell 7 from 7.0, so it
+  // writes every JSON number as `number`): the cells are then read as integers.
+  const bool widened = (header_type == AttributeType::kNumber && attribute.type == AttributeType::kInteger) ||
+                       (header_type == AttributeType::kNumberArray &&
+                        attribute.type == AttributeType::kIntegerArray);
+  // And a header's `integer` on a number attribute is a stricter reading of valid values.
+  const bool narrowed = (header_type == AttributeType::kInteger && attribute.type == AttributeType::kNumber) ||
+                        (header_type == AttributeType::kIntegerArray &&
+                         attribute.type == AttributeType::kNumberArray);
+  if (typed_in_header && narrowed) {
+    *type = header_type;
+    return true;
+  }
+  if (typed_in_header && header_type != attribute.type && !widened) {
     *error = "column '" + std::string(column) + "' says " +
              std::string(AttributeTypeName(header_type)) + " but the org's profile types '" +
              attribute.name + "' as " + attribute.type_text + "; write '" + attribute.name +

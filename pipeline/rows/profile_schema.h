@@ -54,7 +54,7 @@ class ProfileSchema {
 };
 
 // The type to send a column as: the schema's, when the header gives none; the header's
-// `name:type` must agree with the schema. False with `error` (without the "header: " prefix)
+// `name:type` must agree with the schema (`number` fits an integer attribute). False with `error` (without the "header: " prefix)
 // naming both types, or a schema type okta-bulk cannot write.
 bool ColumnTypeFromSchema(const SchemaAttribute& attribute, std::string_view column,
                           bool typed_in_header, AttributeType header_type, AttributeType* type,

@@ -298,8 +298,11 @@ bool ColumnMap::ApplySchema(const ProfileSchema& org, std::string* error) {
     return false;
   }
   std::vector<std::string> missing;
+  // Okta's base attributes it requires (email, firstName, lastName) are left to Okta and to
+  // the import's look-up of a refused row: a file of logins only still adds existing users
+  // to groups. The org's own required attributes must have a column.
   for (const SchemaAttribute& a : org.attributes()) {
-    if (!a.required || a.has_default || a.name == "login") continue;
+    if (!a.required || a.has_default || !a.custom) continue;
     const bool has_column = std::find(attribute.begin(), attribute.end(), &a) != attribute.end();
     if (!has_column) missing.push_back(a.name);
   }
@@ -441,7 +444,7 @@ bool RowBuilder::Build(const CsvRecord& record, uint64_t row, PreparedRow* out,
       std::string_view value = record.fields[idx];
       const bool empty = TrimSpaces(value).empty();
       if (empty) {
-        if (a->required && !a->has_default) {
+        if (a->required && !a->has_default && a->custom) {
           *error = RowWhere(row, record, columns_.names[idx]) +
                    "is empty, and the org's user profile requires it to create a user (for "
                    "users that already exist, use okta-bulk assign or update)";

@@ -46,8 +46,9 @@ struct ColumnMap {
   // Checks the profile columns against the org's schema before any row (issue 14): every
   // column must be an attribute of the org's profile (else the error names it and the
   // closest names), its type comes from the schema (a header `name:type` must agree), custom
-  // columns take Okta's spelling, and every attribute the schema requires to create a user
-  // (without a default) must have a column. False with `error` (starting "header: ").
+  // columns take Okta's spelling, and every custom attribute the schema requires to create a
+  // user (without a default) must have a column (Okta's base ones are left to Okta: a file of
+  // logins only still reaches existing users). False with `error` (starting "header: ").
   // `schema` must outlive this map.
   bool ApplySchema(const ProfileSchema& schema, std::string* error);
   std::size_t size() const { return names.size(); }

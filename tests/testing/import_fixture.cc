@@ -120,6 +120,11 @@ boost::json::array MockUsers(const MockProcess& mock) {
   return boost::json::parse(r.body).as_array();
 }
 
+int64_t RowRequests(const MockProcess& mock) {
+  boost::json::object stats = MockStats(mock);
+  return stats.at("requests_total").as_int64() - stats.at("requests").at("other").as_int64();
+}
+
 boost::json::object MockStats(const MockProcess& mock) {
   TestResponse r = HttpCall(mock.port(), "GET", "/__stats");
   EXPECT_EQ(r.status, 200);

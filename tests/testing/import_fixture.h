@@ -45,5 +45,8 @@ ProcessResult RunOktaBulkWithSignals(const std::vector<std::string>& args, const
 // GET base/__users parsed as a JSON array (one object per user).
 boost::json::array MockUsers(const MockProcess& mock);
 boost::json::object MockStats(const MockProcess& mock);
+// Requests okta-mock received for rows: every request but the org look-ups okta-bulk makes
+// before the first row (the user schema, counted in the `other` bucket; issue 14).
+int64_t RowRequests(const MockProcess& mock);
 
 }  // namespace okta_bulk::testing

@@ -171,7 +171,8 @@ const char kCommonFlags[] =
     "                           run's results (kept as RESULTS.1); without it, and without\n"
     "                           --resume, such a file stops the run (exit 2)\n"
     "  --dry-run                validate the whole file and say what would be sent; sends\n"
-    "                           nothing, needs no token (exit 1 if any row is invalid)\n"
+    "                           nothing but, when credentials are set, the look-ups of the\n"
+    "                           org's schema and groups (exit 1 if any row is invalid)\n"
     "  --quiet                  print nothing but errors (no progress line)\n"
     "  --progress-interval SEC  when stderr is not a terminal, a progress line every SEC\n"
     "                           seconds (default 5; on a terminal the line is redrawn in\n"
@@ -533,10 +534,14 @@ std::string ImportHelp() {
              "\n"
              "CSV columns (header first, any order, names case-insensitive):\n"
              "  login (required), email, firstName, lastName, password (empty = none),\n"
-             "  groupId (one id or several separated by ';'); any other column is a custom\n"
-             "  profile attribute sent as a string (an empty cell leaves it out), or typed\n"
-             "  when the header says name:type with type string, integer, number, boolean,\n"
-             "  string[], integer[] or number[] (array elements separated by ';').\n"
+             "  groupId (one id or several separated by ';'), groupName (group names, ';'-\n"
+             "  separated, resolved once at the start); any other column is a profile\n"
+             "  attribute of the org (an empty cell leaves it out). Before the first row the\n"
+             "  org's user schema is read: a column not in it stops the run (exit 2, naming\n"
+             "  the closest names), each column is typed as the schema says (a header may\n"
+             "  still say name:type: string, integer, number, boolean, string[], integer[],\n"
+             "  number[]; it must agree), and each cell is checked against the schema's\n"
+             "  required, enum, length and read-only rules (a row that breaks one is invalid).\n"
              "  Hashed passwords: passwordHash, hashAlgorithm (BCRYPT, SHA-512, SHA-256, SHA-1,\n"
              "  MD5, PBKDF2), passwordSalt, saltOrder (PREFIX|POSTFIX), workFactor (bcrypt),\n"
              "  iterationCount, keySize, digestAlgorithm (PBKDF2). A whole bcrypt string\n"
@@ -545,7 +550,15 @@ std::string ImportHelp() {
              "\n"
              "Flags:\n"
              "  --group ID               add every user to this group too (repeatable)\n"
-             "  --no-activate            create users STAGED (activate=false) instead of activating\n"             "  --password-hook          rows with neither password nor passwordHash are created\n"
+             "  --group-name NAME        add every user to the group named NAME too (repeatable)\n"
+             "  --create-missing-groups  create the groups that groupName/--group-name name and\n"
+             "                           the org lacks (POST /api/v1/groups) before the first\n"
+             "                           user; without it a missing group stops the run (exit 2)\n"
+             "  --no-schema-check        do not read the org's user schema (fixed checks only)\n"
+             "  --offline                with --dry-run: check the file alone, without asking the\n"
+             "                           org (a dry run with credentials reads its schema and groups)\n"
+             "  --no-activate            create users STAGED (activate=false) instead of activating\n"
+             "  --password-hook          rows with neither password nor passwordHash are created\n"
              "                           with credentials.password.hook {\"type\":\"default\"}: Okta\n"
              "                           asks your password inline hook at first sign-in (a row's\n"
              "                           own password or hash wins)\n"
@@ -649,6 +662,7 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
   std::string client_id, private_key, key_id, scopes;
   bool dpop = false;
   bool allow_insecure = false;
+  bool offline = false;  // --offline: a dry run that does not ask the org
   double max_share = 1.0;
   int timeout_s = 30;
   std::vector<std::string> positional;
@@ -729,6 +743,20 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
         return false;
       }
       (is_import ? c->import.extra_group_ids : c->op.extra_group_ids).push_back(v);
+    } else if (name == "--group-name" && is_import) {
+      if (!need(&v)) return false;
+      if (TrimSpaces(v).empty() || v.find(';') != std::string::npos) {
+        *error = "--group-name takes one group's name, e.g. --group-name Engineering (repeat the "
+                 "flag for several)";
+        return false;
+      }
+      c->import.extra_group_names.emplace_back(TrimSpaces(v));
+    } else if (name == "--create-missing-groups" && is_import) {
+      c->import.create_missing_groups = true;
+    } else if (name == "--no-schema-check" && (is_import || cmd == "update")) {
+      job.schema_check = false;
+    } else if (name == "--offline" && !is_export) {
+      offline = true;
     } else if (name == "--no-activate" && is_import) {
       c->import.task.activate = false;
     } else if (name == "--password-hook" && is_import) {
@@ -853,6 +881,7 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
       job.dry_run = true;
     } else if (name == "--quiet" || name == "-q") {
       c->quiet = true;
+      job.quiet = true;
     } else if (name == "--summary-json") {
       if (!need(&c->summary_json)) return false;
     } else if (name == "--report") {
@@ -963,75 +992,99 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
     *error = "--retry-changed goes with --resume: okta-bulk " + cmd + " users.csv -o results.csv --resume --retry-changed";
     return false;
   }
-  if (job.dry_run) return true;  // no request is sent: no org or token needed
-
-  if (org_url.empty()) {
-    const char* env = std::getenv("OKTA_CLIENT_ORGURL");
-    if (env) org_url = env;
-  }
-  if (org_url.empty()) {
-    *error = "no org URL: set OKTA_CLIENT_ORGURL=https://<your-org>.okta.com or pass --org-url";
-    return false;
-  }
-  if (!OrgUrl::Parse(org_url, &c->http.org, error)) return false;
-  c->http.allow_insecure_http = allow_insecure;
-  if (!c->http.org.tls && !c->http.org.IsLoopback() && !allow_insecure) {
-    *error = "refusing plain http:// to " + c->http.org.host +
-             ": the token would cross the network unencrypted. Use https://, or "
-             "--allow-insecure-http if you really mean it";
-    return false;
-  }
-  c->export_options.org = c->http.org;  // export follows `next` links on this origin only
-  c->groups_export.org = c->http.org;
-
-  c->http.user_agent = "okta-bulk/" OKTA_BULK_VERSION;
-  c->http.timeout = std::chrono::seconds(timeout_s);
-  if (client_id.empty())
-    if (const char* env = std::getenv("OKTA_CLIENT_CLIENTID")) client_id = Trim(env);
-  if (!client_id.empty()) {
-    if (!token_file.empty()) {
-      *error = "--token-file and --client-id are two ways to authenticate; give one";
+  // The org and the credentials. A dry run sends nothing but the org look-ups (its user
+  // schema, its groups: issue 14), and only when it has credentials; without them it stays
+  // offline.
+  auto connect = [&](std::string* err) -> bool {
+    if (org_url.empty()) {
+      const char* env = std::getenv("OKTA_CLIENT_ORGURL");
+      if (env) org_url = env;
+    }
+    if (org_url.empty()) {
+      *err = "no org URL: set OKTA_CLIENT_ORGURL=https://<your-org>.okta.com or pass --org-url";
       return false;
     }
-    std::vector<std::string> scope_list;
-    if (scopes.empty())
-      if (const char* env = std::getenv("OKTA_CLIENT_SCOPES")) scopes = env;
-    for (char& ch : scopes)
-      if (ch == ',') ch = ' ';
-    std::istringstream scope_words(scopes);
-    for (std::string w; scope_words >> w;) scope_list.push_back(w);
-    if (scope_list.empty()) scope_list = DefaultScopes(cmd, !c->op.extra_group_ids.empty());
-    job.dispatch.oauth = true;  // a 403 E0000006 then names the missing scope
-    c->export_options.dispatch.oauth = true;
-    if (key_id.empty())
-      if (const char* env = std::getenv("OKTA_CLIENT_PRIVATEKEYID")) key_id = Trim(env);
-    return LoadOAuth(client_id, private_key, key_id, std::move(scope_list), dpop, job.dispatch.max_attempts,
-                     c, error);
-  }
-  if (!private_key.empty() || !key_id.empty() || !scopes.empty() || dpop) {
-    *error = "--private-key, --key-id, --scopes and --dpop go with --client-id (or "
-             "OKTA_CLIENT_CLIENTID): okta-bulk " + cmd + " --help";
-    return false;
-  }
-
-  std::string token;
-  if (!token_file.empty()) {
-    if (!ReadCredentialFile(token_file, "--token-file '" + token_file + "'", &token, error))
+    if (!OrgUrl::Parse(org_url, &c->http.org, err)) return false;
+    c->http.allow_insecure_http = allow_insecure;
+    if (!c->http.org.tls && !c->http.org.IsLoopback() && !allow_insecure) {
+      *err = "refusing plain http:// to " + c->http.org.host +
+               ": the token would cross the network unencrypted. Use https://, or "
+               "--allow-insecure-http if you really mean it";
       return false;
-    token = Trim(std::move(token));
-  } else if (const char* env = std::getenv("OKTA_CLIENT_TOKEN")) {
-    token = Trim(env);
-  }
-  if (token.empty()) {
-    *error = "no API token: set OKTA_CLIENT_TOKEN or pass --token-file PATH "
-             "(create one in the Admin Console: Security > API > Tokens)";
+    }
+    c->export_options.org = c->http.org;  // export follows `next` links on this origin only
+    c->groups_export.org = c->http.org;
+
+    c->http.user_agent = "okta-bulk/" OKTA_BULK_VERSION;
+    c->http.timeout = std::chrono::seconds(timeout_s);
+    if (client_id.empty())
+      if (const char* env = std::getenv("OKTA_CLIENT_CLIENTID")) client_id = Trim(env);
+    if (!client_id.empty()) {
+      if (!token_file.empty()) {
+        *err = "--token-file and --client-id are two ways to authenticate; give one";
+        return false;
+      }
+      std::vector<std::string> scope_list;
+      if (scopes.empty())
+        if (const char* env = std::getenv("OKTA_CLIENT_SCOPES")) scopes = env;
+      for (char& ch : scopes)
+        if (ch == ',') ch = ' ';
+      std::istringstream scope_words(scopes);
+      for (std::string w; scope_words >> w;) scope_list.push_back(w);
+      if (scope_list.empty()) scope_list = DefaultScopes(cmd, !c->op.extra_group_ids.empty());
+      job.dispatch.oauth = true;  // a 403 E0000006 then names the missing scope
+      c->export_options.dispatch.oauth = true;
+      if (key_id.empty())
+        if (const char* env = std::getenv("OKTA_CLIENT_PRIVATEKEYID")) key_id = Trim(env);
+      return LoadOAuth(client_id, private_key, key_id, std::move(scope_list), dpop, job.dispatch.max_attempts,
+                       c, err);
+    }
+    if (!private_key.empty() || !key_id.empty() || !scopes.empty() || dpop) {
+      *err = "--private-key, --key-id, --scopes and --dpop go with --client-id (or "
+               "OKTA_CLIENT_CLIENTID): okta-bulk " + cmd + " --help";
+      return false;
+    }
+
+    std::string token;
+    if (!token_file.empty()) {
+      if (!ReadCredentialFile(token_file, "--token-file '" + token_file + "'", &token, err))
+        return false;
+      token = Trim(std::move(token));
+    } else if (const char* env = std::getenv("OKTA_CLIENT_TOKEN")) {
+      token = Trim(env);
+    }
+    if (token.empty()) {
+      *err = "no API token: set OKTA_CLIENT_TOKEN or pass --token-file PATH "
+               "(create one in the Admin Console: Security > API > Tokens)";
+      return false;
+    }
+    if (token.find_first_of(" \r\n\t") != std::string::npos) {
+      *err = "the API token contains whitespace; check OKTA_CLIENT_TOKEN / --token-file";
+      return false;
+    }
+    c->http.authorization = "SSWS " + token;
+    return true;
+  };
+  if (job.dry_run && offline) return true;
+  if (offline) {
+    *error = "--offline goes with --dry-run (a run that sends asks the org first)";
     return false;
   }
-  if (token.find_first_of(" \r\n\t") != std::string::npos) {
-    *error = "the API token contains whitespace; check OKTA_CLIENT_TOKEN / --token-file";
-    return false;
+  if (job.dry_run) {
+    const HttpClientOptions offline = c->http;
+    std::string ignored;
+    if (!connect(&ignored)) {
+      c->http = offline;
+      c->oauth.reset();
+      return true;
+    }
+    job.org_checks = true;
+    job.org = c->http.org;
+    return true;
   }
-  c->http.authorization = "SSWS " + token;
+  if (!connect(error)) return false;
+  job.org_checks = true;
+  job.org = c->http.org;
   return true;
 }
 

@@ -205,7 +205,9 @@ int main(int argc, char** argv) {
     NoTransport no_transport;
     std::unique_ptr<HttpClient> client;
     std::unique_ptr<OAuthAuthenticator> oauth;
-    if (!config.job().dry_run) client = std::make_unique<HttpClient>(io.get_executor(), config.http);
+    // A dry run with credentials asks the org for its schema and groups, nothing else.
+    if (!config.job().dry_run || config.job().org_checks)
+      client = std::make_unique<HttpClient>(io.get_executor(), config.http);
     if (client && config.oauth) {  // token requests go through the same client, unauthenticated
       oauth = std::make_unique<OAuthAuthenticator>(io.get_executor(), *client,
                                                    config.http.org.Origin(), *config.oauth);
