@@ -34,7 +34,7 @@ trap cleanup EXIT
 # Starts okta-mock on a free loopback port; sets $url. Only the PIDs started here are stopped.
 start_mock() {
   local name="$1"
-  "$mock" --port 0 --groups-count 3 >"$tmp/$name.out" 2>"$tmp/$name.err" &
+  "$mock" --port 0 --groups-count 3 --schema "$root/tests/data/okta_mock_schema_typed.json" >"$tmp/$name.out" 2>"$tmp/$name.err" &
   pids+=("$!")
   for _ in $(seq 100); do
     url="$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/$name.out" | head -1 || true)"

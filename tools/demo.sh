@@ -14,7 +14,7 @@ bin="$root/build/tools"
 work="$(mktemp -d)"
 trap 'kill "$mock_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-"$bin/okta-mock" --port 0 --groups-count 3 --limits create=6000,get=10000,groups=6000 --window 10 \
+"$bin/okta-mock" --port 0 --groups-count 3 --group Engineering --group Sales --group Support --limits create=6000,get=10000,groups=6000 --window 10 \
   --concurrency 75 --latency-ms 25 --jitter-ms 10 >"$work/mock.out" 2>"$work/mock.err" &
 mock_pid=$!
 for _ in $(seq 50); do [ -s "$work/mock.out" ] && break; sleep 0.1; done
