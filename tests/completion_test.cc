@@ -363,7 +363,9 @@ TEST(VersionTest, TheThreeToolsPrintVersionCommitAndLibraries) {
     std::smatch m;
     ASSERT_TRUE(std::regex_search(r.out, m, std::regex("\ncommit: +([0-9a-f]{12}(-dirty)?|unknown)\n")))
         << r.out;
-    if (!head.empty()) EXPECT_EQ(m[1].str().substr(0, 12), head) << r.out;
+    if (!head.empty()) {
+      EXPECT_EQ(m[1].str().substr(0, 12), head) << r.out;
+    }
     EXPECT_TRUE(std::regex_search(r.out, std::regex("\nBoost: +1\\.[0-9]+\\.[0-9]+\n"))) << r.out;
     // The OpenSSL loaded at run time, e.g. "OpenSSL 3.0.19 27 Jan 2026".
     EXPECT_TRUE(std::regex_search(r.out, std::regex("\nOpenSSL: +OpenSSL [0-9]+\\.[0-9]+\\.[0-9]+")))

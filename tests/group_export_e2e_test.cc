@@ -289,7 +289,9 @@ TEST(GroupExportEndToEndTest, ExportThenGroupsCreateIntoASecondOrgCreatesTheSame
     ASSERT_TRUE(in_b.count(name));
     EXPECT_EQ(in_b[name].description, g.description);
     EXPECT_EQ(in_b[name].type, g.type);
-    if (name != "Everyone") EXPECT_NE(in_b[name].id, g.id) << "a new org's own ids";
+    if (name != "Everyone") {
+      EXPECT_NE(in_b[name].id, g.id) << "a new org's own ids";
+    }
   }
 }
 

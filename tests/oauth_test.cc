@@ -326,7 +326,9 @@ TEST(OAuthAuthenticatorTest, SwitchesToDpopWhenAskedAndRetriesWithTheNonceAndAFr
     // Every API call gets a fresh proof.
     auto h2 = co_await auth.Authorize("GET", "/api/v1/users/x");
     EXPECT_TRUE(h2);
-    if (h2) EXPECT_NE(S(Decode(h2->dpop).claims, "jti"), S(proof.claims, "jti"));
+    if (h2) {
+      EXPECT_NE(S(Decode(h2->dpop).claims, "jti"), S(proof.claims, "jti"));
+    }
   });
   ASSERT_EQ(endpoint.seen.size(), 3u);
   std::set<std::string> jtis;
@@ -414,7 +416,9 @@ TEST(OAuthAuthenticatorTest, ServerErrorsAndTransportErrorsAreRetriedThenATokenA
   RunCo(io, [&]() -> asio::awaitable<void> {
     auto h = co_await auth.Authorize("GET", "/api/v1/users");
     EXPECT_TRUE(h);
-    if (h) EXPECT_EQ(h->authorization, "Bearer t-after-retries");
+    if (h) {
+      EXPECT_EQ(h->authorization, "Bearer t-after-retries");
+    }
   });
   EXPECT_EQ(endpoint.seen.size(), 3u);
   EXPECT_EQ(auth.failure(), nullptr);
@@ -479,7 +483,9 @@ TEST(OAuthAuthenticatorTest, TheLatestDpopNonceFromAnyTokenEndpointAnswerGoesInt
     EXPECT_EQ(v, UnauthorizedVerdict::kRefreshed);
     auto h2 = co_await auth.Authorize("GET", "/api/v1/users");
     EXPECT_TRUE(h2);
-    if (h2) EXPECT_EQ(h2->authorization, "DPoP t2");
+    if (h2) {
+      EXPECT_EQ(h2->authorization, "DPoP t2");
+    }
   });
   ASSERT_EQ(endpoint.seen.size(), 2u) << "the refresh went out with the nonce of the first answer";
   EXPECT_EQ(S(Decode(endpoint.seen[0].dpop).claims, "nonce"), "");

@@ -125,19 +125,28 @@ TEST(ProgressPtyEndToEndTest, FieldsSurviveByPriorityAsTheTerminalNarrowsAndResi
       EXPECT_TRUE(Has(line, "429s ")) << "429s";
       if (ph.columns == 60) {
         // In 60 columns the limiting factor leaves no room for in flight, nor for elapsed.
-        if (Has(line, "limit:")) EXPECT_FALSE(Has(line, "in flight"));
+        if (Has(line, "limit:")) {
+          EXPECT_FALSE(Has(line, "in flight"));
+        }
         EXPECT_FALSE(Has(line, "elapsed"));
       }
-      if (ph.columns == 120) EXPECT_TRUE(Has(line, "in flight")) << "in flight";
+      if (ph.columns == 120) {
+        EXPECT_TRUE(Has(line, "in flight")) << "in flight";
+      }
       // A field is only ever shown with every more useful one before it.
-      if (Has(line, "in flight") && Has(line, "limit:"))
+      if (Has(line, "in flight") && Has(line, "limit:")) {
         EXPECT_LT(line.find("limit:"), line.find("in flight"));
-      if (Has(line, "elapsed")) EXPECT_TRUE(Has(line, "in flight"));
+      }
+      if (Has(line, "elapsed")) {
+        EXPECT_TRUE(Has(line, "in flight"));
+      }
       any_limit |= Has(line, "limit:");
       any_in_flight |= Has(line, "in flight");
     }
-    if (ph.columns == 120) EXPECT_TRUE(any_limit) << "the create bucket limits this run";
-    if (ph.columns == 120) EXPECT_TRUE(any_in_flight);
+    if (ph.columns == 120) {
+      EXPECT_TRUE(any_limit) << "the create bucket limits this run";
+      EXPECT_TRUE(any_in_flight);
+    }
   }
   // A line about 100 columns wide drawn at 120 takes two rows at 80 and at 60 on a terminal
   // that re-wraps: the first redraw after each shrink goes up a row before clearing.
