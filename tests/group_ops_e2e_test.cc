@@ -140,7 +140,8 @@ TEST(GroupOpsEndToEndTest, UnassignNamesAMissingUserAndNeedsAGroup) {
   ProcessResult no_group = RunOktaBulk({"unassign", dir.File("m.csv"), "-o", dir.File("r.csv")},
                                        mock.base_url());
   EXPECT_EQ(no_group.exit_code, 2);
-  EXPECT_NE(no_group.err.find("unassign needs a 'groupId' column or --group ID"), std::string::npos)
+  EXPECT_NE(no_group.err.find("unassign needs a 'groupId' or 'groupName' column, or --group ID"),
+            std::string::npos)
       << no_group.err;
   ProcessResult run = RunOktaBulk({"unassign", dir.File("m.csv"), "-o", dir.File("r.csv"),
                                    "--group", "00gmock0000000000001"},

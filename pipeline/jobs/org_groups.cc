@@ -70,7 +70,7 @@ bool CollectGroupNeeds(const std::string& input_path, char delimiter, int id_col
 
 bool ResolveGroups(PrepareContext& context, const GroupNeeds& needs, bool create_missing,
                    OrgFacts* facts, std::unordered_map<std::string, std::string>* ids_by_name,
-                   std::string* error) {
+                   std::string* error, bool can_create) {
   std::vector<std::string> problems;
   std::vector<std::string> to_create;
   for (const auto& [name, row] : needs.names) {
@@ -117,7 +117,7 @@ bool ResolveGroups(PrepareContext& context, const GroupNeeds& needs, bool create
     bool any_missing_name = false;
     for (const std::string& p : problems)
       if (p.starts_with("group '") && p.ends_with("is not a group of the org")) any_missing_name = true;
-    if (any_missing_name)
+    if (any_missing_name && can_create)
       *error += ". --create-missing-groups creates the missing ones first";
     return false;
   }

@@ -34,9 +34,10 @@ bool CollectGroupNeeds(const std::string& input_path, char delimiter, int id_col
 // members. Missing names are created when `create_missing` (one LookUpOrg with
 // create_groups, on context's io and transport; each creation a line in context.notes).
 // Fills `ids_by_name` (GroupNameKey -> id). False with `error` listing every problem at once
-// (exit 2, before any user is sent).
+// (exit 2, before any user is sent); it suggests --create-missing-groups for a missing name
+// only when `can_create` (the subcommand has that flag).
 bool ResolveGroups(PrepareContext& context, const GroupNeeds& needs, bool create_missing,
                    OrgFacts* facts, std::unordered_map<std::string, std::string>* ids_by_name,
-                   std::string* error);
+                   std::string* error, bool can_create = true);
 
 }  // namespace okta_bulk

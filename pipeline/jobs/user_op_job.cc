@@ -1,9 +1,11 @@
 #include "pipeline/jobs/user_op_job.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "pipeline/csv/csv_reader.h"
 #include "pipeline/jobs/lifecycle_task.h"
+#include "pipeline/jobs/org_groups.h"
 #include "pipeline/jobs/org_lookup.h"
 #include "pipeline/jobs/secret_file.h"
 #include "pipeline/okta/okta_json.h"
@@ -25,7 +27,8 @@ constexpr std::size_t kLoginMax = 100, kNameMax = 50, kMaxGroupIds = 20;
 
 class UserOpRows final : public RowHandler {
  public:
-  explicit UserOpRows(const UserOpJobOptions& options) : options_(options) {}
+  explicit UserOpRows(const UserOpJobOptions& options)
+      : options_(options), extra_ids_(options.extra_group_ids) {}
 
   bool Start(const std::vector<std::string>& header, std::string* error) override {
     const UserOp op = options_.task.op;
@@ -54,7 +57,8 @@ class UserOpRows final : public RowHandler {
       bases.push_back(lower);
       HashField hash_field;
       const bool builtin = lower == "login" || lower == "id" || lower == "groupid" ||
-                           lower == "groupids" || lower == "status" || lower == "email" ||
+                           lower == "groupids" || lower == "groupname" ||
+                           lower == "groupnames" || lower == "status" || lower == "email" ||
                            lower == "firstname" || lower == "lastname";
       if (builtin && type != AttributeType::kString && op == UserOp::kUpdate) {
         *error = "header: column '" + name + "': '" + base + "' takes no type; remove the ':" +
@@ -64,6 +68,7 @@ class UserOpRows final : public RowHandler {
       if (lower == "login") login_ = idx;
       else if (lower == "id") id_ = idx;
       else if (lower == "groupid" || lower == "groupids") group_ = idx;
+      else if (lower == "groupname" || lower == "groupnames") group_name_ = idx;
       else if (lower == "status") {
         // The lifecycle status (an export's `status` column), not a profile attribute:
         // ignored, so an export with --columns id,status,... feeds update as it is.
@@ -86,14 +91,18 @@ class UserOpRows final : public RowHandler {
     // With an id column the login is an attribute like any other (update may rename).
     if (op == UserOp::kUpdate && id_ >= 0 && login_ >= 0)
       attributes_.push_back({login_, names_[login_], AttributeType::kString, false});
-    if ((op == UserOp::kAssign || op == UserOp::kUnassign) && group_ < 0 &&
-        options_.extra_group_ids.empty()) {
-      *error = std::string(UserOpName(op)) + " needs a 'groupId' column or --group ID (okta-bulk " +
-               std::string(UserOpName(op)) + " --help)";
+    const bool membership = op == UserOp::kAssign || op == UserOp::kUnassign;
+    const bool names_groups = membership || op == UserOp::kUpdate;
+    if (!names_groups) group_name_ = -1;  // a column these jobs do not read
+    const bool any_group = group_ >= 0 || group_name_ >= 0 || !options_.extra_group_ids.empty() ||
+                           !options_.extra_group_names.empty();
+    if (membership && !any_group) {
+      *error = std::string(UserOpName(op)) +
+               " needs a 'groupId' or 'groupName' column, or --group ID / --group-name NAME "
+               "(okta-bulk " + std::string(UserOpName(op)) + " --help)";
       return false;
     }
-    if (op == UserOp::kUpdate && attributes_.empty() && group_ < 0 &&
-        options_.extra_group_ids.empty()) {
+    if (op == UserOp::kUpdate && attributes_.empty() && !any_group) {
       *error = "header: nothing to update: add the columns of the attributes to change "
                "(columns found: " + names_.front() + (names_.size() > 1 ? ", ..." : "") + ")";
       return false;
@@ -103,13 +112,43 @@ class UserOpRows final : public RowHandler {
   }
 
   // update: the org's schema decides which columns exist, their types and what a cell may
-  // set or clear (issue 14).
+  // set or clear (issue 14). assign, unassign, update: group names (groupName, --group-name)
+  // are resolved to ids by one listing of the org's groups, as import does; a missing,
+  // ambiguous or app group stops the run before any user is touched.
   bool Prepare(PrepareContext& context, std::string* error) override {
     const JobOptions& job = context.options;
-    if (options_.task.op != UserOp::kUpdate || !job.org_checks || !job.schema_check) return true;
     OrgLookup lookup;
-    lookup.schema = true;
+    lookup.schema = options_.task.op == UserOp::kUpdate && job.org_checks && job.schema_check;
+    GroupNeeds needs;
+    if (group_name_ >= 0 || !options_.extra_group_names.empty()) {
+      if (!CollectGroupNeeds(job.input_path, context.delimiter, group_, group_name_,
+                             options_.extra_group_ids, options_.extra_group_names, &needs, error))
+        return false;
+      if (!job.org_checks) {
+        if (!job.dry_run) {
+          *error = "group names (groupName, --group-name) are resolved by asking the org, and "
+                   "this run does not ask it; nothing was sent";
+          return false;
+        }
+        context.notes.push_back("group names are not looked up without the org's credentials "
+                                "(a dry run with OKTA_CLIENT_ORGURL and a token checks them)");
+      }
+      lookup.groups = job.org_checks && !needs.names.empty();
+    }
+    if (!lookup.schema && !lookup.groups) return true;
     if (!LookUpOrg(context, lookup, &facts_, error)) return false;
+    if (lookup.groups) {
+      if (!ResolveGroups(context, needs, /*create_missing=*/false, &facts_, &group_ids_by_name_,
+                         error, /*can_create=*/false))
+        return false;
+      names_resolved_ = true;
+      for (const std::string& name : options_.extra_group_names) {
+        const std::string& id = group_ids_by_name_.at(GroupNameKey(name));
+        if (std::find(extra_ids_.begin(), extra_ids_.end(), id) == extra_ids_.end())
+          extra_ids_.push_back(id);
+      }
+    }
+    if (!lookup.schema) return true;
     if (!facts_.schema_refused.empty()) context.notes.push_back("warning: " + facts_.schema_refused);
     if (!facts_.schema) return true;
     const ProfileSchema& org = *facts_.schema;
@@ -188,19 +227,48 @@ class UserOpRows final : public RowHandler {
         *error = RowWhere(row, record, names_[group_]) + BadGroupIdMessage(bad);
         return false;
       }
-      for (const auto& g : options_.extra_group_ids)
+      bool unresolved_names = false;  // a dry run without the org: names are not looked up
+      if (group_name_ >= 0) {
+        std::vector<std::string> names;
+        AppendGroupNames(cell(group_name_), &names);
+        for (const std::string& name : names) {
+          std::string_view problem = Utf8Problem(name);
+          if (!problem.empty()) {
+            *error = RowWhere(row, record, names_[group_name_]) + std::string(problem);
+            return false;
+          }
+          if (!names_resolved_) {
+            unresolved_names = true;
+            continue;
+          }
+          auto it = group_ids_by_name_.find(GroupNameKey(name));
+          if (it == group_ids_by_name_.end()) {  // every name was resolved in Prepare
+            *error = RowWhere(row, record, names_[group_name_]) + "group '" + name +
+                     "' is not a group of the org";
+            return false;
+          }
+          if (std::find(r.group_ids.begin(), r.group_ids.end(), it->second) == r.group_ids.end())
+            r.group_ids.push_back(it->second);
+        }
+      }
+      for (const auto& g : extra_ids_)
         if (std::find(r.group_ids.begin(), r.group_ids.end(), g) == r.group_ids.end())
           r.group_ids.push_back(g);
-      if (membership && r.group_ids.empty()) {
-        *error = RowWhere(row, record, group_ >= 0 ? names_[group_] : "groupId") +
-                 "is empty; give a group id (or --group ID for every row)";
+      if (!names_resolved_ && !options_.extra_group_names.empty()) unresolved_names = true;
+      if (membership && r.group_ids.empty() && !unresolved_names) {
+        const int column = group_ >= 0 ? group_ : group_name_;
+        *error = RowWhere(row, record, column >= 0 ? names_[column] : "groupId") +
+                 "is empty; give a group id or name (or --group ID / --group-name NAME for "
+                 "every row)";
         return false;
       }
       if (r.group_ids.size() > kMaxGroupIds && op == UserOp::kUpdate) {
-        *error = RowWhere(row, record, names_[group_]) + "names more than 20 groups";
+        const int column = group_ >= 0 ? group_ : group_name_;
+        *error = RowWhere(row, record, column >= 0 ? names_[column] : "groupId") +
+                 "names more than 20 groups";
         return false;
       }
-      out->with_groups = !r.group_ids.empty();
+      out->with_groups = !r.group_ids.empty() || unresolved_names;
       if (membership) out->key.clear();  // assigning or removing twice is harmless
     }
 
@@ -258,7 +326,7 @@ class UserOpRows final : public RowHandler {
         }
       }
       body.append("}}");
-      if (first && r.group_ids.empty()) {
+      if (first && r.group_ids.empty() && !out->with_groups) {
         *error = RowWhere(row, record, "") +
                  "every attribute cell is empty: nothing to change (--empty-cells clear "
                  "would clear them)";
@@ -283,7 +351,11 @@ class UserOpRows final : public RowHandler {
  private:
   const UserOpJobOptions& options_;
   std::vector<std::string> names_;
-  int login_ = -1, id_ = -1, group_ = -1;
+  int login_ = -1, id_ = -1, group_ = -1, group_name_ = -1;
+  // --group ids, then the --group-name ones once resolved (Prepare).
+  std::vector<std::string> extra_ids_;
+  std::unordered_map<std::string, std::string> group_ids_by_name_;  // GroupNameKey -> id
+  bool names_resolved_ = false;
   struct Attribute {
     int index;
     std::string name;  // without the header's ":type"; Okta's spelling once the schema is read

@@ -4,7 +4,9 @@
 //
 // Columns (names case-insensitive):
 //   login or id   which user (id wins when a row has both; an id costs no lookup)
-//   groupId       assign (and update): one group id, or several separated by ';'
+//   groupId       assign, unassign (and update): one group id, or several separated by ';'
+//   groupName     the same by name, ';'-separated: resolved once before the first row by
+//                 listing the org's groups (a missing, ambiguous or app group stops the run)
 //   status        ignored (the lifecycle status an export may carry; see deactivate)
 //   any other     update only: a profile attribute to set. With `id`, `login` is one too
 //                 (renaming). An empty cell leaves the attribute alone, or with
@@ -26,6 +28,7 @@ namespace okta_bulk {
 struct UserOpJobOptions : JobOptions {
   UserOpOptions task;
   std::vector<std::string> extra_group_ids;  // --group, for every row (assign, update)
+  std::vector<std::string> extra_group_names;  // --group-name, resolved before the first row
   bool clear_empty = false;                  // --empty-cells clear (update)
   // --write-temp-passwords (expire-password --temp-password, reset-password --no-send-email):
   // the job opens SecretFile::PathFor(results_path) (0600, appended to) and hands it to the

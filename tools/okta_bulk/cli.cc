@@ -203,6 +203,8 @@ std::string UpdateHelp() {
              "CSV columns (header first, any order, names case-insensitive):\n") +
          kWhoColumns +
          "  groupId                  optional: also add the user to these groups (';'-separated)\n"
+         "  groupName                optional: the same by name (';'-separated), resolved once\n"
+         "                           before the first row (one listing of the org's groups)\n"
          "  any other column         a profile attribute to set, sent as a string (email,\n"
          "                           firstName, lastName or a custom one; with an id column,\n"
          "                           login too, which renames the user), or typed when the\n"
@@ -213,7 +215,8 @@ std::string UpdateHelp() {
          "Flags:\n"
          "  --empty-cells keep|clear an empty cell leaves the attribute as it is (keep, default)\n"
          "                           or removes it (clear: sent as null)\n"
-         "  --group ID               also add every user to this group (repeatable)\n" +
+         "  --group ID               also add every user to this group (repeatable)\n"
+         "  --group-name NAME        also add every user to the group named NAME (repeatable)\n" +
          kCommonFlags +
          "\n"
          "Example:\n"
@@ -310,9 +313,13 @@ std::string UnassignHelp() {
          kWhoColumns +
          "  groupId                  one group id or several separated by ';' (may be left out\n"
          "                           when --group is given)\n"
+         "  groupName                the same by name (';'-separated): before the first row one\n"
+         "                           listing of the org's groups resolves every name; a missing,\n"
+         "                           ambiguous or app group stops the run (exit 2), naming its row\n"
          "\n"
          "Flags:\n"
-         "  --group ID               remove every user from this group too (repeatable)\n" +
+         "  --group ID               remove every user from this group too (repeatable)\n"
+         "  --group-name NAME        remove every user from the group named NAME too (repeatable)\n" +
          kCommonFlags +
          "\n"
          "Example:\n"
@@ -332,9 +339,13 @@ std::string AssignHelp() {
          kWhoColumns +
          "  groupId                  one group id or several separated by ';' (may be left out\n"
          "                           when --group is given)\n"
+         "  groupName                the same by name (';'-separated): before the first row one\n"
+         "                           listing of the org's groups resolves every name; a missing,\n"
+         "                           ambiguous or app group stops the run (exit 2), naming its row\n"
          "\n"
          "Flags:\n"
-         "  --group ID               add every user to this group too (repeatable)\n" +
+         "  --group ID               add every user to this group too (repeatable)\n"
+         "  --group-name NAME        add every user to the group named NAME too (repeatable)\n" +
          kCommonFlags +
          "\n"
          "Example:\n"
@@ -751,6 +762,15 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
         return false;
       }
       c->import.extra_group_names.emplace_back(TrimSpaces(v));
+    } else if (name == "--group-name" &&
+               (cmd == "update" || cmd == "assign" || cmd == "unassign")) {
+      if (!need(&v)) return false;
+      if (TrimSpaces(v).empty() || v.find(';') != std::string::npos) {
+        *error = "--group-name takes one group's name, e.g. --group-name Engineering (repeat the "
+                 "flag for several)";
+        return false;
+      }
+      c->op.extra_group_names.emplace_back(TrimSpaces(v));
     } else if (name == "--create-missing-groups" && is_import) {
       c->import.create_missing_groups = true;
     } else if (name == "--no-schema-check" && (is_import || cmd == "update")) {
@@ -1031,7 +1051,8 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
         if (ch == ',') ch = ' ';
       std::istringstream scope_words(scopes);
       for (std::string w; scope_words >> w;) scope_list.push_back(w);
-      if (scope_list.empty()) scope_list = DefaultScopes(cmd, !c->op.extra_group_ids.empty());
+      if (scope_list.empty()) scope_list = DefaultScopes(cmd, !c->op.extra_group_ids.empty() ||
+                                                       !c->op.extra_group_names.empty());
       job.dispatch.oauth = true;  // a 403 E0000006 then names the missing scope
       c->export_options.dispatch.oauth = true;
       if (key_id.empty())

@@ -130,6 +130,18 @@ bool MockGroups::AddSeededNamed(std::string name) {
   return AddSeeded(std::move(id), std::move(name));
 }
 
+void MockGroups::AddSeededDuplicate(std::string name) {
+  std::string id;
+  do id = "00g" + random_(17);
+  while (by_id_.count(id));
+  MockGroup g;
+  g.id = std::move(id);
+  g.name = std::move(name);
+  g.type = "OKTA_GROUP";
+  g.created = g.last_updated = g.last_membership_updated = kSeeded;
+  Add(std::move(g));  // by_name_.emplace keeps the first group of the name
+}
+
 const MockGroup* MockGroups::Find(std::string_view id) const {
   auto it = by_id_.find(std::string(id));
   return it == by_id_.end() ? nullptr : &groups_[it->second];

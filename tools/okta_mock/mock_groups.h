@@ -51,6 +51,10 @@ class MockGroups {
   bool AddSeeded(std::string id, std::string name);
   // A new OKTA_GROUP named `name` with a fresh id (--group NAME); false when the name is taken.
   bool AddSeededNamed(std::string name);
+  // One more OKTA_GROUP named `name` with a fresh id even when the name is taken
+  // (--duplicate-group): the org then holds two groups of that name, and POST still refuses
+  // a third (the first of the name stays the one by_name_ knows).
+  void AddSeededDuplicate(std::string name);
 
   const MockGroup* Find(std::string_view id) const;
   const std::string& everyone_id() const { return groups_.front().id; }

@@ -51,6 +51,8 @@ A local imitation of an Okta org's management API (users, groups, rate limits).
   --groups ID,ID         groups that exist
   --groups-count N       also create N groups 00gmock0000000000001 ... ("Mock group N")
   --group NAME           also create a group named NAME with a fresh 00g... id (repeatable)
+  --duplicate-group NAME one more group named NAME even when that name is taken (repeatable;
+                         an org whose names repeat, for ambiguous-name tests)
   --window SECONDS       rate-limit window length, fractional allowed (default 60)
   --limits B=N,...       per-bucket limits, B in create,get,update,groups,group,other
                          (absent or 0 = unlimited)
@@ -140,6 +142,9 @@ std::optional<MockOptions> ParseMockOptions(const std::vector<std::string>& args
     } else if (flag == "--group") {
       if (value.empty()) return bad("empty group name");
       o.group_names.push_back(value);
+    } else if (flag == "--duplicate-group") {
+      if (value.empty()) return bad("empty group name");
+      o.duplicate_group_names.push_back(value);
     } else if (flag == "--groups-count") {
       if (!ParseInt(value, &groups_count) || groups_count < 0) return bad("expected N >= 0");
     } else if (flag == "--window") {

@@ -18,6 +18,10 @@ struct MockOptions {
   std::string token = "test-token";
   std::vector<std::string> groups;           // --groups ID,ID plus --groups-count ids
   std::vector<std::string> group_names;      // --group NAME (repeatable): named groups
+  // --duplicate-group NAME (repeatable): one more group named NAME even when the name is
+  // taken, as in an org whose groups were named before names had to be unique (a test's
+  // ambiguous name).
+  std::vector<std::string> duplicate_group_names;
   double window_s = 60.0;                    // --window SECONDS (fractional allowed)
   std::array<int64_t, kBucketCount> limits{};  // --limits name=N,...; 0 = unlimited
   // --token-share F, 0 < F <= 1: the API token may use floor(F x limit) of each window while

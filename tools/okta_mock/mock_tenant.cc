@@ -252,6 +252,7 @@ struct MockTenant::Impl {
     for (std::size_t i = 0; i < o.groups.size(); ++i)
       groups.AddSeeded(o.groups[i], "Mock group " + std::to_string(i + 1));
     for (const std::string& name : o.group_names) groups.AddSeededNamed(name);
+    for (const std::string& name : o.duplicate_group_names) groups.AddSeededDuplicate(name);
   }
 
   std::string RandomAlnum(std::size_t n) {
