@@ -254,6 +254,69 @@ TEST(LifecycleEndToEndTest, TemporaryPasswordsAndResetLinksGoOnlyToTheSecretsFil
   EXPECT_EQ(now["r1-locked_out@example.com"], "RECOVERY");
 }
 
+// activate / reactivate with the email off: each activation link okta-mock answers with goes
+// to RESULTS.secrets (0600) with --write-activation-links, and nowhere else; a secrets file
+// made readable by others is set back to 0600 before anything is sent (safe_file's rule for
+// every secrets file); --write-activation-links with the email on is a usage error.
+TEST(LifecycleEndToEndTest, ActivationLinksGoOnlyToTheSecretsFileWhenAsked) {
+  TempDir dir;
+  MockProcess mock;
+  dir.Write("staged.csv", "login\n" + MakeUser(mock, "s1", "STAGED") + "\n");
+  dir.Write("provisioned.csv", "login\n" + MakeUser(mock, "p1", "PROVISIONED") + "\n" +
+                                   MakeUser(mock, "p2", "ACTIVE") + "\n");
+  const std::string r1 = dir.File("activate.csv"), r2 = dir.File("reactivate.csv");
+  ProcessResult activate = RunOktaBulk({"activate", dir.File("staged.csv"), "-o", r1,
+                                        "--write-activation-links"},
+                                       mock.base_url());
+  EXPECT_EQ(activate.exit_code, 0) << activate.out << activate.err;
+  ProcessResult reactivate = RunOktaBulk({"reactivate", dir.File("provisioned.csv"), "-o", r2,
+                                          "--no-send-email", "--write-activation-links"},
+                                         mock.base_url());
+  EXPECT_EQ(reactivate.exit_code, 0) << reactivate.out << reactivate.err;
+  auto results = ReadCsvFile(r2);
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0].at("outcome"), "reactivated");
+  EXPECT_EQ(results[1].at("outcome"), "unchanged");  // already ACTIVE: nothing sent
+  auto secrets = ReadCsvFile(r1 + ".secrets");
+  for (auto& s : ReadCsvFile(r2 + ".secrets")) secrets.push_back(std::move(s));
+  ASSERT_EQ(secrets.size(), 2u);
+  EXPECT_EQ(secrets[0].at("login"), "s1-staged@example.com");
+  EXPECT_EQ(secrets[1].at("login"), "p1-provisioned@example.com");
+  const std::string everything = activate.out + activate.err + reactivate.out + reactivate.err +
+                                 dir.Read("activate.csv") + dir.Read("reactivate.csv");
+  for (const auto& s : secrets) {
+    EXPECT_EQ(s.at("kind"), "activationUrl");
+    EXPECT_EQ(s.at("secret").rfind(mock.base_url() + "/welcome/", 0), 0u) << s.at("secret");
+    EXPECT_EQ(everything.find(s.at("secret")), std::string::npos) << "a link leaked";
+  }
+  for (const std::string& path : {r1 + ".secrets", r2 + ".secrets"})
+    EXPECT_EQ(std::filesystem::status(path).permissions() & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+
+  // The secrets file made readable by others: --resume sets it back to 0600 before it appends
+  // (every row is done: nothing is sent).
+  std::filesystem::permissions(r2 + ".secrets", std::filesystem::perms::group_read |
+                                                    std::filesystem::perms::others_read,
+                               std::filesystem::perm_options::add);
+  const int64_t before = MockStats(mock).at("requests_total").as_int64();
+  ProcessResult readable = RunOktaBulk({"reactivate", dir.File("provisioned.csv"), "-o", r2,
+                                        "--no-send-email", "--write-activation-links", "--resume"},
+                                       mock.base_url());
+  EXPECT_EQ(readable.exit_code, 0) << readable.out << readable.err;
+  EXPECT_EQ(std::filesystem::status(r2 + ".secrets").permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  EXPECT_EQ(ReadCsvFile(r2 + ".secrets").size(), 1u);
+  EXPECT_EQ(MockStats(mock).at("requests_total").as_int64(), before);
+
+  ProcessResult with_email = RunOktaBulk({"reactivate", dir.File("provisioned.csv"), "-o",
+                                          dir.File("r3.csv"), "--write-activation-links"},
+                                         mock.base_url());
+  EXPECT_EQ(with_email.exit_code, 2);
+  EXPECT_NE(with_email.err.find("--write-activation-links goes with --send-email off"),
+            std::string::npos)
+      << with_email.err;
+}
+
 TEST(LifecycleEndToEndTest, DryRunSendsNothingAndSaysWhatWouldBeSent) {
   TempDir dir;
   MockProcess mock({"--groups-count", "1"});

@@ -402,6 +402,86 @@ TEST(LifecycleTaskTest, ALostAnswerWithATemporaryPasswordFailsTheRowSayingSo) {
   EXPECT_EQ(h.results[0].user_status, "PASSWORD_EXPIRED");
 }
 
+// The lookup shows PROVISIONED, the user finishes its activation before the reactivate
+// arrives and Okta refuses it (403 E0000038): a second lookup shows ACTIVE, where reactivate
+// leads, so the row is `unchanged`, not failed (issue 15: "or Okta's answer shows it").
+TEST(LifecycleTaskTest, ARefusalOfAUserAlreadyWhereTheActionLeadsIsUnchanged) {
+  Harness h(UserOp::kReactivate);
+  h.org.Add("00u1", "a@example.com", "PROVISIONED");
+  h.wrap = [&](const HttpRequest& r) -> Result {
+    if (r.method != "POST") return h.org.Handle(r);
+    h.org.log.push_back(std::string(r.method) + " " + r.target);
+    h.org.users["00u1"].status = "ACTIVE";
+    return Response(403, R"({"errorCode":"E0000038","errorSummary":"This operation is not allowed in the user's current status."})");
+  };
+  h.Header({"login"});
+  h.Row({"a@example.com"});
+  h.Run();
+  ASSERT_EQ(h.results.size(), 1u);
+  EXPECT_EQ(OutcomeName(h.results[0].outcome), OutcomeName(Outcome::kUnchanged)) << h.results[0].error;
+  EXPECT_EQ(h.results[0].error, "");
+  EXPECT_EQ(h.results[0].error_code, "");
+  EXPECT_EQ(h.results[0].user_status, "ACTIVE");
+  EXPECT_EQ(h.org.log, (std::vector<std::string>{"GET /api/v1/users/a%40example.com",
+                                                 "POST /api/v1/users/00u1/lifecycle/reactivate?sendEmail=false",
+                                                 "GET /api/v1/users/00u1"}));
+}
+
+// A refusal the second lookup does not explain (the user is still where the action is
+// allowed, or somewhere else) fails the row with Okta's code and words, sent once.
+TEST(LifecycleTaskTest, ARefusalTheSecondLookupDoesNotExplainFailsWithOktasWordsAndIsNotResent) {
+  Harness h(UserOp::kReactivate);
+  h.org.Add("00u1", "a@example.com", "RECOVERY");
+  h.org.refuse = R"({"errorCode":"E0000038","errorSummary":"This operation is not allowed in the user's current status."})";
+  h.Header({"login"});
+  h.Row({"a@example.com"});
+  h.Run();
+  ASSERT_EQ(h.results.size(), 1u);
+  EXPECT_EQ(h.results[0].outcome, Outcome::kFailed);
+  EXPECT_EQ(h.results[0].http_status, 403);
+  EXPECT_EQ(h.results[0].error_code, "E0000038");
+  EXPECT_EQ(h.results[0].error,
+            "reactivating failed: This operation is not allowed in the user's current status.");
+  EXPECT_EQ(h.org.log.size(), 3u) << "lookup, the refused action, the second lookup";
+}
+
+// activate and reactivate without email: Okta answers with the activation link, which goes to
+// the secrets file (--write-activation-links) and nowhere else; with the email nothing is kept.
+TEST(LifecycleTaskTest, AnActivationLinkIsKeptOnlyWhenNoEmailIsSentAndASecretsFileIsGiven) {
+  for (UserOp op : {UserOp::kActivate, UserOp::kReactivate}) {
+    for (bool send_email : {false, true}) {
+      SCOPED_TRACE(std::string(UserOpName(op)) + (send_email ? " with email" : " without email"));
+      TempResults tmp;
+      std::string error;
+      auto secrets = SecretFile::Open(tmp.results, true, &error);
+      ASSERT_TRUE(secrets) << error;
+      Harness h(op);
+      h.options.task.send_email = send_email;
+      h.options.task.secrets = secrets.get();
+      h.org.Add("00u1", "a@example.com", op == UserOp::kActivate ? "STAGED" : "PROVISIONED");
+      h.wrap = [&](const HttpRequest& r) -> Result {
+        Result result = h.org.Handle(r);
+        if (r.method == "POST" && r.target.ends_with("sendEmail=false"))
+          return Response(200, R"({"activationUrl":"https://x/welcome/secrettoken","activationToken":"secrettoken"})");
+        return result;
+      };
+      h.Header({"login"});
+      h.Row({"a@example.com"});
+      h.Run();
+      ASSERT_EQ(h.results.size(), 1u);
+      const RowResult& r = h.results[0];
+      EXPECT_EQ(r.outcome, op == UserOp::kActivate ? Outcome::kActivated : Outcome::kReactivated) << r.error;
+      for (const std::string& s : {r.login, r.user_id, r.user_status, r.error_code, r.error})
+        EXPECT_EQ(s.find("secret"), std::string::npos) << s;
+      secrets.reset();
+      EXPECT_EQ(tmp.Secrets(),
+                send_email ? "row,login,userId,kind,secret\n"
+                           : "row,login,userId,kind,secret\n1,a@example.com,00u1,activationUrl,"
+                             "https://x/welcome/secrettoken\n");
+    }
+  }
+}
+
 TEST(LifecycleTaskTest, LifecycleRequestsCountInTheUsersBucket) {
   TaskRequest r = LifecycleRequest("00u1", "reset_password", SendEmailQuery(true));
   EXPECT_EQ(r.http.method, "POST");

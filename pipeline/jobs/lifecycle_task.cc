@@ -108,6 +108,11 @@ std::string_view LifecycleTask::SecretKind() const {
   if (!options_.secrets) return {};
   if (options_.op == UserOp::kExpirePassword && options_.temp_password) return "tempPassword";
   if (options_.op == UserOp::kResetPassword && !options_.send_email) return "resetPasswordUrl";
+  // Without the email Okta answers with the link the user needs to sign in the first time
+  // (contract §4: {"activationUrl":...,"activationToken":...}); --write-activation-links.
+  if ((options_.op == UserOp::kActivate || options_.op == UserOp::kReactivate) &&
+      !options_.send_email)
+    return "activationUrl";
   return {};
 }
 
@@ -118,6 +123,17 @@ std::string LifecycleTask::Context() const {
 
 TaskStep LifecycleTask::AfterLookup() {
   const std::string& status = result_.user_status;
+  // After Okta refused the action (no response was lost): the user is already where the
+  // action leads (it changed since the first lookup) and the row is `unchanged`; otherwise
+  // the row fails with Okta's refusal.
+  if (rechecking_ && refused_) {
+    if (In(status, rule_.done)) return Done(Outcome::kUnchanged);
+    result_.outcome = Outcome::kFailed;
+    result_.http_status = refusal_.http_status;
+    result_.error_code = refusal_.error_code;
+    result_.error = refusal_.error;
+    return TaskStep::Done();
+  }
   // After a lost response and Okta's refusal of the retry: the first request did it.
   if (rechecking_ && (status == rule_.status_after || In(status, rule_.done))) {
     if (SecretKind().empty()) return Done(rule_.outcome);
@@ -125,7 +141,9 @@ TaskStep LifecycleTask::AfterLookup() {
     result_.error_code.clear();
     result_.error = std::string(rule_.doing) + " went through, but Okta's answer with the " +
                     std::string(SecretKind()) + " was lost; the user is " + status +
-                    " without it (reset-password can send a new link)";
+                    " without it (" +
+                    (SecretKind() == "activationUrl" ? "reactivate" : "reset-password") +
+                    " can send a new link)";
     return TaskStep::Done();
   }
   if (In(status, rule_.done)) return Done(Outcome::kUnchanged);
@@ -184,6 +202,16 @@ TaskStep LifecycleTask::OnResponse(HttpResponse& response, ResponseReader& reade
   }
   if ((status == 400 || status == 403) && ambiguous && !rechecking_) {
     rechecking_ = true;
+    PrepareLookup();
+    return TaskStep::Next();
+  }
+  // Okta refused an action the lookup allowed: the user changed in between (another admin,
+  // the user finishing an activation). One more lookup tells a user already where the
+  // action leads (`unchanged`, issue 15) from a real refusal (failed with Okta's words).
+  if ((status == 400 || status == 403) && !rechecking_) {
+    Fail(response, reader, Context());
+    refusal_ = result_;
+    refused_ = rechecking_ = true;
     PrepareLookup();
     return TaskStep::Next();
   }

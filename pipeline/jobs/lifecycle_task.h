@@ -4,12 +4,15 @@
 //     a status the action leads to already: `unchanged`, nothing sent;
 //     a status the action accepts: POST .../lifecycle/{operation}: `activated`, `suspended`...;
 //     any other status: `failed`, naming the status and what the action accepts.
-// Okta's own refusal (400/403 with an errorCode) fails the row with Okta's code and message,
-// except right after a lost response: the action may have been applied, so the user is looked
-// up again and a status that is the action's goal counts as done. What Okta returns besides
-// the status (activation links, reset links, temporary passwords) is never kept, except with
-// options.secrets: then expire-password --temp-password and reset-password without email
-// write the temporary password / reset link to that file (secret_file.h) and nowhere else.
+// Okta's own refusal (400/403 with an errorCode) is judged by a second lookup: right after a
+// lost response the action may have been applied, and a status that is the action's goal
+// counts as done; otherwise a user already where the action leads (it changed since the
+// first lookup) is `unchanged`, and any other status fails the row with Okta's code and
+// message. What Okta returns besides the status (activation links, reset links, temporary
+// passwords) is never kept, except with options.secrets: then expire-password
+// --temp-password and reset-password without email write the temporary password / reset
+// link to that file (secret_file.h) and nowhere else, and activate / reactivate without
+// email the activation link (--write-activation-links).
 #pragma once
 #include <array>
 #include <string>
@@ -67,7 +70,9 @@ class LifecycleTask final : public Task {
   TaskRequest request_;
   Phase phase_ = Phase::kLookup;
   bool ambiguous_ = false;  // the current request was sent and its response lost
-  bool rechecking_ = false;  // looking the user up again after an ambiguous refusal
+  bool rechecking_ = false;  // looking the user up again after a refusal
+  bool refused_ = false;     // ... after Okta refused an action sent once (no loss): refusal_
+  RowResult refusal_;
 };
 
 }  // namespace okta_bulk

@@ -23,7 +23,7 @@ std::unique_ptr<SecretFile> SecretFile::Open(const std::string& results_path, bo
   if (::fstat(::fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) != 0) {
     std::fclose(f);
     *error = path + " is readable by others (or not a regular file); refusing to write "
-             "temporary passwords to it";
+             "temporary passwords or links to it";
     return nullptr;
   }
   std::unique_ptr<SecretFile> out(new SecretFile(f));

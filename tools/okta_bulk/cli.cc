@@ -450,10 +450,12 @@ std::string LifecycleHelp(std::string_view command) {
                     kWhoColumns + "\nFlags:\n";
     if (command == "activate")
       s += "  --send-email             have Okta email the activation (default: no email; the\n"
-           "                           activation link Okta returns instead is not kept)\n";
+           "                           activation link Okta returns instead is not kept unless\n"
+           "                           --write-activation-links)\n";
     if (command == "reactivate")
       s += "  --no-send-email          no email (default: Okta emails the activation; without\n"
-           "                           it the link Okta returns is not kept)\n";
+           "                           it the link Okta returns is not kept unless\n"
+           "                           --write-activation-links)\n";
     if (command == "expire-password")
       s += "  --temp-password          also set a temporary password (Okta's\n"
            "                           expire_password_with_temp_password); needs\n"
@@ -463,6 +465,10 @@ std::string LifecycleHelp(std::string_view command) {
            "                           --write-temp-passwords\n";
     if (command == "expire-password" || command == "reset-password")
       s += "  --write-temp-passwords   write each temporary password / reset link to\n"
+           "                           RESULTS.secrets (row,login,userId,kind,secret; mode 0600,\n"
+           "                           appended to, never printed); refused for -o -\n";
+    if (command == "activate" || command == "reactivate")
+      s += "  --write-activation-links write each activation link Okta returns (email off) to\n"
            "                           RESULTS.secrets (row,login,userId,kind,secret; mode 0600,\n"
            "                           appended to, never printed); refused for -o -\n";
     if (h.destructive)
@@ -674,6 +680,7 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
   bool dpop = false;
   bool allow_insecure = false;
   bool offline = false;  // --offline: a dry run that does not ask the org
+  bool write_links = false;  // --write-activation-links (activate, reactivate)
   double max_share = 1.0;
   int timeout_s = 30;
   std::vector<std::string> positional;
@@ -815,6 +822,9 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
       c->op.task.temp_password = true;
     } else if (name == "--write-temp-passwords" &&
                (cmd == "expire-password" || cmd == "reset-password")) {
+      c->op.write_secrets = true;
+    } else if (name == "--write-activation-links" && (cmd == "activate" || cmd == "reactivate")) {
+      write_links = true;
       c->op.write_secrets = true;
     } else if (name == "--missing-ok" && cmd == "delete") {
       c->op.task.missing_ok = true;
@@ -990,7 +1000,12 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
              job.results_path + ".secrets (mode 0600, never printed)";
     return false;
   }
-  if (c->op.write_secrets && !returns_secret) {
+  if (write_links && c->op.task.send_email) {
+    *error = "--write-activation-links goes with --send-email off (--no-send-email): with the "
+             "email Okta sends the link to the user and answers with none";
+    return false;
+  }
+  if (c->op.write_secrets && !returns_secret && !write_links) {
     *error = "--write-temp-passwords goes with expire-password --temp-password or "
              "reset-password --no-send-email (nothing else returns a secret)";
     return false;
