@@ -331,6 +331,41 @@ TEST_F(MockSchemaTest, ValuesOutsideEnumOrOneOfAreRefused) {
   EXPECT_EQ(Create("a@example.com", R"(,"size":"S")").status, 200);
 }
 
+// A string attribute's `pattern` must match the whole value (okta-mock reads it as Perl/Java
+// syntax, so Okta's "(?i)" works); a create or update that breaks it is refused naming the
+// attribute, and a schema file whose pattern is no regular expression is refused.
+TEST_F(MockSchemaTest, AValueThatDoesNotMatchThePatternIsRefused) {
+  Start(R"({"definitions":{"custom":{"properties":{
+      "employeeId":{"type":"string","pattern":"E[0-9]{5}"},
+      "code":{"type":"string","pattern":"(?i)[a-z]{3}"}}}}})");
+  ExpectRefused(Create("a@example.com", R"(,"employeeId":"E123")"),
+                "Api validation failed: employeeId",
+                {"employeeId: Does not match required pattern"});
+  // The whole value, not a part of it.
+  EXPECT_EQ(Create("a@example.com", R"(,"employeeId":"xE12345")").status, 400);
+  EXPECT_EQ(Create("a@example.com", R"(,"employeeId":"E123456")").status, 400);
+  EXPECT_EQ(Create("a@example.com", R"(,"code":"abcd")").status, 400);
+  const std::string id = CreatedId("a@example.com", R"(,"employeeId":"E12345","code":"AbC")");
+  ASSERT_FALSE(id.empty());
+  ExpectRefused(Call("POST", "/api/v1/users/" + id, R"({"profile":{"employeeId":"12345"}})"),
+                "Api validation failed: employeeId",
+                {"employeeId: Does not match required pattern"});
+  EXPECT_EQ(Call("POST", "/api/v1/users/" + id, R"({"profile":{"employeeId":"E00001"}})").status, 200);
+  // Served as given.
+  json::object schema = Body(Call("GET", "/api/v1/meta/schemas/user/default"));
+  EXPECT_EQ(schema.at("definitions").at("custom").at("properties").at("employeeId").at("pattern"),
+            "E[0-9]{5}");
+  std::string error;
+  EXPECT_FALSE(UserSchema::FromJson(R"({"definitions":{"custom":{"properties":{
+      "s":{"type":"string","pattern":"[a-"}}}}})", &error));
+  EXPECT_NE(error.find("definitions.custom.properties.s.pattern: not a regular expression"),
+            std::string::npos)
+      << error;
+  EXPECT_FALSE(UserSchema::FromJson(R"({"definitions":{"custom":{"properties":{
+      "n":{"type":"integer","pattern":"[0-9]+"}}}}})", &error));
+  EXPECT_NE(error.find("pattern: applies to a string property only"), std::string::npos) << error;
+}
+
 TEST_F(MockSchemaTest, LengthsOutsideMinAndMaxAreRefused) {
   ExpectRefused(Create("a@example.com", R"(,"countryCode":"USA")"), "Api validation failed: countryCode",
                 {"countryCode: The field is too long"});

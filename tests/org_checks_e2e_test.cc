@@ -136,6 +136,60 @@ TEST_F(OrgChecksTest, ARowBreakingARuleOfTheSchemaIsInvalidAndTheOthersAreCreate
   EXPECT_EQ(Stat(mock, "users_created"), 2);
 }
 
+// The schema's `pattern` (issue 14): a cell that does not match it makes its row invalid
+// before it is sent, naming the row, the column and the pattern, for import and update;
+// without the schema check okta-mock (its own regular expressions) refuses the same rows.
+TEST_F(OrgChecksTest, ACellThatDoesNotMatchTheSchemasPatternIsInvalidNamingThePattern) {
+  dir_.Write("pattern.json", R"({"definitions":{"custom":{"properties":{
+      "employeeId":{"title":"Employee id","type":"string","pattern":"E[0-9]{5}"}}}}})");
+  MockProcess mock({"--schema", dir_.File("pattern.json")});
+  dir_.Write("users.csv",
+             "login,email,firstName,lastName,employeeId\n"
+             "a@example.com,a@example.com,Ann,Lee,E00001\n"
+             "b@example.com,b@example.com,Bob,Ray,E1\n"
+             "c@example.com,c@example.com,Cid,Poe,\n");
+  ProcessResult r = RunOktaBulk({"import", dir_.File("users.csv"), "-o", dir_.File("r.csv")}, mock.base_url());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  std::map<std::string, ResultRow> by_login;
+  for (auto& row : ReadCsvFile(dir_.File("r.csv"))) by_login[row["login"]] = row;
+  EXPECT_EQ(by_login["a@example.com"]["outcome"], "created");
+  EXPECT_EQ(by_login["c@example.com"]["outcome"], "created");  // an empty cell sends nothing
+  EXPECT_EQ(by_login["b@example.com"]["outcome"], "invalid");
+  EXPECT_NE(by_login["b@example.com"]["error"].find(
+                "row 2, field 'employeeId': 'E1' does not match the pattern the org sets for "
+                "'employeeId' (E[0-9]{5})"),
+            std::string::npos)
+      << by_login["b@example.com"]["error"];
+  EXPECT_EQ(Stat(mock, "users_created"), 2);
+
+  dir_.Write("changes.csv", "login,employeeId\na@example.com,12345\nc@example.com,E00003\n");
+  ProcessResult u = RunOktaBulk({"update", dir_.File("changes.csv"), "-o", dir_.File("u.csv")}, mock.base_url());
+  EXPECT_EQ(u.exit_code, 1) << u.out << u.err;
+  auto updated = ReadCsvFile(dir_.File("u.csv"));
+  ASSERT_EQ(updated.size(), 2u);
+  EXPECT_EQ(updated[0].at("outcome"), "invalid");
+  EXPECT_NE(updated[0].at("error").find("field 'employeeId': '12345' does not match the pattern"),
+            std::string::npos)
+      << updated[0].at("error");
+  EXPECT_EQ(updated[1].at("outcome"), "updated") << updated[1].at("error");
+
+  // The oracle: sent anyway (no schema check), okta-mock refuses the row itself.
+  ProcessResult unchecked = RunOktaBulk({"update", dir_.File("changes.csv"), "-o", dir_.File("u2.csv"),
+                                         "--no-schema-check"},
+                                        mock.base_url());
+  EXPECT_EQ(unchecked.exit_code, 1) << unchecked.out << unchecked.err;
+  auto sent = ReadCsvFile(dir_.File("u2.csv"));
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0].at("outcome"), "failed");
+  EXPECT_EQ(sent[0].at("errorCode"), "E0000001");
+  EXPECT_NE(sent[0].at("error").find("Does not match required pattern"), std::string::npos)
+      << sent[0].at("error");
+  for (const auto& user : MockUsers(mock))
+    if (user.at("login") == "a@example.com") {
+      EXPECT_EQ(user.at("profile").at("employeeId"), "E00001");
+    }
+}
+
 TEST_F(OrgChecksTest, ARequiredColumnMissingFromTheFileStopsTheRun) {
   MockProcess mock(MockArgs());
   dir_.Write("users.csv", "login,email,firstName,lastName\na@example.com,a@example.com,Ann,Lee\n");

@@ -239,6 +239,54 @@ TEST(ProfileSchemaRows, LengthsCountCharactersNotBytes) {
   EXPECT_NE(CheckSchemaValue(a, "K").find("shorter"), std::string::npos);
 }
 
+// A string attribute's `pattern`: compiled once when the schema is read, matched against the
+// whole cell; Java's leading "(?i)" ignores case; a pattern std::regex cannot read is a
+// warning and is not checked (Okta still is).
+TEST(ProfileSchemaRows, ACellMustMatchTheWholePatternOfItsAttribute) {
+  ProfileSchema org;
+  std::string error;
+  ASSERT_TRUE(ParseUserSchema(R"({"definitions":{"custom":{"properties":{
+      "employeeId":{"type":"string","pattern":"E[0-9]{5}"},
+      "code":{"type":"string","pattern":"(?i)[a-z]{3}"},
+      "broken":{"type":"string","pattern":"(?<=x)[a-"},
+      "plain":{"type":"string"}}}}})",
+                              &org, &error))
+      << error;
+  const SchemaAttribute* id = org.Find("employeeId");
+  ASSERT_NE(id, nullptr);
+  EXPECT_EQ(id->pattern, "E[0-9]{5}");
+  ASSERT_NE(id->compiled, nullptr);
+  EXPECT_EQ(CheckSchemaValue(*id, "E12345"), "");
+  EXPECT_EQ(CheckSchemaValue(*id, "E123"),
+            "'E123' does not match the pattern the org sets for 'employeeId' (E[0-9]{5})");
+  EXPECT_NE(CheckSchemaValue(*id, "xE12345"), "") << "the whole value must match";
+  EXPECT_NE(CheckSchemaValue(*id, "E123456"), "") << "the whole value must match";
+  const SchemaAttribute* code = org.Find("code");
+  ASSERT_NE(code, nullptr);
+  EXPECT_EQ(CheckSchemaValue(*code, "AbC"), "");
+  EXPECT_NE(CheckSchemaValue(*code, "abcd"), "");
+  const SchemaAttribute* broken = org.Find("broken");
+  ASSERT_NE(broken, nullptr);
+  EXPECT_EQ(broken->compiled, nullptr);
+  EXPECT_EQ(CheckSchemaValue(*broken, "anything"), "");
+  ASSERT_EQ(org.warnings().size(), 1u);
+  EXPECT_NE(org.warnings()[0].find("'broken' the pattern (?<=x)[a-"), std::string::npos)
+      << org.warnings()[0];
+  EXPECT_EQ(CheckSchemaValue(*org.Find("plain"), "anything"), "");
+
+  // Through the row checks: the row is invalid naming row, column and pattern.
+  ColumnMap columns;
+  ASSERT_EQ(HeaderError(org, "login,employeeId", &columns), "");
+  RowBuilder builder(std::move(columns), RowBuilderOptions{});
+  PreparedRow out;
+  EXPECT_TRUE(builder.Build(Record("a@example.com,E00001"), 1, &out, &error)) << error;
+  EXPECT_FALSE(builder.Build(Record("a@example.com,E1"), 2, &out, &error));
+  EXPECT_NE(error.find("row 2 (line 2), field 'employeeId': 'E1' does not match the pattern the org "
+                       "sets for 'employeeId' (E[0-9]{5})"),
+            std::string::npos)
+      << error;
+}
+
 TEST(GroupDirectory, FindsGroupsByNameAsOktaMatchesThem) {
   GroupDirectory dir;
   std::vector<OrgGroup> page;

@@ -71,6 +71,7 @@ class ImportRows final : public RowHandler {
     if (facts_.schema) {
       if (!columns_.ApplySchema(*facts_.schema, error)) return false;
       context.notes.push_back(SchemaNote(*facts_.schema));
+      for (const std::string& w : facts_.schema->warnings()) context.notes.push_back("warning: " + w);
     }
     if (lookup.groups &&
         !ResolveGroups(context, needs, options_.create_missing_groups, &facts_,

@@ -176,6 +176,7 @@ class UserOpRows final : public RowHandler {
       return false;
     }
     context.notes.push_back(SchemaNote(org));
+    for (const std::string& w : org.warnings()) context.notes.push_back("warning: " + w);
     if (!kept.empty()) {
       std::string note = "--empty-cells clear: an empty cell never clears ";
       for (std::size_t i = 0; i < kept.size(); ++i) note += (i ? ", " : "") + kept[i];

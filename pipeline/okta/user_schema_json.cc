@@ -134,6 +134,12 @@ bool ReadDefinition(object definitions, const char* which, bool custom, ProfileS
     }
     a.min_length = Length(value, "minLength");
     a.max_length = Length(value, "maxLength");
+    std::string_view pattern;
+    if (!value["pattern"].get_string().get(pattern) && !pattern.empty()) {
+      a.pattern.assign(pattern);
+      std::string warning = CompilePattern(&a);  // once per attribute, not per row
+      if (!warning.empty()) out->AddWarning(std::move(warning));
+    }
     out->Add(std::move(a));
   }
   return true;

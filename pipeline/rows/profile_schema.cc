@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <regex>
 
 #include "pipeline/rows/header_hints.h"
 #include "pipeline/rows/user_row.h"
@@ -153,6 +154,31 @@ bool ColumnTypeFromSchema(const SchemaAttribute& attribute, std::string_view col
   return true;
 }
 
+struct SchemaPattern {
+  std::regex regex;
+};
+
+std::string CompilePattern(SchemaAttribute* a) {
+  a->compiled.reset();
+  if (a->pattern.empty()) return {};
+  std::string_view text = a->pattern;
+  auto flags = std::regex::ECMAScript | std::regex::optimize;
+  if (text.starts_with("(?i)")) {
+    text.remove_prefix(4);
+    flags |= std::regex::icase;
+  }
+  try {
+    auto compiled = std::make_shared<SchemaPattern>();
+    compiled->regex = std::regex(text.begin(), text.end(), flags);
+    a->compiled = std::move(compiled);
+    return {};
+  } catch (const std::regex_error& e) {
+    return "the org's user schema gives '" + a->name + "' the pattern " + a->pattern +
+           ", which okta-bulk cannot read as a regular expression (" + e.what() +
+           "); its values are not checked against it (Okta still checks them)";
+  }
+}
+
 std::string CheckSchemaValue(const SchemaAttribute& a, std::string_view cell) {
   const bool array = a.type == AttributeType::kStringArray ||
                      a.type == AttributeType::kIntegerArray || a.type == AttributeType::kNumberArray;
@@ -170,6 +196,17 @@ std::string CheckSchemaValue(const SchemaAttribute& a, std::string_view cell) {
     if (a.has_enum() && !InEnum(a, scalar, v))
       return "'" + std::string(v) + "' is not one of the values the org allows for '" + a.name +
              "' (" + EnumList(a) + ")";
+    if (a.compiled && a.type == AttributeType::kString) {
+      bool matched = true;
+      try {
+        matched = std::regex_match(v.begin(), v.end(), a.compiled->regex);
+      } catch (const std::regex_error&) {
+        // Too complex for std::regex on this value: left to Okta.
+      }
+      if (!matched)
+        return "'" + std::string(v) + "' does not match the pattern the org sets for '" + a.name +
+               "' (" + a.pattern + ")";
+    }
     return {};
   };
   if (!array) {

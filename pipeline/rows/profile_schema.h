@@ -4,6 +4,7 @@
 // pipeline/okta/user_schema_json; this file is the model and the checks. Pure; no I/O.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,8 @@
 #include "pipeline/rows/typed_value.h"
 
 namespace okta_bulk {
+
+struct SchemaPattern;  // a compiled `pattern` (profile_schema.cc)
 
 struct SchemaAttribute {
   std::string name;      // as Okta spells it (property names are case-sensitive)
@@ -31,12 +34,24 @@ struct SchemaAttribute {
   std::vector<double> enum_numbers;
   bool has_enum() const { return !enum_strings.empty() || !enum_numbers.empty(); }
   std::optional<uint64_t> min_length, max_length;  // characters (code points), strings only
+  // `pattern` (a string attribute): the regular expression a value must match, whole, as
+  // the schema says it; `compiled` is set by CompilePattern (shared: copies are cheap).
+  std::string pattern;
+  std::shared_ptr<const SchemaPattern> compiled;
 };
+
+// Compiles a->pattern once (std::regex, ECMAScript; a leading "(?i)", Java's flag that Okta
+// patterns may carry, becomes icase). "" when it compiled or there is none; else a warning
+// naming the attribute and the pattern, and the pattern is not checked (`compiled` null).
+std::string CompilePattern(SchemaAttribute* a);
 
 class ProfileSchema {
  public:
   void Add(SchemaAttribute attribute) { attributes_.push_back(std::move(attribute)); }
   const std::vector<SchemaAttribute>& attributes() const { return attributes_; }
+  // What could not be used of the schema (a pattern std::regex cannot compile), for the user.
+  void AddWarning(std::string warning) { warnings_.push_back(std::move(warning)); }
+  const std::vector<std::string>& warnings() const { return warnings_; }
   bool empty() const { return attributes_.empty(); }
 
   // The attribute `name` means: Okta's exact spelling, else the one attribute that matches
@@ -51,6 +66,7 @@ class ProfileSchema {
 
  private:
   std::vector<SchemaAttribute> attributes_;
+  std::vector<std::string> warnings_;
 };
 
 // The type to send a column as: the schema's, when the header gives none; the header's
@@ -63,7 +79,9 @@ bool ColumnTypeFromSchema(const SchemaAttribute& attribute, std::string_view col
 // The rules of the schema that one non-empty cell of `attribute` (read as the attribute's
 // type) breaks: "" when none, else the reason, e.g. "'XXL' is not one of the values the org
 // allows (S, M, L, XL)" or "is longer than the org's 20 characters". Type syntax itself is
-// AppendTypedValue's business; this checks enum and lengths.
+// AppendTypedValue's business; this checks enum, lengths and the pattern of a string
+// attribute (the whole value must match: "does not match the pattern the org sets for
+// 'employeeId' (^E[0-9]{5}$)").
 std::string CheckSchemaValue(const SchemaAttribute& attribute, std::string_view cell);
 
 // What a cell of a column may not do because of the attribute's mutability:

@@ -80,7 +80,7 @@ A local imitation of an Okta org's management API (users, groups, rate limits).
   --schema FILE          custom profile attributes of the org: a JSON file shaped like the
                          answer of GET /api/v1/meta/schemas/user/default (definitions.custom
                          .properties and .required; type string|integer|number|boolean|array,
-                         items.type, enum, oneOf, minLength, maxLength, mutability, scope,
+                         items.type, enum, oneOf, minLength, maxLength, pattern, mutability, scope,
                          title). Without it the org has Okta's base profile only, and a create
                          or update naming any other property is refused (400 E0000001)
   --help                 this text

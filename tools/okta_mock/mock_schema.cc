@@ -6,6 +6,7 @@
 #include <utility>
 
 #include <boost/json.hpp>
+#include <boost/regex.hpp>
 
 namespace okta_bulk::mock {
 namespace json = boost::json;
@@ -219,6 +220,14 @@ std::string ReadAllowed(const json::object& o, AttributeType t, std::vector<std:
   return "";
 }
 
+}  // namespace
+
+struct MockPattern {
+  boost::regex regex;
+};
+
+namespace {
+
 // Reads definitions.custom.properties.<name>; returns "" or what is wrong: ".key: problem"
 // when a key of the attribute is wrong, else "problem".
 std::string ReadCustom(std::string_view name, const json::value& value, SchemaAttribute& a) {
@@ -262,6 +271,18 @@ std::string ReadCustom(std::string_view name, const json::value& value, SchemaAt
   }
   if (a.min_length && a.max_length && *a.min_length > *a.max_length)
     return "minLength is greater than maxLength";
+  if (const json::value* p = str("pattern")) {
+    if (!p->is_string()) return ".pattern: expected a string (a regular expression)";
+    if (a.type != AttributeType::kString) return ".pattern: applies to a string property only";
+    a.pattern = p->get_string();
+    try {
+      auto compiled = std::make_shared<MockPattern>();
+      compiled->regex = boost::regex(a.pattern, boost::regex::perl);
+      a.compiled = std::move(compiled);
+    } catch (const boost::regex_error& e) {
+      return ".pattern: not a regular expression (" + std::string(e.what()) + ")";
+    }
+  }
   if (const json::value* m = str("mutability")) {
     std::string_view s = m->is_string() ? std::string_view(m->get_string()) : "";
     if (s == "READ_WRITE") a.mutability = Mutability::kReadWrite;
@@ -448,6 +469,8 @@ void CheckValue(const SchemaAttribute& a, const json::value& v, std::vector<Caus
       return cause("The field is too short");
     if (a.max_length && len > static_cast<std::size_t>(*a.max_length))
       return cause("The field is too long");
+    if (a.compiled && !boost::regex_match(s.begin(), s.end(), a.compiled->regex))
+      return cause("Does not match required pattern");
   }
   if (!Allowed(a, v))
     cause("The value " + json::serialize(v) + " is not one of the allowed values: " +

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,8 @@ enum class AttributeType : unsigned char { kString, kInteger, kNumber, kBoolean,
 // UserSchemaAttributeMutabilityString.
 enum class Mutability : unsigned char { kReadWrite, kReadOnly, kImmutable, kWriteOnly };
 
+struct MockPattern;  // a compiled `pattern` (mock_schema.cc)
+
 // One profile property (UserSchemaAttribute), as far as okta-mock checks it.
 struct SchemaAttribute {
   std::string name;
@@ -43,6 +46,12 @@ struct SchemaAttribute {
   bool required = false;
   std::optional<int64_t> min_length, max_length;  // characters of a string value
   std::string format;  // "email", "uri", ...; only "email" is checked
+  // `pattern` of a string property ("the regular expression used to validate the property"):
+  // read as Okta's Java would (Perl syntax through Boost.Regex, so "(?i)" works) and matched
+  // against the whole value. ASSUMED: whole-value match (Java's String.matches), and the
+  // cause "Does not match required pattern" (Okta's wording for a format).
+  std::string pattern;
+  std::shared_ptr<const MockPattern> compiled;
   Mutability mutability = Mutability::kReadWrite;
   // enum (or oneOf's const values) of the value, or of each item of an array; empty = any.
   std::vector<std::string> allowed;  // each serialized as JSON
