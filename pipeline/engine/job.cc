@@ -175,7 +175,12 @@ std::string JobSummary::Describe() const {
     s += OutcomeName(static_cast<Outcome>(i));
   }
   s += ". ";
-  s += Count(stats.requests, "request", "requests");
+  s += Count(stats.requests + org_requests, "request", "requests");
+  if (org_requests) {
+    s += " (";
+    s += GroupDigits(org_requests);
+    s += " asking the org before the first row)";
+  }
   s += ", ";
   s += GroupDigits(stats.rate_limited);
   s += " rate-limited (429), ";
@@ -275,6 +280,7 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
     context.on_dispatcher = &on_dispatcher;
     const bool ok = handler.Prepare(context, error);
     summary->org_requests = context.requests;
+    summary->org_requests_by_bucket = context.requests_by_bucket;
     for (const std::string& note : context.notes)
       if (!options.quiet || note.starts_with("warning"))
         std::fprintf(options.dry_run ? stdout : stderr, "okta-bulk: %s\n", TerminalSafe(note).c_str());

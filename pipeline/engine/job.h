@@ -82,8 +82,10 @@ struct JobSummary {
   // How the input was read when it was not plain ',' UTF-8, e.g. "read as ';'-separated
   // (from the header line)"; "" otherwise.
   std::string input_format;
-  // Requests sent before the first row to ask the org (schema, groups).
+  // Requests sent before the first row to ask the org (schema, groups, group creations), and
+  // by bucket; not in `stats` (the run's dispatcher).
   uint64_t org_requests = 0;
+  std::array<uint64_t, kBucketCount> org_requests_by_bucket{};
   // The one-paragraph summary printed at the end.
   std::string Describe() const;
   // 0 all rows succeeded, 1 some invalid/failed, 3 aborted, 130 interrupted (issue 2).
@@ -111,6 +113,7 @@ struct PrepareContext {
   // from the org, what was created.
   std::vector<std::string> notes;
   uint64_t requests = 0;  // sent to the org
+  std::array<uint64_t, kBucketCount> requests_by_bucket{};
   // The look-ups run on their own dispatcher, shown to on_dispatcher like the run's (so
   // Ctrl-C reaches them). When Prepare fails because the look-ups were interrupted or the
   // org stopped them (credentials refused, the org unreachable), these say so: the run ends

@@ -168,7 +168,6 @@ bool LookUpOrg(PrepareContext& context, const OrgLookup& lookup, OrgFacts* facts
                std::string* error) {
   if (!lookup.schema && !lookup.groups && lookup.create_groups.empty()) return true;
   const JobOptions& job = context.options;
-  const uint64_t answers_before = facts->requests;
   auto owned = std::make_unique<OrgLookupTask>(lookup, job.org, facts);
   OneTask source(std::move(owned));
   RunContext run;
@@ -188,7 +187,9 @@ bool LookUpOrg(PrepareContext& context, const OrgLookup& lookup, OrgFacts* facts
   // dispatcher before the io_context runs again (signals are delivered through it).
   if (context.on_dispatcher && *context.on_dispatcher) (*context.on_dispatcher)(dispatcher);
   dispatcher.RunToCompletion(context.io);
-  context.requests += facts->requests - answers_before;
+  context.requests += dispatcher.stats().requests;  // sent, as the run's are counted
+  for (std::size_t i = 0; i < kBucketCount; ++i)
+    context.requests_by_bucket[i] += dispatcher.stats().requests_by_bucket[i];
   if (dispatcher.aborted()) {
     context.abort_reason = "asking the org before the first row: " + dispatcher.abort_reason();
     *error = context.abort_reason;

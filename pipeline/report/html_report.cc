@@ -66,8 +66,8 @@ std::string RenderHtmlReport(const RunRecord& r, const RunSeries& series,
   auto row = [&](const std::string& k, const std::string& v) {
     h += "<tr><th>" + HtmlEscape(k) + "</th><td>" + v + "</td></tr>\n";
   };
-  row(r.unit == "users" ? "users exported" : "rows", GroupDigits(r.items));
-  if (r.unit == "users") row("pages", GroupDigits(r.pages));
+  row(r.unit == "rows" ? "rows" : r.unit + " exported", GroupDigits(r.items));
+  if (r.unit != "rows") row("pages", GroupDigits(r.pages));
   row("elapsed", HtmlEscape(FormatDuration(r.elapsed_s)) + " (" + FixedPoint(r.elapsed_s, 1) + " s)");
   row(r.unit + " per second", FixedPoint(ItemsPerSecond(r), 1) +
                                   (r.runs.size() > 1 ? " (over every run of the job)" : ""));

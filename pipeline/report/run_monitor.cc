@@ -286,7 +286,7 @@ void RunMonitor::FillRecord(RunRecord* record) const {
   for (Bucket b : kAllBuckets) {
     const std::size_t i = static_cast<std::size_t>(b);
     BucketReport& br = record->buckets[i];
-    br.requests = final_stats_.requests_by_bucket[i];
+    br.requests += final_stats_.requests_by_bucket[i];  // after the org look-ups' (RecordOf)
     br.rate_limited = final_stats_.rate_limited_by_bucket[i];
     br.concurrency_limited = final_stats_.concurrency_limited_by_bucket[i];
     br.limit = final_buckets_[i].limit;
@@ -318,6 +318,11 @@ RunRecord RecordOf(const JobSummary& summary) {
   r.resumed_rows = summary.resumed_rows;
   r.elapsed_s = summary.elapsed_s;
   CopyStats(summary.stats, &r);
+  // The org look-ups before the first row ran on their own dispatcher: counted here.
+  r.org_requests = summary.org_requests;
+  r.requests += summary.org_requests;
+  for (std::size_t i = 0; i < kBucketCount; ++i)
+    r.buckets[i].requests += summary.org_requests_by_bucket[i];
   r.exit_code = summary.ExitCode();
   r.abort_reason = summary.abort_reason;
   r.interrupted = summary.interrupted;

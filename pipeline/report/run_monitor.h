@@ -115,7 +115,7 @@ class RunMonitor final : public JobObserver {
 };
 
 // The record of a finished job or export (counts, elapsed, exit status, abort reason);
-// RunMonitor::FillRecord adds what only the monitor saw.
+// RunMonitor::FillRecord adds what only the monitor saw (to the org look-ups' bucket counts).
 RunRecord RecordOf(const JobSummary& summary);
 RunRecord RecordOf(const ExportSummary& summary);
 

@@ -30,15 +30,19 @@ struct BucketReport {
 struct RunRecord {
   std::string command;            // "import", "update", ..., "export"
   RunIdentity run;                // when, which binary, what was typed, which input and org
-  std::string unit = "rows";      // what `items` counts: "rows", or "users" for export
+  // What `items` counts: "rows", or "users" (export), "groups" (groups export).
+  std::string unit = "rows";
   uint64_t items = 0;             // rows in the input (or users exported)
   bool has_outcomes = true;
   std::array<uint64_t, kOutcomeCount> outcomes{};
   uint64_t resumed_rows = 0;      // rows already done in the results file (in outcomes)
   uint64_t pages = 0;             // export
   double elapsed_s = 0;
+  // requests: every request, the org look-ups before the first row included (org_requests
+  // of them; in `buckets` too).
   uint64_t requests = 0, rate_limited = 0, concurrency_limited = 0, retried = 0,
            transport_errors = 0;
+  uint64_t org_requests = 0;
   std::array<BucketReport, kBucketCount> buckets{};
   double max_share = 1.0;
   LatencyHistogram latency;

@@ -102,10 +102,11 @@ std::string SummaryJson(const RunRecord& r) {
     u64("wouldSend", r.would_send);
   }
   str("unit", r.unit);
-  u64(r.unit == "users" ? "users" : "rows", r.items);
-  if (r.unit == "users") u64("pages", r.pages);
+  // Named after what they count: "rows" of the input, "users" or "groups" exported.
+  u64(r.unit, r.items);
+  if (r.unit != "rows") u64("pages", r.pages);
   num("elapsedSeconds", r.elapsed_s);
-  num(r.unit == "users" ? "usersPerSecond" : "rowsPerSecond", ItemsPerSecond(r));
+  num(r.unit + "PerSecond", ItemsPerSecond(r));
   // Every run of the job (a resumed job has several), each with the items done in it.
   key("runs");
   j += "[";
@@ -117,9 +118,9 @@ std::string SummaryJson(const RunRecord& r) {
     opt_str(seg.end ? Iso8601Utc(*seg.end) : "");
     j += ", \"elapsedSeconds\": ";
     AppendNumber(&j, seg.elapsed_s);
-    j += r.unit == "users" ? ", \"usersDone\": " : ", \"rowsDone\": ";
+    j += ", \"" + r.unit + "Done\": ";
     if (seg.done) j += std::to_string(*seg.done); else j += "null";
-    j += r.unit == "users" ? ", \"usersPerSecond\": " : ", \"rowsPerSecond\": ";
+    j += ", \"" + r.unit + "PerSecond\": ";
     if (const auto rate = seg.Rate()) AppendNumber(&j, *rate); else j += "null";
     j += ", \"exitCode\": ";
     if (seg.exit_code) j += std::to_string(*seg.exit_code); else j += "null";
@@ -137,7 +138,10 @@ std::string SummaryJson(const RunRecord& r) {
     j += "},\n";
     u64("resumedRows", r.resumed_rows);
   }
+  // Every request of the run, the org look-ups before the first row included (orgRequests:
+  // the user schema, the groups listing, group creations).
   u64("requests", r.requests);
+  u64("orgRequests", r.org_requests);
   u64("rateLimited", r.rate_limited);
   u64("concurrencyLimited", r.concurrency_limited);
   u64("retried", r.retried);
