@@ -1,7 +1,8 @@
 // What asking the org before the first row costs, as the run tells it (issue 14), end to end
 // against okta-mock on 127.0.0.1 port 0: the look-ups (user schema, groups listing, group
-// creations) are in the summary JSON's request counts and the closing line; groups export
-// names what its summary counts.
+// creations) are in the summary JSON's request counts and the closing line; a --resume with
+// the results file of another input is refused before any of them; groups export names what
+// its summary counts.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -47,6 +48,40 @@ TEST(OrgRequestsEndToEndTest, TheOrgLookUpsAreInTheSummaryJsonsRequestCounts) {
   EXPECT_NE(r.out.find(std::to_string(sent) + " requests (3 asking the org before the first row)"),
             std::string::npos)
       << r.out;
+}
+
+// A --resume whose results file belongs to another input is refused before the org is
+// asked: okta-mock receives nothing (no schema GET, no groups listing, no group creation).
+TEST(OrgRequestsEndToEndTest, AResumeOfAnotherInputsResultsFileSendsNoRequest) {
+  TempDir dir;
+  MockProcess mock({"--group", "Sales"});
+  dir.Write("a.csv", "login,email,firstName,lastName,groupName\na@example.com,a@example.com,Ann,Lee,Sales\n");
+  dir.Write("b.csv",
+            "login,email,firstName,lastName,groupName\nb@example.com,b@example.com,Bob,Ray,Missing\n");
+  ProcessResult first = RunOktaBulk({"import", dir.File("a.csv"), "-o", dir.File("r.csv")},
+                                    mock.base_url());
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  for (const std::vector<std::string>& extra :
+       {std::vector<std::string>{}, std::vector<std::string>{"--create-missing-groups"}}) {
+    const int64_t before = Total(mock);
+    std::vector<std::string> args = {"import", dir.File("b.csv"), "-o", dir.File("r.csv"), "--resume"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    ProcessResult wrong = RunOktaBulk(args, mock.base_url());
+    EXPECT_EQ(wrong.exit_code, 2) << wrong.out << wrong.err;
+    EXPECT_NE(wrong.err.find("that results file belongs to another input"), std::string::npos)
+        << wrong.err;
+    EXPECT_EQ(Total(mock), before) << "a refused --resume asked the org";
+  }
+  // update and assign ask the org too (schema, groups by name): refused as early.
+  dir.Write("u.csv", "login,firstName,groupName\nb@example.com,Bob,Sales\n");
+  for (const char* command : {"update", "assign"}) {
+    const int64_t before = Total(mock);
+    ProcessResult wrong = RunOktaBulk({command, dir.File("u.csv"), "-o", dir.File("r.csv"), "--resume"},
+                                      mock.base_url());
+    EXPECT_EQ(wrong.exit_code, 2) << command << wrong.out << wrong.err;
+    EXPECT_NE(wrong.err.find("belongs to another input"), std::string::npos) << command << wrong.err;
+    EXPECT_EQ(Total(mock), before) << command;
+  }
 }
 
 // groups export's summary JSON counts groups, and says so.

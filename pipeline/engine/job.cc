@@ -325,17 +325,8 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
                           &summary->kept_previous_as, error))
     return false;
   if (options.open_sidecars && !options.open_sidecars(error)) return false;
-  if (Prepared p = prepare(); p != Prepared::kOk) {
-    if (p == Prepared::kRefused) return false;
-    // Stopped before the first row: the results file still exists (its header), as after
-    // any stopped run, so --resume and scripts find it.
-    ResultsSink empty;
-    std::string ignored;
-    if (empty.Open(options.results_path, /*append=*/options.resume, &ignored)) empty.Close(&ignored);
-    return true;
-  }
-  RepeatedKeys repeated = ScanKeys(options.input_path, handler, reader.delimiter());
-
+  // A resumed job reads its journal and matches it to the input before asking the org, so a
+  // results file of another input costs no request (LoginOf needs only the header).
   Journal journal;
   if (options.resume) {
     if (!LoadJournal(options.results_path, options.retry_failed, &journal, error)) return false;
@@ -351,6 +342,19 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
         return false;
       }
     }
+  }
+  if (Prepared p = prepare(); p != Prepared::kOk) {
+    if (p == Prepared::kRefused) return false;
+    // Stopped before the first row: the results file still exists (its header), as after
+    // any stopped run, so --resume and scripts find it.
+    ResultsSink empty;
+    std::string ignored;
+    if (empty.Open(options.results_path, /*append=*/options.resume, &ignored)) empty.Close(&ignored);
+    return true;
+  }
+  RepeatedKeys repeated = ScanKeys(options.input_path, handler, reader.delimiter());
+
+  if (options.resume) {
     if (!CompactJournal(options.results_path, options.retry_changed, &journal, error)) return false;
     summary->changed_rows = journal.changed;
     summary->retried_changed = options.retry_changed;

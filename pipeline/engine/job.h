@@ -144,7 +144,8 @@ class RowHandler {
   // Builds the row's task, or returns false with `error` naming the row and the field.
   virtual bool Build(const CsvRecord& record, uint64_t row, RunContext& run, BuiltRow* out,
                      std::string* error) = 0;
-  // The login (or id) cell of `record`, for the results row of an invalid record.
+  // The login (or id) cell of `record`, for the results row of an invalid record and to
+  // match a resumed job's journal. Called after Start, also before Prepare.
   virtual std::string LoginOf(const CsvRecord& record) const = 0;
 };
 

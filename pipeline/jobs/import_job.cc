@@ -4,6 +4,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "pipeline/csv/csv_reader.h"
 #include "pipeline/jobs/org_groups.h"
 #include "pipeline/jobs/org_lookup.h"
 #include "pipeline/rows/user_row.h"
@@ -32,6 +33,7 @@ class ImportRows final : public RowHandler {
     // orgs and the names are what an admin keeps; the ids are left unread.
     ids_ignored_ = columns.group_id >= 0 && columns.group_name >= 0;
     if (ids_ignored_) columns.group_id = -1;
+    login_column_ = columns.login;
     columns_ = std::move(columns);
     builder_options_ = std::move(builder_options);
     return true;
@@ -104,8 +106,11 @@ class ImportRows final : public RowHandler {
     return true;
   }
 
+  // Also before Prepare (a resumed job matches its journal before asking the org).
   std::string LoginOf(const CsvRecord& record) const override {
-    return std::string(builder_->LoginOf(record));
+    if (login_column_ < 0 || static_cast<std::size_t>(login_column_) >= record.fields.size())
+      return {};
+    return std::string(TrimSpaces(record.fields[login_column_]));
   }
 
  private:
@@ -115,6 +120,7 @@ class ImportRows final : public RowHandler {
   RowBuilderOptions builder_options_;  // from Start until Prepare
   OrgFacts facts_;                     // the schema the columns point into
   bool ids_ignored_ = false;           // groupId and groupName both given: names win
+  int login_column_ = -1;
   std::unordered_map<std::string, std::string> group_ids_by_name_;
   std::optional<RowBuilder> builder_;
 };
