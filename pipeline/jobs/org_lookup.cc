@@ -164,6 +164,32 @@ class OneTask final : public TaskSource {
 
 }  // namespace
 
+bool RunOrgTasks(PrepareContext& context, TaskSource& source, int workers,
+                 const std::function<bool(Task&)>& on_done, std::string* error) {
+  const JobOptions& job = context.options;
+  RunContext run;
+  RateGovernor governor(job.governor);
+  DispatcherOptions dispatch = job.dispatch;
+  dispatch.workers = workers;
+  Dispatcher dispatcher(context.io.get_executor(), context.transport, governor, run, source,
+                        dispatch, on_done);
+  // Ctrl-C reaches the look-ups too; the pointer the callback keeps is replaced by the run's
+  // dispatcher before the io_context runs again (signals are delivered through it).
+  if (context.on_dispatcher && *context.on_dispatcher) (*context.on_dispatcher)(dispatcher);
+  dispatcher.RunToCompletion(context.io);
+  if (dispatcher.aborted()) {
+    context.abort_reason = "asking the org before the first row: " + dispatcher.abort_reason();
+    *error = context.abort_reason;
+    return false;
+  }
+  if (dispatcher.interrupted()) {
+    context.interrupted = true;
+    *error = "interrupted while asking the org before the first row; no row was sent";
+    return false;
+  }
+  return true;
+}
+
 bool LookUpOrg(PrepareContext& context, const OrgLookup& lookup, OrgFacts* facts,
                std::string* error) {
   if (!lookup.schema && !lookup.groups && lookup.create_groups.empty()) return true;
@@ -171,29 +197,16 @@ bool LookUpOrg(PrepareContext& context, const OrgLookup& lookup, OrgFacts* facts
   const uint64_t answers_before = facts->requests;
   auto owned = std::make_unique<OrgLookupTask>(lookup, job.org, facts);
   OneTask source(std::move(owned));
-  RunContext run;
-  RateGovernor governor(job.governor);
-  DispatcherOptions dispatch = job.dispatch;
-  dispatch.workers = 1;
   RowResult result;
   bool finished = false, lost_create = false;
-  Dispatcher dispatcher(context.io.get_executor(), context.transport, governor, run, source, dispatch,
-                        [&](Task& t) {  // the task dies after this call
-                          result = t.result();
-                          lost_create = static_cast<OrgLookupTask&>(t).lost_create();
-                          finished = true;
-                          return true;
-                        });
-  // Ctrl-C reaches the look-ups too; the pointer the callback keeps is replaced by the run's
-  // dispatcher before the io_context runs again (signals are delivered through it).
-  if (context.on_dispatcher && *context.on_dispatcher) (*context.on_dispatcher)(dispatcher);
-  dispatcher.RunToCompletion(context.io);
+  const bool ran = RunOrgTasks(context, source, 1, [&](Task& t) {  // the task dies after this call
+    result = t.result();
+    lost_create = static_cast<OrgLookupTask&>(t).lost_create();
+    finished = true;
+    return true;
+  }, error);
   context.requests += facts->requests - answers_before;
-  if (dispatcher.aborted()) {
-    context.abort_reason = "asking the org before the first row: " + dispatcher.abort_reason();
-    *error = context.abort_reason;
-    return false;
-  }
+  if (!ran) return false;
   if (!finished) {
     context.interrupted = true;
     *error = "interrupted while asking the org before the first row; no row was sent";
