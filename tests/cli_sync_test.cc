@@ -107,6 +107,7 @@ TEST(CliSyncTest, MisusesAreUsageErrorsNamingTheFlag) {
       {{"sync", "hr.csv", "--scope", " "}, "--scope takes an Okta search expression"},
       {{"sync", "hr.csv", "--plan-out"}, "--plan-out needs a value"},
       {{"sync", "hr.csv", "--existing", "update"}, "unknown flag '--existing' for sync"},
+      {{"sync", "hr.csv", "--plan", "--apply", "plan.csv"}, "--apply sends a reviewed plan and --plan makes one"},
   };
   for (const Case& k : cases) {
     CliConfig c;
@@ -120,7 +121,7 @@ TEST(CliSyncTest, TheHelpNamesEveryFlagTheParserTakes) {
   const std::string help = CommandHelp("sync");
   for (const char* flag : {"--plan", "--plan-out", "--empty-cells", "--exact-groups", "--group-scope",
                            "--group", "--scope", "--deactivate-missing", "--read-org", "--no-activate",
-                           "--no-schema-check", "--resume", "-o, --output"})
+                           "--no-schema-check", "--apply", "--resume", "-o, --output"})
     EXPECT_NE(help.find(flag), std::string::npos) << flag;
   EXPECT_NE(MainHelp().find("sync USERS.csv"), std::string::npos);
 }

@@ -72,7 +72,8 @@ class SyncTest : public ::testing::Test {
   }
   void Seed(const MockProcess& mock, const std::string& csv) {
     dir_.Write("seed.csv", csv);
-    ProcessResult r = RunOktaBulk({"import", dir_.File("seed.csv"), "-o", dir_.File("seed-results.csv")},
+    ProcessResult r = RunOktaBulk({"import", dir_.File("seed.csv"), "-o", dir_.File("seed-results.csv"),
+                                   "--overwrite"},
                                   mock.base_url());
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   }
@@ -317,6 +318,71 @@ TEST_F(SyncTest, DeactivateMissingNeverTouchesAUserOutsideTheScope) {
   EXPECT_EQ(Outcomes("again.csv")["deactivated"], 0);
   EXPECT_EQ(Bucket(*mock, "create") - lifecycle, 1) << "only the scope's listing page";
   EXPECT_EQ(Bucket(*mock, "get") - gets, 19) << "the 19 valid rows outside the scope, looked up";
+}
+
+// What a test compares between two orgs: each user's profile, status and groups, by login.
+std::map<std::string, std::string> OrgContents(const MockProcess& mock) {
+  std::map<std::string, std::string> out;
+  for (const auto& [login, u] : UsersByLogin(mock)) {
+    std::string groups;
+    for (const std::string& g : GroupsOf(u)) groups += g + ";";
+    out[login] = json::serialize(u.at("profile")) + " " + std::string(u.at("status").as_string()) + " " + groups;
+  }
+  return out;
+}
+
+TEST_F(SyncTest, PlanThenApplyEqualsADirectSync) {
+  auto planned = StartMock();
+  auto direct = StartMock();
+  auto seed = [](int i) { return i % 4 == 0 ? std::string(kGroupA) : std::string(); };
+  Seed(*planned, Users(40, {}, ",groupId", seed));
+  Seed(*direct, Users(40, {}, ",groupId", seed));
+  std::map<int, std::string> moved = {{5, "Moved"}, {9, "Moved"}};
+  std::string csv = Users(41, moved, ",groupId", [](int i) {
+    return i % 5 == 0 ? std::string(kGroupB) : i % 4 == 0 ? std::string(kGroupA) : std::string();
+  });
+  ProcessResult plan = Sync(*planned, csv, {"--plan-out", dir_.File("plan.csv")});
+  ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  ProcessResult apply = Sync(*planned, csv, {"--apply", dir_.File("plan.csv")}, "apply.csv");
+  ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  ProcessResult sync = Sync(*direct, csv, {}, "direct.csv");
+  ASSERT_EQ(sync.exit_code, 0) << sync.out << sync.err;
+  // User ids differ between the orgs; everything else must not.
+  const auto planned_org = OrgContents(*planned), direct_org = OrgContents(*direct);
+  EXPECT_EQ(planned_org.size(), 41u);
+  EXPECT_TRUE(planned_org == direct_org) << "the orgs differ after plan+apply and a direct sync";
+  EXPECT_EQ(Outcomes("apply.csv"), Outcomes("direct.csv"));
+  EXPECT_EQ(Outcomes("apply.csv")["created"], 1);
+  EXPECT_EQ(Bucket(*planned, "update"), Bucket(*direct, "update"));
+  EXPECT_EQ(Bucket(*planned, "update"), 2);
+}
+
+TEST_F(SyncTest, ARowChangedInTheOrgBetweenPlanAndApplyIsReportedNotOverwritten) {
+  auto mock = StartMock();
+  Seed(*mock, Users(10));
+  std::map<int, std::string> moved = {{2, "Moved"}, {3, "Moved"}};
+  const std::string csv = Users(10, moved);
+  ProcessResult plan = Sync(*mock, csv, {"--plan-out", dir_.File("plan.csv")});
+  ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  // Someone changes u2 in the org after the plan was reviewed.
+  dir_.Write("meddle.csv", "login,department\nu2@example.com,Elsewhere\n");
+  ProcessResult meddle = RunOktaBulk({"update", dir_.File("meddle.csv"), "-o", dir_.File("m.csv")},
+                                     mock->base_url());
+  ASSERT_EQ(meddle.exit_code, 0) << meddle.out << meddle.err;
+  ProcessResult apply = Sync(*mock, csv, {"--apply", dir_.File("plan.csv")}, "apply.csv");
+  EXPECT_EQ(apply.exit_code, 1) << apply.out << apply.err;
+  std::map<std::string, ResultRow> by_login;
+  for (auto& row : ReadCsvFile(dir_.File("apply.csv"))) by_login[row["login"]] = row;
+  EXPECT_EQ(by_login["u2@example.com"]["outcome"], "failed");
+  EXPECT_NE(by_login["u2@example.com"]["error"].find(
+                "refused: the org changed since the plan (the plan: update department 'D2' -> "
+                "'Moved'; now: update department 'Elsewhere' -> 'Moved')"),
+            std::string::npos)
+      << by_login["u2@example.com"]["error"];
+  EXPECT_EQ(by_login["u3@example.com"]["outcome"], "updated");
+  auto users = UsersByLogin(*mock);
+  EXPECT_EQ(users.at("u2@example.com").at("profile").at("department").as_string(), "Elsewhere");
+  EXPECT_EQ(users.at("u3@example.com").at("profile").at("department").as_string(), "Moved");
 }
 
 TEST_F(SyncTest, AResumedSyncSendsNoUpdateTwice) {

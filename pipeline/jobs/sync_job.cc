@@ -17,6 +17,7 @@
 #include "pipeline/okta/group_requests.h"
 #include "pipeline/okta/okta_json.h"
 #include "pipeline/okta/okta_requests.h"
+#include "pipeline/rows/login_fold.h"
 #include "pipeline/rows/user_row.h"
 
 namespace okta_bulk {
@@ -28,6 +29,7 @@ struct SyncShared {
   OrgState org;
   GroupScope scope;
   bool activate = true;
+  bool apply = false;  // --apply: a create that meets an existing login is refused
   int not_found_retries = 5;
   std::chrono::milliseconds not_found_delay{400};
 };
@@ -161,13 +163,22 @@ class ReadSource final : public TaskSource {
 // looks it up and re-plans against what it finds.
 class SyncTask final : public Task {
  public:
+  // `refused` (--apply): the row's plan is not the reviewed one; the row fails with it,
+  // sending nothing.
   SyncTask(uint64_t row, PreparedRow prepared, DesiredUser want, RowPlan plan,
-           const SyncShared& shared)
+           const SyncShared& shared, std::string refused = {})
       : prepared_(std::move(prepared)), want_(std::move(want)), plan_(std::move(plan)),
         shared_(shared) {
     result_.row = row;
     result_.login = want_.login;
     result_.outcome = Outcome::kFailed;
+    if (!refused.empty()) {
+      result_.user_id = plan_.user_id;
+      result_.user_status = plan_.status;
+      result_.error = std::move(refused);
+      finished_before_sending_ = true;
+      return;
+    }
     if (plan_.action == SyncAction::kCreate) {
       phase_ = Phase::kCreate;
       request_ = CreateUserRequest(shared_.activate, std::move(prepared_.create_body));
@@ -219,6 +230,13 @@ class SyncTask final : public Task {
         }
         const OrgUser* have = found.Find(want_.login);
         if (!have) return TaskStep::NotMine();
+        if (shared_.apply) {
+          result_.user_id = have->id;
+          result_.user_status = have->status;
+          result_.error = "refused: the plan creates this user, but the org has it now (" +
+                          have->id + "); nothing was sent for this row (plan again)";
+          return TaskStep::Done();
+        }
         std::vector<std::string> groups;
         if (shared_.org.memberships_known) groups = shared_.org.GroupsOf(have->id);
         if (!PlanRow(want_, have, shared_.org.memberships_known ? &groups : nullptr,
@@ -356,11 +374,29 @@ class DeactivateSource final : public TaskSource {
   std::size_t next_ = 0;
 };
 
+// One login's lines of a plan: an exact key to compare and the words to show.
+struct Reviewed {
+  std::string key, text;
+  void Add(std::string_view action, std::string_view attribute, std::string_view old_value,
+           std::string_view new_value) {
+    for (std::string_view f : {action, attribute, old_value, new_value}) {
+      key += f;
+      key += '\x1f';
+    }
+    key += '\x1e';
+    if (!text.empty()) text += ", ";
+    text += std::string(action) + " " + std::string(attribute) + " '" + std::string(old_value) +
+            "' -> '" + std::string(new_value) + "'";
+  }
+  std::string Text() const { return text.empty() ? "no change" : text; }
+};
+
 class SyncRows final : public RowHandler {
  public:
   explicit SyncRows(const SyncJobOptions& options) : options_(options) {
     shared_.scope.exact = options.exact_groups;
     shared_.activate = options.activate;
+    shared_.apply = !options.apply_path.empty();
   }
 
   bool Start(const std::vector<std::string>& header, std::string* error) override {
@@ -398,6 +434,7 @@ class SyncRows final : public RowHandler {
       return false;
     builder_options_.group_ids_by_name = &group_ids_by_name_;
     builder_.emplace(columns_, builder_options_);
+    if (!options_.apply_path.empty() && !LoadReviewed(context.notes, error)) return false;
 
     // The attributes compared: the file's profile columns, in Okta's spelling.
     std::vector<std::string> attributes;
@@ -513,8 +550,20 @@ class SyncRows final : public RowHandler {
                             : std::string());
     context.notes.push_back(read_note_);
     if (options_.deactivate_missing) {
-      for (const OrgUser& u : shared_.org.others())
-        if (u.status != "DEPROVISIONED") missing_.push_back(&u);
+      for (const OrgUser& u : shared_.org.others()) {
+        if (u.status == "DEPROVISIONED") continue;
+        if (!options_.apply_path.empty()) {  // only the reviewed deactivations, status unchanged
+          Reviewed now;
+          now.Add("deactivate", "status", u.status, "DEPROVISIONED");
+          auto it = reviewed_.find(FoldLogin(u.login));
+          if (it == reviewed_.end() || it->second.key != now.key) {
+            context.notes.push_back("warning: --apply: " + u.login +
+                                    " is not in the file nor deactivated by the plan: left alone");
+            continue;
+          }
+        }
+        missing_.push_back(&u);
+      }
       context.notes.push_back(
           "--deactivate-missing: " + Count(missing_.size(), "user", "users") + " of --scope " +
           (missing_.size() == 1 ? "is" : "are") + " not in the file" +
@@ -577,13 +626,30 @@ class SyncRows final : public RowHandler {
       *error = "row " + std::to_string(row) + ": " + *error;
       return false;
     }
+    std::string refused;
+    if (!options_.apply_path.empty()) refused = CheckAgainstReviewed(want, plan);
     out->task = std::make_unique<SyncTask>(row, std::move(prepared), std::move(want),
-                                           std::move(plan), shared_);
+                                           std::move(plan), shared_, std::move(refused));
     return true;
   }
 
   std::string LoginOf(const CsvRecord& record) const override {
     return std::string(builder_->LoginOf(record));
+  }
+
+  // --apply: "" when the row's fresh plan is the reviewed one, else why it is refused.
+  std::string CheckAgainstReviewed(const DesiredUser& want, const RowPlan& plan) const {
+    Reviewed now;
+    ForEachPlanLine(want, plan, [&](std::string_view action, std::string_view attribute,
+                                    const std::string& old_value, const std::string& new_value) {
+      now.Add(action, attribute, old_value, new_value);
+    });
+    auto it = reviewed_.find(FoldLogin(want.login));
+    const Reviewed none;
+    const Reviewed& then = it == reviewed_.end() ? none : it->second;
+    if (now.key == then.key) return {};
+    return "refused: the org changed since the plan (the plan: " + then.Text() + "; now: " +
+           now.Text() + "); nothing was sent for this row (plan again to review it)";
   }
 
   const PlanCounts& counts() const { return counts_; }
@@ -592,6 +658,44 @@ class SyncRows final : public RowHandler {
  private:
   // Calls f(row, record, prepared) for every valid row of the input (invalid ones are the
   // job's to report).
+  // --apply: reads the plan file (written by --plan-out) into reviewed_.
+  bool LoadReviewed(std::vector<std::string>& notes, std::string* error) {
+    auto opened = CsvReader::Open(options_.apply_path, CsvOptions{});
+    if (!opened) {
+      *error = "--apply: cannot read '" + options_.apply_path + "': " + opened.error().message();
+      return false;
+    }
+    CsvRecord header, record;
+    std::string joined;
+    if ((**opened).Next(&header))
+      for (std::size_t i = 0; i < header.fields.size(); ++i)
+        joined += (i ? "," : "") + header.fields[i];
+    if (joined != kPlanHeader) {
+      *error = "--apply: '" + options_.apply_path + "' is not a plan written by --plan-out (its "
+               "header must be " + std::string(kPlanHeader) + ")";
+      return false;
+    }
+    uint64_t lines = 0;
+    while ((**opened).Next(&record)) {
+      ++lines;
+      if (record.problem != CsvProblem::kNone || record.fields.size() != 5) {
+        *error = "--apply: '" + options_.apply_path + "' line " + std::to_string(record.first_line) +
+                 ": not a plan line (login, action, attribute, oldValue, newValue)";
+        return false;
+      }
+      const auto& f = record.fields;
+      reviewed_[FoldLogin(f[0])].Add(f[1], f[2], f[3], f[4]);
+    }
+    if ((**opened).error()) {
+      *error = "--apply: cannot read '" + options_.apply_path + "': " + (**opened).error().message();
+      return false;
+    }
+    notes.push_back("--apply: the plan in " + options_.apply_path + " has " +
+                    Count(lines, "change", "changes") + " for " +
+                    Count(reviewed_.size(), "user", "users") + "; a row whose plan differs now is refused");
+    return true;
+  }
+
   // `on_invalid(login)` (optional) gets the login cell of every invalid row.
   template <class F>
   bool ForEachRow(const JobOptions& job, char delimiter, F f, std::string* error,
@@ -668,6 +772,7 @@ class SyncRows final : public RowHandler {
   std::string read_note_;
   std::vector<const OrgUser*> missing_;  // --deactivate-missing: into shared_.org.others()
   std::vector<std::string> invalid_logins_;
+  std::unordered_map<std::string, Reviewed> reviewed_;  // --apply: by folded login
 };
 
 // --deactivate-missing, after the rows: one deactivation per user of the scope the file no

@@ -31,6 +31,12 @@ struct SyncJobOptions : JobOptions {
   // --scope EXPR: an Okta search expression selecting the users the file is about; the
   // listing is narrowed to it.
   std::string scope;
+  // --apply PLAN.csv: send exactly a plan written by --plan-out from the same file. Each row
+  // is planned again against the org as it is now; a row whose changes differ from the
+  // reviewed plan's (the org changed underneath: an old value no longer matches) is refused
+  // (`failed`, naming both) and nothing is sent for it. With --deactivate-missing only the
+  // plan's deactivations are sent.
+  std::string apply_path;
   // --deactivate-missing (needs scope): the scope's users the file does not name are
   // deactivated after the rows (outcome `deactivated`, appended to the results file); a user
   // outside the scope is never touched, and one already DEPROVISIONED is left alone.

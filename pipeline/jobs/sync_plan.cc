@@ -247,30 +247,33 @@ std::string JsonValueAsCell(std::string_view json) {
   return scalar(e);
 }
 
-void AppendPlanLines(std::string* out, std::string_view login, const DesiredUser& want,
-                     const RowPlan& plan) {
+void ForEachPlanLine(const DesiredUser& want, const RowPlan& plan, const PlanLineFn& line) {
   const std::string_view action = SyncActionName(plan.action);
-  auto line = [&](std::string_view attribute, const std::string& old_value,
-                  const std::string& new_value) {
-    AppendCsvRecord(out, {login, action, attribute, std::string_view(old_value),
-                          std::string_view(new_value)});
-  };
   switch (plan.action) {
     case SyncAction::kUnchanged: return;
-    case SyncAction::kDeactivate: line("status", plan.status, "DEPROVISIONED"); return;
+    case SyncAction::kDeactivate: line(action, "status", plan.status, "DEPROVISIONED"); return;
     case SyncAction::kCreate: {
       std::vector<ProfileChange> set;
       ProfileChanges("{\"profile\":{}}", want.update_body, &set);
-      for (const ProfileChange& c : set) line(c.name, "", JsonValueAsCell(c.new_json));
+      for (const ProfileChange& c : set) line(action, c.name, "", JsonValueAsCell(c.new_json));
       break;
     }
     case SyncAction::kUpdate:
       for (const ProfileChange& c : plan.changes)
-        line(c.name, JsonValueAsCell(c.old_json), JsonValueAsCell(c.new_json));
+        line(action, c.name, JsonValueAsCell(c.old_json), JsonValueAsCell(c.new_json));
       break;
   }
-  for (const std::string& g : plan.add_groups) line("groupId", "", g);
-  for (const std::string& g : plan.remove_groups) line("groupId", g, "");
+  for (const std::string& g : plan.add_groups) line(action, "groupId", "", g);
+  for (const std::string& g : plan.remove_groups) line(action, "groupId", g, "");
+}
+
+void AppendPlanLines(std::string* out, std::string_view login, const DesiredUser& want,
+                     const RowPlan& plan) {
+  ForEachPlanLine(want, plan, [&](std::string_view action, std::string_view attribute,
+                                  const std::string& old_value, const std::string& new_value) {
+    AppendCsvRecord(out, {login, action, attribute, std::string_view(old_value),
+                          std::string_view(new_value)});
+  });
 }
 
 }  // namespace okta_bulk

@@ -7,6 +7,7 @@
 // Single-threaded.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -136,6 +137,10 @@ inline constexpr std::string_view kPlanHeader = "login,action,attribute,oldValue
 // null and absent as empty.
 void AppendPlanLines(std::string* out, std::string_view login, const DesiredUser& want,
                      const RowPlan& plan);
+// The lines AppendPlanLines writes, as their fields (action, attribute, old, new value).
+using PlanLineFn = std::function<void(std::string_view action, std::string_view attribute,
+                                      const std::string& old_value, const std::string& new_value)>;
+void ForEachPlanLine(const DesiredUser& want, const RowPlan& plan, const PlanLineFn& f);
 // A JSON value (minified) as the plan file's cell; see AppendPlanLines.
 std::string JsonValueAsCell(std::string_view json);
 

@@ -72,6 +72,13 @@ bool TakeSyncFlags(std::vector<std::string>* args, SyncJobOptions* o, std::strin
       o->read_org = value == "list"     ? SyncJobOptions::ReadOrg::kList
                     : value == "lookup" ? SyncJobOptions::ReadOrg::kLookup
                                         : SyncJobOptions::ReadOrg::kAuto;
+    } else if (name == "--apply") {
+      if (!need()) return false;
+      if (value.empty()) {
+        *error = "--apply takes the plan file --plan-out wrote, e.g. --apply plan.csv";
+        return false;
+      }
+      o->apply_path = value;
     } else if (name == "--deactivate-missing") {
       o->deactivate_missing = true;
     } else if (name == "--no-activate") {
@@ -83,6 +90,10 @@ bool TakeSyncFlags(std::vector<std::string>* args, SyncJobOptions* o, std::strin
     }
   }
   if (plan_out) o->plan = true;
+  if (o->plan && !o->apply_path.empty()) {
+    *error = "--apply sends a reviewed plan and --plan makes one; give one";
+    return false;
+  }
   if (o->plan) o->dry_run = true;  // sends nothing but the reads
   if (!o->group_scope.empty() && !o->exact_groups) {
     *error = "--group-scope limits the removes of --exact-groups; add --exact-groups";
@@ -117,6 +128,9 @@ std::string SyncHelp(std::string_view common_flags) {
              "                           stop: nothing is written to the org\n"
              "  --plan-out PATH          with --plan (implied): write every change as CSV (login,\n"
              "                           action, attribute, oldValue, newValue; mode 0600)\n"
+             "  --apply PLAN.csv         send exactly the plan --plan-out wrote for this file: each\n"
+             "                           row is compared again, and one whose changes differ now\n"
+             "                           (the org changed underneath) is refused ('failed')\n"
              "  --empty-cells ignore|clear\n"
              "                           an empty cell leaves the attribute as it is (ignore,\n"
              "                           default) or removes it (clear, where the org allows)\n"
