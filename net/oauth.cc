@@ -11,6 +11,7 @@ namespace okta_bulk {
 
 std::vector<std::string> DefaultScopes(std::string_view command, bool with_groups) {
   if (command == "import") return {"okta.users.manage", "okta.groups.manage"};
+  if (command == "sync") return {"okta.users.manage", "okta.groups.manage"};
   if (command == "update") {
     if (with_groups) return {"okta.users.manage", "okta.groups.manage"};
     return {"okta.users.manage"};

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace okta_bulk {
 namespace {
@@ -41,6 +42,25 @@ TEST(ProfileMatchTest, UnreadableBodiesNeverHold) {
   EXPECT_FALSE(ProfileAlreadyHolds(R"({"id":"00u1"})", R"({"profile":{}})"));
   EXPECT_FALSE(ProfileAlreadyHolds(kUser, R"({"department":"Sales"})"));
   EXPECT_FALSE(ProfileAlreadyHolds(kUser, ""));
+}
+
+TEST(ProfileMatchTest, ChangesNameEachDifferingAttributeWithBothValues) {
+  std::vector<ProfileChange> changes;
+  ASSERT_TRUE(ProfileChanges(
+      kUser, R"({"profile":{"department":"Sales","level":4,"tags":["a"],"costCenter":"CC"}})",
+      &changes));
+  ASSERT_EQ(changes.size(), 3u);
+  EXPECT_EQ(changes[0].name, "level");
+  EXPECT_EQ(changes[0].old_json, "3");
+  EXPECT_EQ(changes[0].new_json, "4");
+  EXPECT_EQ(changes[1].name, "tags");
+  EXPECT_EQ(changes[1].old_json, R"(["a","b"])");
+  EXPECT_EQ(changes[2].name, "costCenter");
+  EXPECT_EQ(changes[2].old_json, "");  // absent
+  EXPECT_EQ(changes[2].new_json, R"("CC")");
+  changes.clear();
+  EXPECT_FALSE(ProfileChanges("not json", R"({"profile":{"a":1}})", &changes));
+  EXPECT_TRUE(changes.empty());
 }
 
 }  // namespace

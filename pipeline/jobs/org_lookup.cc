@@ -164,25 +164,15 @@ class OneTask final : public TaskSource {
 
 }  // namespace
 
-bool LookUpOrg(PrepareContext& context, const OrgLookup& lookup, OrgFacts* facts,
-               std::string* error) {
-  if (!lookup.schema && !lookup.groups && lookup.create_groups.empty()) return true;
+bool RunOrgTasks(PrepareContext& context, TaskSource& source, int workers,
+                 const std::function<bool(Task&)>& on_done, std::string* error) {
   const JobOptions& job = context.options;
-  auto owned = std::make_unique<OrgLookupTask>(lookup, job.org, facts);
-  OneTask source(std::move(owned));
   RunContext run;
   RateGovernor governor(job.governor);
   DispatcherOptions dispatch = job.dispatch;
-  dispatch.workers = 1;
-  RowResult result;
-  bool finished = false, lost_create = false;
-  Dispatcher dispatcher(context.io.get_executor(), context.transport, governor, run, source, dispatch,
-                        [&](Task& t) {  // the task dies after this call
-                          result = t.result();
-                          lost_create = static_cast<OrgLookupTask&>(t).lost_create();
-                          finished = true;
-                          return true;
-                        });
+  dispatch.workers = workers;
+  Dispatcher dispatcher(context.io.get_executor(), context.transport, governor, run, source,
+                        dispatch, on_done);
   // Ctrl-C reaches the look-ups too; the pointer the callback keeps is replaced by the run's
   // dispatcher before the io_context runs again (signals are delivered through it).
   if (context.on_dispatcher && *context.on_dispatcher) (*context.on_dispatcher)(dispatcher);
@@ -195,6 +185,29 @@ bool LookUpOrg(PrepareContext& context, const OrgLookup& lookup, OrgFacts* facts
     *error = context.abort_reason;
     return false;
   }
+  if (dispatcher.interrupted()) {
+    context.interrupted = true;
+    *error = "interrupted while asking the org before the first row; no row was sent";
+    return false;
+  }
+  return true;
+}
+
+bool LookUpOrg(PrepareContext& context, const OrgLookup& lookup, OrgFacts* facts,
+               std::string* error) {
+  if (!lookup.schema && !lookup.groups && lookup.create_groups.empty()) return true;
+  const JobOptions& job = context.options;
+  auto owned = std::make_unique<OrgLookupTask>(lookup, job.org, facts);
+  OneTask source(std::move(owned));
+  RowResult result;
+  bool finished = false, lost_create = false;
+  const bool ran = RunOrgTasks(context, source, 1, [&](Task& t) {  // the task dies after this call
+    result = t.result();
+    lost_create = static_cast<OrgLookupTask&>(t).lost_create();
+    finished = true;
+    return true;
+  }, error);
+  if (!ran) return false;
   if (!finished) {
     context.interrupted = true;
     *error = "interrupted while asking the org before the first row; no row was sent";

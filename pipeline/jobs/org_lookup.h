@@ -5,6 +5,7 @@
 // here is waited out, not fatal.
 #pragma once
 #include <boost/asio/io_context.hpp>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,15 @@ struct OrgFacts {
 // context.requests.
 bool LookUpOrg(PrepareContext& context, const OrgLookup& lookup, OrgFacts* facts,
                std::string* error);
+
+// Runs the tasks of `source` against the org before the first row (a handler's Prepare) on
+// a dispatcher of their own, paced and retried as context.options says, at most `workers`
+// requests in flight; `on_done` sees each finished task (returning false stops the run).
+// Ctrl-C reaches it (context.on_dispatcher). False with `error` when the org stopped it
+// (context.abort_reason) or it was interrupted (context.interrupted); a task's own failure
+// is its result's business.
+bool RunOrgTasks(PrepareContext& context, TaskSource& source, int workers,
+                 const std::function<bool(Task&)>& on_done, std::string* error);
 
 // "read the org's user profile schema: 31 base and 2 custom attributes; ...".
 std::string SchemaNote(const ProfileSchema& schema);

@@ -44,6 +44,12 @@ bool Same(dom::element a, dom::element b) {
 }  // namespace
 
 bool ProfileAlreadyHolds(std::string_view user_body, std::string_view update_body) {
+  std::vector<ProfileChange> changes;
+  return ProfileChanges(user_body, update_body, &changes) && changes.empty();
+}
+
+bool ProfileChanges(std::string_view user_body, std::string_view update_body,
+                    std::vector<ProfileChange>* changes) {
   // Two parsers: the update's elements are compared against the user's while both live.
   thread_local dom::parser user_parser, update_parser;
   dom::element user, update;
@@ -55,10 +61,12 @@ bool ProfileAlreadyHolds(std::string_view user_body, std::string_view update_bod
   for (auto [key, value] : want) {
     dom::element current;
     if (have.at_key(key).get(current)) {  // absent
-      if (!value.is_null()) return false;
+      if (!value.is_null())
+        changes->push_back({std::string(key), std::string(), simdjson::minify(value)});
       continue;
     }
-    if (!Same(value, current)) return false;
+    if (!Same(value, current))
+      changes->push_back({std::string(key), simdjson::minify(current), simdjson::minify(value)});
   }
   return true;
 }

@@ -1,4 +1,5 @@
 #include "tools/okta_bulk/cli.h"
+#include "tools/okta_bulk/cli_sync.h"
 
 #include "pipeline/files/safe_file.h"
 #include "pipeline/rows/user_row.h"
@@ -119,6 +120,7 @@ std::string MainHelp() {
          "  reset-password USERS.csv\n"
          "                        lifecycle actions; each user's status decides (--help each)\n"
          "  export -o USERS.csv   write the org's users to a CSV (re-importable)\n"
+         "  sync USERS.csv        make the org match the file, sending only what differs\n"
          "Each command has its flags and an example under okta-bulk <command> --help.\n"
          "okta-bulk completion bash|zsh|fish prints a completion script, okta-bulk man the man\n"
          "page, okta-bulk --version the version, commit and library versions.\n"
@@ -611,6 +613,7 @@ std::string CommandHelp(std::string_view command) {
   if (command == "deactivate") return DeactivateHelp();
   if (command == "delete") return DeleteHelp();
   if (command == "export") return ExportHelp();
+  if (command == "sync") return SyncHelp(kCommonFlags);
   return LifecycleHelp(command);
 }
 
@@ -650,9 +653,10 @@ bool ParseCommandLine(int argc, char** argv, CliConfig* c, std::string* error) {
     *error = "unknown command '" + cmd +
              "'. The commands are: import, update, assign, deactivate, delete, export, activate, "
              "reactivate, suspend, unsuspend, unlock, expire-password, reset-password, unassign, "
-             "groups create, groups export (okta-bulk --help describes them)";
+             "groups create, groups export, sync (okta-bulk --help describes them)";
     return false;
   }
+  if (cmd == "sync" && !TakeSyncFlags(&args, &c->sync, error)) return false;  // cli_sync.h
   const bool is_import = cmd == "import";
   const bool is_export = cmd == "export";
   const bool is_group_export = cmd == "groups export";

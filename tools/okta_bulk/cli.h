@@ -10,6 +10,7 @@
 #include "pipeline/jobs/group_create_job.h"
 #include "pipeline/jobs/group_export_job.h"
 #include "pipeline/jobs/import_job.h"
+#include "pipeline/jobs/sync_job.h"
 #include "pipeline/jobs/user_op_job.h"
 
 namespace okta_bulk {
@@ -25,10 +26,12 @@ struct CliConfig {
   GroupCreateJobOptions groups_create;  // "groups create"
   GroupExportOptions groups_export;     // "groups export" (its shared flags are parsed
                                         // into job() and copied, as for export)
+  SyncJobOptions sync;                  // sync (cli_sync.h)
   // The options of `command`, shared by every job (export parses its shared flags here
   // and copies them to export_options).
   JobOptions& job() {
     if (command == "groups create") return groups_create;
+    if (command == "sync") return sync;
     return command == "import" ? static_cast<JobOptions&>(import) : op;
   }
   HttpClientOptions http;

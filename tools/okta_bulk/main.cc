@@ -22,6 +22,7 @@
 #include "pipeline/jobs/export_job.h"
 #include "pipeline/jobs/group_export_job.h"
 #include "pipeline/jobs/import_job.h"
+#include "pipeline/jobs/sync_job.h"
 #include "pipeline/report/run_identity.h"
 #include "pipeline/report/run_monitor.h"
 #include "pipeline/jobs/user_op_job.h"
@@ -296,6 +297,8 @@ int main(int argc, char** argv) {
     JobSummary summary;
     bool ok = config.command == "import"
                   ? RunImport(io, transport, config.import, &summary, &error, on_dispatcher)
+              : config.command == "sync"
+                  ? RunSync(io, transport, config.sync, &summary, &error, on_dispatcher)
               : config.command == "groups create"
                   ? RunGroupCreate(io, transport, config.groups_create, &summary, &error,
                                    on_dispatcher)

@@ -1,0 +1,833 @@
+#include "pipeline/jobs/sync_job.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+#include <set>
+#include <unordered_map>
+
+#include "pipeline/csv/csv_reader.h"
+#include "pipeline/engine/count_text.h"
+#include "pipeline/engine/results_sink.h"
+#include "pipeline/files/safe_file.h"
+#include "pipeline/jobs/export_job.h"  // NextLinkTarget
+#include "pipeline/jobs/org_groups.h"
+#include "pipeline/jobs/org_lookup.h"
+#include "pipeline/jobs/sync_plan.h"
+#include "pipeline/okta/group_requests.h"
+#include "pipeline/okta/okta_json.h"
+#include "pipeline/okta/okta_requests.h"
+#include "pipeline/rows/login_fold.h"
+#include "pipeline/rows/user_row.h"
+
+namespace okta_bulk {
+namespace {
+
+// What every row's task reads: the org's state and which groups the file manages. Owned by
+// the handler; outlives every task.
+struct SyncShared {
+  OrgState org;
+  GroupScope scope;
+  bool activate = true;
+  bool apply = false;  // --apply: a create that meets an existing login is refused
+  int not_found_retries = 5;
+  std::chrono::milliseconds not_found_delay{400};
+};
+
+TaskRequest Get(std::string target) {
+  TaskRequest r;
+  r.bucket = ClassifyRequest("GET", target);
+  r.http.method = "GET";
+  r.http.target = std::move(target);
+  return r;
+}
+
+// One listing read before the first row, page by page through its rel="next" links (the
+// org's users, or one group's members) into the OrgState. Ends `existed` ("not failed") or
+// `failed` with what went wrong.
+class PagedReadTask final : public Task {
+ public:
+  PagedReadTask(std::string target, std::string group_id, OrgState& org, const OrgUrl& org_url,
+                uint64_t& pages)
+      : group_id_(std::move(group_id)), org_(org), org_url_(org_url), pages_(pages) {
+    result_.outcome = Outcome::kFailed;
+    Follow(std::move(target));
+  }
+  const TaskRequest& request() const override { return request_; }
+  TaskStep OnResponse(HttpResponse& response, ResponseReader& reader) override {
+    if (response.status != 200) return Fail(response, reader, What() + " failed: ");
+    ++pages_;
+    std::string why;
+    if (!(group_id_.empty() ? org_.AddUsers(response.body, &why)
+                            : org_.AddMembers(group_id_, response.body, &why))) {
+      result_.error = What() + ": " + why;
+      return TaskStep::Done();
+    }
+    NextLink link = NextLinkTarget(response, org_url_, fetched_);
+    if (!link.error.empty()) {
+      result_.error = What() + ": " + link.error;
+      return TaskStep::Done();
+    }
+    if (link.target.empty()) {
+      result_.outcome = Outcome::kExisted;
+      return TaskStep::Done();
+    }
+    Follow(std::move(link.target));
+    return TaskStep::Next();
+  }
+  void OnGiveUp(int http_status, std::string error_code, std::string error) override {
+    result_.http_status = http_status;
+    result_.error_code = std::move(error_code);
+    result_.error = What() + " failed: " + error;
+  }
+
+ private:
+  void Follow(std::string target) {
+    fetched_.insert(target);
+    request_ = Get(std::move(target));
+  }
+  std::string What() const {
+    return (group_id_.empty() ? "listing the org's users (GET " : "listing the members of group " +
+                                                                      group_id_ + " (GET ") +
+           request_.http.target + ")";
+  }
+  std::string group_id_;
+  OrgState& org_;
+  const OrgUrl& org_url_;
+  uint64_t& pages_;
+  std::set<std::string> fetched_;
+  TaskRequest request_;
+};
+
+// One user looked up by login before the first row (small files): 200 keeps it in the
+// OrgState, 404 means the org has no such user (a create).
+class LookupTask final : public Task {
+ public:
+  LookupTask(std::string login, OrgState& org) : login_(std::move(login)), org_(org) {
+    result_.outcome = Outcome::kFailed;
+    result_.login = login_;
+    request_ = GetUserRequest(login_);
+  }
+  const TaskRequest& request() const override { return request_; }
+  TaskStep OnResponse(HttpResponse& response, ResponseReader& reader) override {
+    if (response.status == 404) {
+      result_.outcome = Outcome::kExisted;
+      return TaskStep::Done();
+    }
+    if (response.status != 200)
+      return Fail(response, reader, "looking up " + login_ + " failed: ");
+    std::string body = response.body;  // ReadUser pads its input
+    UserSummary user;
+    std::string why;
+    if (!reader.ReadUser(body, &user, &why)) {
+      result_.error = "looking up " + login_ + ": " + why;
+      return TaskStep::Done();
+    }
+    if (!IsAnswerFor(user, "", login_)) return TaskStep::NotMine();
+    if (!org_.AddUsers(response.body, &why)) {
+      result_.error = "looking up " + login_ + ": " + why;
+      return TaskStep::Done();
+    }
+    result_.outcome = Outcome::kExisted;
+    return TaskStep::Done();
+  }
+  void OnGiveUp(int http_status, std::string error_code, std::string error) override {
+    result_.http_status = http_status;
+    result_.error_code = std::move(error_code);
+    result_.error = "looking up " + login_ + " failed: " + error;
+  }
+
+ private:
+  std::string login_;
+  OrgState& org_;
+  TaskRequest request_;
+};
+
+// The reads, handed out one by one: the users listing or the lookups, then each managed
+// group's members.
+class ReadSource final : public TaskSource {
+ public:
+  std::unique_ptr<Task> Next() override {
+    if (next_ < tasks_.size()) return std::move(tasks_[next_++]);
+    if (next_login_ < logins_.size()) return std::make_unique<LookupTask>(logins_[next_login_++], *org_);
+    return nullptr;
+  }
+  std::vector<std::unique_ptr<Task>> tasks_;
+  std::vector<std::string> logins_;
+  std::size_t next_ = 0, next_login_ = 0;
+  OrgState* org_ = nullptr;
+};
+
+// One row of a sync: exactly its plan (RowPlan), then done. A create that meets an existing
+// login (a user the listing did not show: outside --scope, deactivated, or created since)
+// looks it up and re-plans against what it finds.
+class SyncTask final : public Task {
+ public:
+  // `refused` (--apply): the row's plan is not the reviewed one; the row fails with it,
+  // sending nothing.
+  SyncTask(uint64_t row, PreparedRow prepared, DesiredUser want, RowPlan plan,
+           const SyncShared& shared, std::string refused = {})
+      : prepared_(std::move(prepared)), want_(std::move(want)), plan_(std::move(plan)),
+        shared_(shared) {
+    result_.row = row;
+    result_.login = want_.login;
+    result_.outcome = Outcome::kFailed;
+    if (!refused.empty()) {
+      result_.user_id = plan_.user_id;
+      result_.user_status = plan_.status;
+      result_.error = std::move(refused);
+      finished_before_sending_ = true;
+      return;
+    }
+    if (plan_.action == SyncAction::kCreate) {
+      phase_ = Phase::kCreate;
+      request_ = CreateUserRequest(shared_.activate, std::move(prepared_.create_body));
+      return;
+    }
+    result_.user_id = plan_.user_id;
+    result_.user_status = plan_.status;
+    if (plan_.action == SyncAction::kUnchanged) {
+      result_.outcome = Outcome::kUnchanged;
+      finished_before_sending_ = true;
+      return;
+    }
+    Start();
+  }
+  const TaskRequest& request() const override { return request_; }
+
+  TaskStep OnResponse(HttpResponse& response, ResponseReader& reader) override {
+    const int status = response.status;
+    result_.http_status = status;
+    switch (phase_) {
+      case Phase::kCreate: {
+        if (status == 200 || status == 201) {
+          if (auto step = TakeUserAnswer(response, reader, "creating the user: ", "", want_.login))
+            return *step;
+          result_.outcome = Outcome::kCreated;
+          return TaskStep::Done();
+        }
+        std::string body = response.body;
+        if (status == 400 && reader.ReadError(body).LoginAlreadyExists()) {
+          phase_ = Phase::kLookup;
+          request_ = GetUserRequest(want_.login);
+          return TaskStep::Next();
+        }
+        return Fail(response, reader, "");
+      }
+      case Phase::kLookup: {
+        if (status == 404 && not_found_ < shared_.not_found_retries) {
+          ++not_found_;
+          return TaskStep::RetryAfter(shared_.not_found_delay);
+        }
+        if (status != 200)
+          return Fail(response, reader, "the login exists but looking it up failed: ");
+        OrgState found;
+        std::string why;
+        std::string body = response.body;
+        if (!found.AddUsers(body, &why)) {
+          result_.error = "the login exists but its lookup cannot be read: " + why;
+          return TaskStep::Done();
+        }
+        const OrgUser* have = found.Find(want_.login);
+        if (!have) return TaskStep::NotMine();
+        if (shared_.apply) {
+          result_.user_id = have->id;
+          result_.user_status = have->status;
+          result_.error = "refused: the plan creates this user, but the org has it now (" +
+                          have->id + "); nothing was sent for this row (plan again)";
+          return TaskStep::Done();
+        }
+        std::vector<std::string> groups;
+        if (shared_.org.memberships_known) groups = shared_.org.GroupsOf(have->id);
+        if (!PlanRow(want_, have, shared_.org.memberships_known ? &groups : nullptr,
+                     shared_.scope, &plan_, &why)) {
+          result_.error = why;
+          return TaskStep::Done();
+        }
+        result_.user_id = plan_.user_id;
+        result_.user_status = plan_.status;
+        if (plan_.action == SyncAction::kUnchanged) {
+          result_.outcome = Outcome::kUnchanged;
+          return TaskStep::Done();
+        }
+        return Start();
+      }
+      case Phase::kUpdate: {
+        if (status != 200)
+          return Fail(response, reader, "updating " + result_.user_id + " failed: ");
+        if (auto step = TakeUserAnswer(response, reader, "updating the user: ", result_.user_id, ""))
+          return *step;
+        result_.outcome = Outcome::kUpdated;
+        return NextGroup();
+      }
+      case Phase::kAddGroup:
+      case Phase::kRemoveGroup: {
+        const bool adding = phase_ == Phase::kAddGroup;
+        if (status == 204 || status == 200 || (!adding && status == 404)) {
+          result_.outcome = Outcome::kUpdated;
+          ++group_index_;
+          return NextGroup();
+        }
+        const std::string& gid = adding ? plan_.add_groups[group_index_]
+                                        : plan_.remove_groups[group_index_];
+        return Fail(response, reader,
+                    (adding ? "adding it to group " : "removing it from group ") + gid + " failed: ");
+      }
+    }
+    return TaskStep::Done();
+  }
+
+  void OnGiveUp(int http_status, std::string error_code, std::string error) override {
+    result_.outcome = Outcome::kFailed;
+    result_.http_status = http_status;
+    result_.error_code = std::move(error_code);
+    result_.error = std::move(error);
+  }
+
+ private:
+  enum class Phase : unsigned char { kCreate, kLookup, kUpdate, kAddGroup, kRemoveGroup };
+
+  // The update, then the group changes.
+  TaskStep Start() {
+    if (!plan_.changes.empty()) {
+      phase_ = Phase::kUpdate;
+      request_ = PartialUpdateRequest(plan_.user_id, plan_.UpdateBody());
+      return TaskStep::Next();
+    }
+    group_index_ = 0;
+    phase_ = Phase::kAddGroup;
+    return NextGroup();
+  }
+  TaskStep NextGroup() {
+    if (phase_ == Phase::kUpdate) {
+      phase_ = Phase::kAddGroup;
+      group_index_ = 0;
+    }
+    if (phase_ == Phase::kAddGroup && group_index_ >= plan_.add_groups.size()) {
+      phase_ = Phase::kRemoveGroup;
+      group_index_ = 0;
+    }
+    if (phase_ == Phase::kAddGroup) {
+      request_ = AddToGroupRequest(plan_.add_groups[group_index_], plan_.user_id);
+      return TaskStep::Next();
+    }
+    if (group_index_ < plan_.remove_groups.size()) {
+      request_ = RemoveFromGroupRequest(plan_.remove_groups[group_index_], plan_.user_id);
+      return TaskStep::Next();
+    }
+    return TaskStep::Done();
+  }
+
+  PreparedRow prepared_;
+  DesiredUser want_;
+  RowPlan plan_;
+  const SyncShared& shared_;
+  Phase phase_ = Phase::kUpdate;
+  std::size_t group_index_ = 0;
+  int not_found_ = 0;
+  TaskRequest request_;
+};
+
+// --deactivate-missing: one user of the scope the file no longer has.
+class DeactivateTask final : public Task {
+ public:
+  DeactivateTask(uint64_t row, const OrgUser& user) {
+    result_.row = row;
+    result_.login = user.login;
+    result_.user_id = user.id;
+    result_.user_status = user.status;
+    result_.outcome = Outcome::kFailed;
+    request_ = DeactivateRequest(user.id);
+  }
+  const TaskRequest& request() const override { return request_; }
+  TaskStep OnResponse(HttpResponse& response, ResponseReader& reader) override {
+    result_.http_status = response.status;
+    if (response.status != 200 && response.status != 204)
+      return Fail(response, reader, "deactivating it (not in the file, in --scope) failed: ");
+    result_.outcome = Outcome::kDeactivated;
+    result_.user_status = "DEPROVISIONED";
+    return TaskStep::Done();
+  }
+  void OnGiveUp(int http_status, std::string error_code, std::string error) override {
+    result_.http_status = http_status;
+    result_.error_code = std::move(error_code);
+    result_.error = "deactivating it (not in the file, in --scope) failed: " + error;
+  }
+
+ private:
+  TaskRequest request_;
+};
+
+class DeactivateSource final : public TaskSource {
+ public:
+  DeactivateSource(const std::vector<const OrgUser*>& users, uint64_t first_row)
+      : users_(users), row_(first_row) {}
+  std::unique_ptr<Task> Next() override {
+    if (next_ >= users_.size()) return nullptr;
+    const std::size_t i = next_++;
+    return std::make_unique<DeactivateTask>(row_ + i, *users_[i]);
+  }
+
+ private:
+  const std::vector<const OrgUser*>& users_;
+  uint64_t row_;
+  std::size_t next_ = 0;
+};
+
+// One login's lines of a plan: an exact key to compare and the words to show.
+struct Reviewed {
+  std::string key, text;
+  void Add(std::string_view action, std::string_view attribute, std::string_view old_value,
+           std::string_view new_value) {
+    for (std::string_view f : {action, attribute, old_value, new_value}) {
+      key += f;
+      key += '\x1f';
+    }
+    key += '\x1e';
+    if (!text.empty()) text += ", ";
+    text += std::string(action) + " " + std::string(attribute) + " '" + std::string(old_value) +
+            "' -> '" + std::string(new_value) + "'";
+  }
+  std::string Text() const { return text.empty() ? "no change" : text; }
+};
+
+class SyncRows final : public RowHandler {
+ public:
+  explicit SyncRows(const SyncJobOptions& options) : options_(options) {
+    shared_.scope.exact = options.exact_groups;
+    shared_.activate = options.activate;
+    shared_.apply = !options.apply_path.empty();
+  }
+
+  bool Start(const std::vector<std::string>& header, std::string* error) override {
+    if (!ColumnMap::FromHeader(header, &columns_, error)) return false;
+    // Both columns (an export --groups file): names decide, as in import.
+    ids_ignored_ = columns_.group_id >= 0 && columns_.group_name >= 0;
+    if (ids_ignored_) columns_.group_id = -1;
+    builder_options_.extra_group_ids = options_.extra_group_ids;
+    builder_options_.build_update_body = true;
+    return true;
+  }
+
+  bool Prepare(PrepareContext& context, std::string* error) override {
+    const JobOptions& job = context.options;
+    if (!job.org_checks) {
+      *error = "sync compares the file with the org, so it needs the org even for --plan: set "
+               "OKTA_CLIENT_ORGURL and OKTA_CLIENT_TOKEN (or --token-file); nothing was sent";
+      return false;
+    }
+    GroupNeeds needs;
+    if (!CollectGroupNeeds(job.input_path, context.delimiter, columns_.group_id,
+                           columns_.group_name, options_.extra_group_ids, {}, &needs, error))
+      return false;
+    OrgLookup lookup;
+    lookup.schema = job.schema_check;
+    lookup.groups = !needs.names.empty() || !needs.ids.empty();
+    if (!LookUpOrg(context, lookup, &facts_, error)) return false;
+    if (!facts_.schema_refused.empty()) context.notes.push_back("warning: " + facts_.schema_refused);
+    if (facts_.schema) {
+      if (!columns_.ApplySchema(*facts_.schema, error)) return false;
+      context.notes.push_back(SchemaNote(*facts_.schema));
+    }
+    if (lookup.groups &&
+        !ResolveGroups(context, needs, /*create_missing=*/false, &facts_, &group_ids_by_name_, error))
+      return false;
+    builder_options_.group_ids_by_name = &group_ids_by_name_;
+    builder_.emplace(columns_, builder_options_);
+    if (!options_.apply_path.empty() && !LoadReviewed(context.notes, error)) return false;
+
+    // The attributes compared: the file's profile columns, in Okta's spelling.
+    std::vector<std::string> attributes;
+    if (columns_.email >= 0) attributes.push_back("email");
+    if (columns_.first_name >= 0) attributes.push_back("firstName");
+    if (columns_.last_name >= 0) attributes.push_back("lastName");
+    for (const auto& c : columns_.custom) attributes.push_back(c.name);
+    shared_.org.KeepAttributes(std::move(attributes));
+
+    // One pass over the file: its logins and the groups it mentions.
+    std::vector<std::string> logins;
+    const bool group_columns = columns_.group_id >= 0 || columns_.group_name >= 0 ||
+                               !options_.extra_group_ids.empty();
+    if (!ForEachRow(job, context.delimiter, [&](uint64_t, const CsvRecord&, PreparedRow& row) {
+          shared_.org.Want(row.login);
+          logins.push_back(row.login);
+          for (const std::string& g : row.group_ids) shared_.scope.managed.insert(g);
+        }, error, [&](std::string_view login) {
+          // An invalid row still names its user: --deactivate-missing must not take it for
+          // one the file no longer has.
+          if (!login.empty()) invalid_logins_.emplace_back(login);
+        }))
+      return false;
+    if (options_.deactivate_missing)
+      for (const std::string& login : invalid_logins_) shared_.org.Want(login);
+    if (group_columns)
+      for (const std::string& g : options_.group_scope) shared_.scope.managed.insert(g);
+
+    // The cheaper read of the org's users: a listing costs one request per page_size users of
+    // the org (or of --scope), however few the file names; lookups one per row.
+    using ReadOrg = SyncJobOptions::ReadOrg;
+    const uint64_t n = logins.size();
+    const uint64_t page = static_cast<uint64_t>(options_.page_size);
+    ReadOrg how = options_.read_org;
+    std::string why;
+    shared_.org.keep_others = options_.deactivate_missing;
+    if (options_.deactivate_missing) {
+      how = ReadOrg::kList;
+      why = "--deactivate-missing needs every user of --scope";
+    } else if (how == ReadOrg::kAuto) {
+      how = n <= page ? ReadOrg::kLookup : ReadOrg::kList;
+      why = n <= page
+                ? "the file's " + Count(n, "row", "rows") + " fit in one listing page (" +
+                      std::to_string(page) + "): " + Count(n, "lookup costs", "lookups cost") +
+                      " no more than listing an org of " + GroupDigits(n * page) + " users"
+                : "the file's " + GroupDigits(n) + " rows would cost " + GroupDigits(n) +
+                      " lookups; a listing costs one request per " + std::to_string(page) +
+                      " users (" + GroupDigits((n + page - 1) / page) +
+                      " if the org holds just the file's users); --read-org lookup forces lookups";
+    } else {
+      why = "as --read-org says";
+    }
+    ReadSource source;
+    source.org_ = &shared_.org;
+    uint64_t pages = 0, member_pages = 0;
+    std::string target;
+    if (how == ReadOrg::kList) {
+      target = "/api/v1/users?limit=" + std::to_string(page);
+      if (!options_.scope.empty()) target += "&search=" + UrlEncodeQueryValue(options_.scope);
+      source.tasks_.push_back(
+          std::make_unique<PagedReadTask>(target, "", shared_.org, job.org, pages));
+    } else {
+      source.logins_ = std::move(logins);
+    }
+    if (group_columns)
+      for (const std::string& g : shared_.scope.managed)
+        source.tasks_.push_back(std::make_unique<PagedReadTask>(
+            "/api/v1/groups/" + UrlEncodePathSegment(g) + "/users?limit=1000", g, shared_.org,
+            job.org, member_pages));
+    std::fprintf(stderr, "okta-bulk: reading the org: %s (%s)\n",
+                 how == ReadOrg::kList
+                     ? ("listing its users, " + std::to_string(page) + " a page (GET " + target + ")").c_str()
+                     : ("one lookup per row (GET /api/v1/users/{login}), " + GroupDigits(n)).c_str(),
+                 why.c_str());
+    std::string failed;
+    if (!RunOrgTasks(context, source, job.dispatch.workers, [&](Task& t) {
+          if (t.result().outcome == Outcome::kFailed && failed.empty()) failed = t.result().error;
+          return true;
+        }, error))
+      return false;
+    uint64_t reads = how == ReadOrg::kList ? pages + member_pages : n + member_pages;
+    // A scoped listing shows only the scope: the rows it did not find may be users outside
+    // it, so they are looked up one by one (a whole-org listing leaves out only deactivated
+    // users, found when a create meets them).
+    uint64_t leftovers = 0;
+    if (failed.empty() && how == ReadOrg::kList && !options_.scope.empty()) {
+      ReadSource rest;
+      rest.org_ = &shared_.org;
+      for (std::string& login : logins)
+        if (!shared_.org.Find(login)) rest.logins_.push_back(std::move(login));
+      leftovers = rest.logins_.size();
+      if (leftovers > 0 &&
+          !RunOrgTasks(context, rest, job.dispatch.workers, [&](Task& t) {
+            if (t.result().outcome == Outcome::kFailed && failed.empty()) failed = t.result().error;
+            return true;
+          }, error))
+        return false;
+      reads += leftovers;
+    }
+    if (!failed.empty()) {
+      *error = "reading the org: " + failed + "; nothing was sent";
+      return false;
+    }
+    shared_.org.memberships_known = group_columns;
+    read_note_ = "read the org in " + Count(reads, "request", "requests") + ": " +
+                 Count(shared_.org.size(), "of the file's users exists", "of the file's users exist") +
+                 (group_columns && !shared_.scope.managed.empty() ? ", the members of " + Count(shared_.scope.managed.size(), "group", "groups")
+                                : std::string()) +
+                 (leftovers ? " (" + Count(leftovers, "row", "rows") + " not in --scope looked up one by one)"
+                            : std::string());
+    context.notes.push_back(read_note_);
+    if (options_.deactivate_missing) {
+      for (const OrgUser& u : shared_.org.others()) {
+        if (u.status == "DEPROVISIONED") continue;
+        if (!options_.apply_path.empty()) {  // only the reviewed deactivations, status unchanged
+          Reviewed now;
+          now.Add("deactivate", "status", u.status, "DEPROVISIONED");
+          auto it = reviewed_.find(FoldLogin(u.login));
+          if (it == reviewed_.end() || it->second.key != now.key) {
+            context.notes.push_back("warning: --apply: " + u.login +
+                                    " is not in the file nor deactivated by the plan: left alone");
+            continue;
+          }
+        }
+        missing_.push_back(&u);
+      }
+      context.notes.push_back(
+          "--deactivate-missing: " + Count(missing_.size(), "user", "users") + " of --scope " +
+          (missing_.size() == 1 ? "is" : "are") + " not in the file" +
+          (options_.plan ? "" : " and will be deactivated after the rows"));
+    }
+
+    // --plan: the whole plan, counted (and written with --plan-out), before the dry run's
+    // row checks.
+    if (options_.plan) {
+      AtomicFile out;
+      if (!options_.plan_out.empty() && !out.Open(options_.plan_out, error)) return false;
+      std::string lines = std::string(kPlanHeader) + "\n";
+      bool plan_ok = true;
+      if (!ForEachRow(job, context.delimiter, [&](uint64_t, const CsvRecord& record, PreparedRow& row) {
+            DesiredUser want = Desired(record, row);
+            RowPlan plan;
+            std::string ignored;
+            if (!PlanOf(want, &plan, &ignored)) return;
+            counts_.Add(plan);
+            ++planned_rows_;
+            if (options_.plan_out.empty()) return;
+            AppendPlanLines(&lines, want.login, want, plan);
+            if (lines.size() > (1 << 16)) {
+              plan_ok = plan_ok && out.Write(lines);
+              lines.clear();
+            }
+          }, error))
+        return false;
+      for (const OrgUser* u : missing_) {
+        RowPlan plan;
+        plan.action = SyncAction::kDeactivate;
+        plan.user_id = u->id;
+        plan.status = u->status;
+        counts_.Add(plan);
+        if (!options_.plan_out.empty()) AppendPlanLines(&lines, u->login, DesiredUser{}, plan);
+      }
+      if (!options_.plan_out.empty()) {
+        if (!out.Write(lines) || !plan_ok || !out.Commit(error)) {
+          if (error->empty()) *error = "cannot write " + options_.plan_out;
+          return false;
+        }
+      }
+      context.notes.push_back(counts_.Describe(planned_rows_) +
+                              (options_.plan_out.empty() ? std::string()
+                                                         : " Every change is in " + options_.plan_out + "."));
+    }
+    return true;
+  }
+
+  bool Build(const CsvRecord& record, uint64_t row, RunContext&, BuiltRow* out,
+             std::string* error) override {
+    PreparedRow prepared;
+    if (!builder_->Build(record, row, &prepared, error)) return false;
+    out->key = prepared.login;
+    out->key_field = "login";
+    out->with_groups = !prepared.group_ids.empty();
+    DesiredUser want = Desired(record, prepared);
+    RowPlan plan;
+    if (!PlanOf(want, &plan, error)) {
+      *error = "row " + std::to_string(row) + ": " + *error;
+      return false;
+    }
+    std::string refused;
+    if (!options_.apply_path.empty()) refused = CheckAgainstReviewed(want, plan);
+    out->task = std::make_unique<SyncTask>(row, std::move(prepared), std::move(want),
+                                           std::move(plan), shared_, std::move(refused));
+    return true;
+  }
+
+  // Also before Prepare (a resumed job matches its journal before asking the org).
+  std::string LoginOf(const CsvRecord& record) const override {
+    if (columns_.login < 0 || static_cast<std::size_t>(columns_.login) >= record.fields.size())
+      return {};
+    return std::string(TrimSpaces(record.fields[columns_.login]));
+  }
+
+  // --apply: "" when the row's fresh plan is the reviewed one, else why it is refused.
+  std::string CheckAgainstReviewed(const DesiredUser& want, const RowPlan& plan) const {
+    Reviewed now;
+    ForEachPlanLine(want, plan, [&](std::string_view action, std::string_view attribute,
+                                    const std::string& old_value, const std::string& new_value) {
+      now.Add(action, attribute, old_value, new_value);
+    });
+    auto it = reviewed_.find(FoldLogin(want.login));
+    const Reviewed none;
+    const Reviewed& then = it == reviewed_.end() ? none : it->second;
+    if (now.key == then.key) return {};
+    return "refused: the org changed since the plan (the plan: " + then.Text() + "; now: " +
+           now.Text() + "); nothing was sent for this row (plan again to review it)";
+  }
+
+  const PlanCounts& counts() const { return counts_; }
+  const std::vector<const OrgUser*>& missing() const { return missing_; }
+
+ private:
+  // Calls f(row, record, prepared) for every valid row of the input (invalid ones are the
+  // job's to report).
+  // --apply: reads the plan file (written by --plan-out) into reviewed_.
+  bool LoadReviewed(std::vector<std::string>& notes, std::string* error) {
+    auto opened = CsvReader::Open(options_.apply_path, CsvOptions{});
+    if (!opened) {
+      *error = "--apply: cannot read '" + options_.apply_path + "': " + opened.error().message();
+      return false;
+    }
+    CsvRecord header, record;
+    std::string joined;
+    if ((**opened).Next(&header))
+      for (std::size_t i = 0; i < header.fields.size(); ++i)
+        joined += (i ? "," : "") + header.fields[i];
+    if (joined != kPlanHeader) {
+      *error = "--apply: '" + options_.apply_path + "' is not a plan written by --plan-out (its "
+               "header must be " + std::string(kPlanHeader) + ")";
+      return false;
+    }
+    uint64_t lines = 0;
+    while ((**opened).Next(&record)) {
+      ++lines;
+      if (record.problem != CsvProblem::kNone || record.fields.size() != 5) {
+        *error = "--apply: '" + options_.apply_path + "' line " + std::to_string(record.first_line) +
+                 ": not a plan line (login, action, attribute, oldValue, newValue)";
+        return false;
+      }
+      const auto& f = record.fields;
+      reviewed_[FoldLogin(f[0])].Add(f[1], f[2], f[3], f[4]);
+    }
+    if ((**opened).error()) {
+      *error = "--apply: cannot read '" + options_.apply_path + "': " + (**opened).error().message();
+      return false;
+    }
+    notes.push_back("--apply: the plan in " + options_.apply_path + " has " +
+                    Count(lines, "change", "changes") + " for " +
+                    Count(reviewed_.size(), "user", "users") + "; a row whose plan differs now is refused");
+    return true;
+  }
+
+  // `on_invalid(login)` (optional) gets the login cell of every invalid row.
+  template <class F>
+  bool ForEachRow(const JobOptions& job, char delimiter, F f, std::string* error,
+                  const std::function<void(std::string_view)>& on_invalid = {}) {
+    CsvOptions csv;
+    csv.delimiter = delimiter;
+    auto opened = CsvReader::Open(job.input_path, csv);
+    if (!opened) {
+      *error = "cannot read '" + job.input_path + "': " + opened.error().message();
+      return false;
+    }
+    CsvRecord header, record;
+    if (!(**opened).Next(&header)) return true;
+    uint64_t row = 0;
+    while ((**opened).Next(&record)) {
+      ++row;
+      PreparedRow prepared;
+      std::string ignored;
+      if (record.problem != CsvProblem::kNone || !builder_->Build(record, row, &prepared, &ignored)) {
+        if (on_invalid && record.problem == CsvProblem::kNone) on_invalid(builder_->LoginOf(record));
+        continue;
+      }
+      f(row, record, prepared);
+    }
+    if ((**opened).error()) {
+      *error = "cannot read '" + job.input_path + "': " + (**opened).error().message();
+      return false;
+    }
+    return true;
+  }
+
+  // The row's desired state: the builder's update body (its non-empty cells), plus, with
+  // --empty-cells clear, a null for each empty column the org lets clear.
+  DesiredUser Desired(const CsvRecord& record, const PreparedRow& row) const {
+    DesiredUser want{row.login, row.update_body, row.group_ids};
+    if (!options_.clear_empty) return want;
+    std::string nulls;
+    for (const auto& c : columns_.custom) {
+      if (!TrimSpaces(record.fields[c.index]).empty()) continue;
+      const SchemaAttribute* a =
+          static_cast<std::size_t>(c.index) < columns_.attribute.size() ? columns_.attribute[c.index] : nullptr;
+      if (a && (a->required || a->mutability != SchemaAttribute::Mutability::kReadWrite)) continue;
+      nulls.push_back(',');
+      AppendJsonString(&nulls, c.name);
+      nulls += ":null";
+    }
+    if (nulls.empty()) return want;
+    // update_body ends "}}"; an empty profile "{\"profile\":{}}" takes no leading comma.
+    std::string& body = want.update_body;
+    body.erase(body.size() - 2);
+    if (body.back() == '{') nulls.erase(0, 1);
+    body += nulls + "}}";
+    return want;
+  }
+
+  bool PlanOf(const DesiredUser& want, RowPlan* plan, std::string* error) const {
+    const OrgUser* have = shared_.org.Find(want.login);
+    std::vector<std::string> groups;
+    const bool known = shared_.org.memberships_known && have;
+    if (known) groups = shared_.org.GroupsOf(have->id);
+    return PlanRow(want, have, known ? &groups : nullptr, shared_.scope, plan, error);
+  }
+
+  const SyncJobOptions& options_;
+  ColumnMap columns_;
+  RowBuilderOptions builder_options_;
+  OrgFacts facts_;
+  bool ids_ignored_ = false;
+  std::unordered_map<std::string, std::string> group_ids_by_name_;
+  std::optional<RowBuilder> builder_;
+  SyncShared shared_;
+  PlanCounts counts_;
+  uint64_t planned_rows_ = 0;
+  std::string read_note_;
+  std::vector<const OrgUser*> missing_;  // --deactivate-missing: into shared_.org.others()
+  std::vector<std::string> invalid_logins_;
+  std::unordered_map<std::string, Reviewed> reviewed_;  // --apply: by folded login
+};
+
+// --deactivate-missing, after the rows: one deactivation per user of the scope the file no
+// longer has, appended to the results file (rows after the input's). A rerun lists them as
+// DEPROVISIONED and leaves them alone, so nothing is deactivated twice.
+bool DeactivateMissing(boost::asio::io_context& io, HttpTransport& transport,
+                       const SyncJobOptions& options, const std::vector<const OrgUser*>& users,
+                       JobSummary* summary, const std::function<void(Dispatcher&)>& on_dispatcher) {
+  if (users.empty()) return true;
+  ResultsSink sink;
+  std::string error;
+  if (!sink.Open(options.results_path, /*append=*/true, &error)) {
+    summary->abort_reason = error;
+    return false;
+  }
+  PrepareContext context{.io = io, .transport = transport, .options = options, .delimiter = ','};
+  context.on_dispatcher = &on_dispatcher;
+  DeactivateSource source(users, summary->rows + 1);
+  const bool ran = RunOrgTasks(context, source, options.dispatch.workers, [&](Task& t) {
+    return sink.Write(t.result());
+  }, &error);
+  std::string close_error;
+  sink.Close(&close_error);
+  for (std::size_t i = 0; i < kOutcomeCount; ++i) summary->counts[i] += sink.counts()[i];
+  summary->rows += sink.total();
+  // The deactivations are rows of this run (after the file's): their requests count as the
+  // run's.
+  summary->stats.requests += context.requests;
+  for (std::size_t i = 0; i < kBucketCount; ++i)
+    summary->stats.requests_by_bucket[i] += context.requests_by_bucket[i];
+  if (!ran) {
+    summary->interrupted = context.interrupted;
+    summary->abort_reason = context.abort_reason;
+  }
+  return ran;
+}
+
+}  // namespace
+
+bool RunSync(boost::asio::io_context& io, HttpTransport& transport, const SyncJobOptions& options,
+             JobSummary* summary, std::string* error,
+             const std::function<void(Dispatcher&)>& on_dispatcher) {
+  SyncRows rows(options);
+  summary->command = "sync";
+  if (!RunJob(io, transport, options, rows, summary, error, on_dispatcher)) return false;
+  if (options.deactivate_missing && !options.plan && !summary->interrupted &&
+      summary->abort_reason.empty())
+    DeactivateMissing(io, transport, options, rows.missing(), summary, on_dispatcher);
+  if (options.plan) {
+    const PlanCounts& c = rows.counts();
+    summary->would_send = c.create + c.update + c.deactivate;
+    summary->dry_run_action = "the rows the plan above changes; " + GroupDigits(c.unchanged) +
+                              " unchanged send nothing";
+  }
+  return true;
+}
+
+}  // namespace okta_bulk

@@ -1,0 +1,57 @@
+// `okta-bulk sync USERS.csv` (issue 17): make the org match the file, sending only what
+// differs. Before the first row the org's state of the file's users is read once (the
+// cheaper of a listing, 200 users a request, and per-user lookups; sync_plan.h compares),
+// then each row is a task that sends exactly its plan: a create for a missing user, one
+// partial update carrying only the changed attributes, group adds (and removes with
+// --exact-groups), or nothing at all (`unchanged`). Same runner as import (results file,
+// --resume, progress, summary, report). --plan stops after the comparison: counts per action,
+// and with --plan-out a CSV of every change.
+#pragma once
+#include <boost/asio/io_context.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "net/http_transport.h"
+#include "pipeline/engine/job.h"
+
+namespace okta_bulk {
+
+struct SyncJobOptions : JobOptions {
+  // --plan: read the org, compare, print the counts per action and stop (sends nothing but
+  // the reads). Set with dry_run.
+  bool plan = false;
+  std::string plan_out;      // --plan-out PATH: every change as CSV (implies --plan)
+  bool clear_empty = false;  // --empty-cells clear: an empty cell removes the attribute
+  // --exact-groups: remove users from the managed groups (those the file names, plus
+  // --group-scope) their row does not name.
+  bool exact_groups = false;
+  std::vector<std::string> group_scope;  // --group-scope ID
+  std::vector<std::string> extra_group_ids;  // --group ID: every row's
+  // --scope EXPR: an Okta search expression selecting the users the file is about; the
+  // listing is narrowed to it.
+  std::string scope;
+  // --apply PLAN.csv: send exactly a plan written by --plan-out from the same file. Each row
+  // is planned again against the org as it is now; a row whose changes differ from the
+  // reviewed plan's (the org changed underneath: an old value no longer matches) is refused
+  // (`failed`, naming both) and nothing is sent for it. With --deactivate-missing only the
+  // plan's deactivations are sent.
+  std::string apply_path;
+  // --deactivate-missing (needs scope): the scope's users the file does not name are
+  // deactivated after the rows (outcome `deactivated`, appended to the results file); a user
+  // outside the scope is never touched, and one already DEPROVISIONED is left alone.
+  bool deactivate_missing = false;
+  // How the org's users are read: kAuto chooses from the row count (see RunSync).
+  enum class ReadOrg : unsigned char { kAuto, kList, kLookup };
+  ReadOrg read_org = ReadOrg::kAuto;
+  int page_size = 200;  // users per listing page (Okta's largest)
+  bool activate = true;  // creates: activate=true (--no-activate: STAGED)
+};
+
+// Runs the sync on `io` (single-threaded) through `transport`; see RunJob for errors. With
+// plan, `summary` is a dry run's.
+bool RunSync(boost::asio::io_context& io, HttpTransport& transport, const SyncJobOptions& options,
+             JobSummary* summary, std::string* error,
+             const std::function<void(Dispatcher&)>& on_dispatcher = {});
+
+}  // namespace okta_bulk

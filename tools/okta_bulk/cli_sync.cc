@@ -1,0 +1,161 @@
+#include "tools/okta_bulk/cli_sync.h"
+
+#include "pipeline/rows/user_row.h"
+
+namespace okta_bulk {
+
+bool TakeSyncFlags(std::vector<std::string>* args, SyncJobOptions* o, std::string* error) {
+  std::vector<std::string> rest;
+  std::vector<std::string>& in = *args;
+  bool plan_out = false;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const std::string& a = in[i];
+    if (i == 0 || !a.starts_with("--")) {
+      rest.push_back(a);
+      continue;
+    }
+    std::string name = a, value;
+    bool has_inline = false;
+    if (a.find('=') != std::string::npos) {
+      name = a.substr(0, a.find('='));
+      value = a.substr(a.find('=') + 1);
+      has_inline = true;
+    }
+    auto need = [&]() -> bool {
+      if (has_inline) return true;
+      if (i + 1 >= in.size()) {
+        *error = name + " needs a value (okta-bulk sync --help)";
+        return false;
+      }
+      value = in[++i];
+      return true;
+    };
+    if (name == "--plan") {
+      o->plan = true;
+    } else if (name == "--plan-out") {
+      if (!need()) return false;
+      if (value.empty() || value == "-") {
+        *error = "--plan-out takes a file to write, e.g. --plan-out plan.csv";
+        return false;
+      }
+      o->plan_out = value;
+      plan_out = true;
+    } else if (name == "--empty-cells") {
+      if (!need()) return false;
+      if (value != "ignore" && value != "keep" && value != "clear") {
+        *error = "--empty-cells takes 'ignore' or 'clear' (got '" + value + "')";
+        return false;
+      }
+      o->clear_empty = value == "clear";
+    } else if (name == "--exact-groups") {
+      o->exact_groups = true;
+    } else if (name == "--group-scope" || name == "--group") {
+      if (!need()) return false;
+      if (!ValidOktaId(value)) {
+        *error = name + " takes a group id, like " + name + " 00g1abcd2EFGH3ijk4x5 (got '" + value + "')";
+        return false;
+      }
+      (name == "--group" ? o->extra_group_ids : o->group_scope).push_back(value);
+    } else if (name == "--scope") {
+      if (!need()) return false;
+      if (TrimSpaces(value).empty()) {
+        *error = "--scope takes an Okta search expression, e.g. --scope 'profile.department eq \"Sales\"'";
+        return false;
+      }
+      o->scope = value;
+    } else if (name == "--read-org") {
+      if (!need()) return false;
+      if (value != "auto" && value != "list" && value != "lookup") {
+        *error = "--read-org takes 'auto', 'list' or 'lookup' (got '" + value + "')";
+        return false;
+      }
+      o->read_org = value == "list"     ? SyncJobOptions::ReadOrg::kList
+                    : value == "lookup" ? SyncJobOptions::ReadOrg::kLookup
+                                        : SyncJobOptions::ReadOrg::kAuto;
+    } else if (name == "--apply") {
+      if (!need()) return false;
+      if (value.empty()) {
+        *error = "--apply takes the plan file --plan-out wrote, e.g. --apply plan.csv";
+        return false;
+      }
+      o->apply_path = value;
+    } else if (name == "--deactivate-missing") {
+      o->deactivate_missing = true;
+    } else if (name == "--no-activate") {
+      o->activate = false;
+    } else if (name == "--no-schema-check") {
+      o->schema_check = false;
+    } else {
+      rest.push_back(a);
+    }
+  }
+  if (plan_out) o->plan = true;
+  if (o->plan && !o->apply_path.empty()) {
+    *error = "--apply sends a reviewed plan and --plan makes one; give one";
+    return false;
+  }
+  if (o->plan) o->dry_run = true;  // sends nothing but the reads
+  if (!o->group_scope.empty() && !o->exact_groups) {
+    *error = "--group-scope limits the removes of --exact-groups; add --exact-groups";
+    return false;
+  }
+  if (o->deactivate_missing && o->scope.empty()) {
+    *error = "--deactivate-missing needs --scope EXPR: the users the file is the whole of "
+             "(e.g. --scope 'profile.employeeType eq \"HR\"'); a user outside it is never touched";
+    return false;
+  }
+  in = std::move(rest);
+  return true;
+}
+
+std::string SyncHelp(std::string_view common_flags) {
+  return std::string(
+             "Usage: okta-bulk sync USERS.csv [flags]\n"
+             "\n"
+             "Makes the org match the file, sending only what differs: the file is the desired\n"
+             "state of the users it names. Before the first row the org's state of them is read\n"
+             "once (a listing, 200 users a request, or one lookup per row for a small file; it\n"
+             "says which and why), then each row sends exactly what it needs: a create for a\n"
+             "missing user (outcome 'created'), one partial update carrying only the changed\n"
+             "attributes plus its group adds (and removes) ('updated'), or nothing ('unchanged').\n"
+             "Values are compared as the org's schema types them; logins as Okta folds them.\n"
+             "\n"
+             "CSV columns: as import (login required; email, firstName, lastName, groupId,\n"
+             "groupName, password for creates, any profile attribute of the org).\n"
+             "\n"
+             "Flags:\n"
+             "  --plan                   read the org, compare, print the counts per action and\n"
+             "                           stop: nothing is written to the org\n"
+             "  --plan-out PATH          with --plan (implied): write every change as CSV (login,\n"
+             "                           action, attribute, oldValue, newValue; mode 0600)\n"
+             "  --apply PLAN.csv         send exactly the plan --plan-out wrote for this file: each\n"
+             "                           row is compared again, and one whose changes differ now\n"
+             "                           (the org changed underneath) is refused ('failed')\n"
+             "  --empty-cells ignore|clear\n"
+             "                           an empty cell leaves the attribute as it is (ignore,\n"
+             "                           default) or removes it (clear, where the org allows)\n"
+             "  --exact-groups           also remove users from the groups the file names (and\n"
+             "                           --group-scope) that their row does not name\n"
+             "  --group-scope ID         with --exact-groups: a group the file decides although\n"
+             "                           no row names it (repeatable)\n"
+             "  --group ID               every user belongs in this group too (repeatable)\n"
+             "  --scope EXPR             an Okta search expression selecting the users the file\n"
+             "                           is about (e.g. 'profile.department eq \"Sales\"'): the\n"
+             "                           listing is narrowed to it\n"
+             "  --deactivate-missing     with --scope: deactivate the users of the scope that the\n"
+             "                           file does not name (after the rows; outcome\n"
+             "                           'deactivated'); a user outside the scope is never touched\n"
+             "  --read-org auto|list|lookup\n"
+             "                           how the org's users are read (default auto: lookups\n"
+             "                           for a file of at most 200 rows, else a listing)\n"
+             "  --no-activate            create missing users STAGED instead of activating them\n"
+             "  --no-schema-check        do not read the org's user schema (values compared as\n"
+             "                           the header types them)\n") +
+         std::string(common_flags) +
+         "\n"
+         "Example:\n"
+         "  okta-bulk sync hr-export.csv --plan --plan-out plan.csv\n"
+         "  okta-bulk sync hr-export.csv -o sync-results.csv --summary-json sync.json\n";
+}
+
+}  // namespace okta_bulk
