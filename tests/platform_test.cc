@@ -86,7 +86,7 @@ TEST(PlatformTest, UniqueFileGetsAFreshNameEachTime) {
   ::close(fb);
 }
 
-TEST(PlatformTest, ReplaceFileReplacesAndMoveNoReplaceRefuses) {
+TEST(PlatformTest, RenameOverReplacesAndMoveNoReplaceRefuses) {
   TempDir dir;
   dir.Write("new", "new");
   dir.Write("target", "old");
@@ -94,7 +94,7 @@ TEST(PlatformTest, ReplaceFileReplacesAndMoveNoReplaceRefuses) {
   EXPECT_FALSE(platform::MoveNoReplace(dir.File("other"), dir.File("target")));
   EXPECT_EQ(errno, EEXIST);
   EXPECT_EQ(dir.Read("target"), "old");
-  EXPECT_TRUE(platform::ReplaceFile(dir.File("new"), dir.File("target")));
+  EXPECT_TRUE(platform::RenameOver(dir.File("new"), dir.File("target")));
   EXPECT_EQ(dir.Read("target"), "new");
   EXPECT_FALSE(platform::NameTaken(dir.File("new")));
   EXPECT_TRUE(platform::MoveNoReplace(dir.File("other"), dir.File("free")));

@@ -120,7 +120,7 @@ bool PrepareResultsFile(const std::string& path, bool resume, bool overwrite,
       return false;
     }
     const std::string job = path + ".job";
-    if (Taken(job)) platform::ReplaceFile(job, aside + ".job");
+    if (Taken(job)) platform::RenameOver(job, aside + ".job");
     *kept_as = results_bytes > 0 ? aside : aside + ".secrets";
     return true;
   }

@@ -52,8 +52,8 @@ bool SyncFile(int fd);
 // that refuses that, and Windows, where MOVEFILE_WRITE_THROUGH did it, report true).
 bool SyncDirectoryOf(const std::string& file);
 // Renames `from` over `to`, replacing it (rename(2); MoveFileExW with REPLACE_EXISTING and
-// WRITE_THROUGH).
-bool ReplaceFile(const std::string& from, const std::string& to);
+// WRITE_THROUGH). Not called ReplaceFile: windows.h makes that name a macro.
+bool RenameOver(const std::string& from, const std::string& to);
 // Renames `from` to `to` only while `to` does not exist (errno EEXIST when it appeared).
 bool MoveNoReplace(const std::string& from, const std::string& to);
 // Removes a file name (unlink).

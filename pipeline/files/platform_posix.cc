@@ -63,7 +63,7 @@ bool SyncDirectoryOf(const std::string& file) {
   return ok;
 }
 
-bool ReplaceFile(const std::string& from, const std::string& to) {
+bool RenameOver(const std::string& from, const std::string& to) {
   return std::rename(from.c_str(), to.c_str()) == 0;
 }
 

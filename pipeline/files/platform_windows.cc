@@ -250,7 +250,7 @@ bool SyncFile(int fd) {
 
 bool SyncDirectoryOf(const std::string&) { return true; }  // MOVEFILE_WRITE_THROUGH did it
 
-bool ReplaceFile(const std::string& from, const std::string& to) {
+bool RenameOver(const std::string& from, const std::string& to) {
   if (::MoveFileExW(Wide(from).c_str(), Wide(to).c_str(),
                     MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
     return true;

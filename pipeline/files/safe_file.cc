@@ -107,7 +107,7 @@ bool AtomicFile::Commit(std::string* error) {
   if (err == 0 && !platform::SyncFile(fd_)) err = errno;
   if (fd_ >= 0 && ::close(fd_) != 0 && err == 0) err = errno;
   fd_ = -1;
-  if (err == 0 && !platform::ReplaceFile(temp_, target_)) err = errno;
+  if (err == 0 && !platform::RenameOver(temp_, target_)) err = errno;
   if (err != 0) {
     *error = CannotWrite(target_, err);
     Abort();
