@@ -5,7 +5,8 @@
 #   2. an export of the org by okta-bulk.exe: the N logins, each once;
 #   3. TLS: against an okta-mock serving HTTPS with a self-signed certificate, okta-bulk.exe
 #      refuses the connection (certificate verify failed, nothing created), and accepts it
-#      once the certificate is given with --ca-file.
+#      once the certificate is given with --ca-file;
+#   4. an import killed with kill -9 part way, then --resume: every row exactly once.
 #
 #   bash tools/windows_test.sh [N]
 #
@@ -133,6 +134,31 @@ set -e
 echo "   with --ca-file cert.pem: exit $status, $(created_in trusted.csv) created"
 [ "$status" = 0 ] || cat trusted.err
 check "the same certificate given with --ca-file is accepted" test "$status" = 0 -a "$(created_in trusted.csv)" = 5
+
+echo "== 4. a run killed (kill -9, the Wine stand-in for a crash or a closed window), then --resume"
+# (A console Ctrl-C cannot be pressed from a script under Wine; kill -9 is the harder case.)
+head -2001 users.csv >u2.csv
+start_mock mock3.out --limits create=100 --window 2
+OKTA_CLIENT_ORGURL="$url" OKTA_CLIENT_TOKEN=test-token \
+  "$wine" "$exe" import u2.csv -o r2.csv --quiet 2>killed.err &
+victim=$!
+for _ in $(seq 300); do [ "$(tail -n +2 r2.csv 2>/dev/null | wc -l)" -ge 300 ] && break; sleep 0.1; done
+kill -9 "$victim" 2>/dev/null || true
+wait "$victim" 2>/dev/null || true
+before=$(tail -n +2 r2.csv | wc -l)
+set +e
+OKTA_CLIENT_ORGURL="$url" OKTA_CLIENT_TOKEN=test-token \
+  "$wine" "$exe" import u2.csv -o r2.csv --resume --quiet 2>resume.err
+status=$?
+set -e
+[ "$status" = 0 ] || cat resume.err
+rows=$(tail -n +2 r2.csv | wc -l)
+distinct=$(tail -n +2 r2.csv | cut -d, -f1 | sort -un | wc -l)
+echo "   killed after $before of 2000 rows; --resume: exit $status, $rows rows, $distinct distinct, $(created_in r2.csv) created"
+check "the killed run had finished some rows, not all" test "$before" -gt 0 -a "$before" -lt 2000
+check "--resume exits 0" test "$status" = 0
+check "after kill -9 and --resume every row is there exactly once, created" \
+  test "$rows" = 2000 -a "$distinct" = 2000 -a "$(created_in r2.csv)" = 2000
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -169,7 +169,16 @@ int OpenPrivateFile(const std::string& path, OpenMode mode) {
 }
 
 int OpenForReading(const std::string& path) {
-  return ::_wopen(Wide(path).c_str(), _O_RDONLY | _O_BINARY | _O_NOINHERIT);
+  // FILE_SHARE_DELETE, which _wopen does not give: the resume journal is read while its
+  // compacted copy is renamed over it (allowed on POSIX; refused on Windows without it).
+  HANDLE h = ::CreateFileW(Wide(path).c_str(), GENERIC_READ,
+                           FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+                           OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
+  if (h == INVALID_HANDLE_VALUE) {
+    SetErrnoFromWin32();
+    return -1;
+  }
+  return Adopt(h, _O_RDONLY);
 }
 
 int CreateUniqueFile(std::string* path_template) {
