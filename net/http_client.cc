@@ -1,8 +1,13 @@
 #include "net/http_client.h"
 
+#ifdef _WIN32  // Winsock: inet_pton, WSAPoll (Asio runs over it on Windows)
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#else
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#endif
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -21,6 +26,7 @@
 
 #include "net/ascii.h"
 #include "net/http_exchange.h"
+#include "net/windows_roots.h"
 
 namespace okta_bulk {
 
@@ -78,9 +84,18 @@ struct Connection {
     auto& sock = Layer().socket();
     if (!sock.is_open()) return true;
     if (buffer.size() != 0) return true;  // bytes read past the last response
+#ifdef _WIN32
+    // Winsock has no MSG_DONTWAIT: a poll that does not wait says the same (readable: a byte
+    // or the peer's close; an error: dead too).
+    WSAPOLLFD probe{};
+    probe.fd = sock.native_handle();
+    probe.events = POLLRDNORM;
+    return ::WSAPoll(&probe, 1, 0) != 0;
+#else
     char byte;
     ssize_t n = ::recv(sock.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
     return n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+#endif
   }
 };
 
@@ -348,6 +363,13 @@ HttpClient::HttpClient(asio::any_io_executor executor, HttpClientOptions options
     error_code ec;
     impl_->tls_context.set_default_verify_paths(ec);
     if (ec) throw std::runtime_error("cannot load the system CA certificates: " + ec.message());
+#ifdef _WIN32
+    // OpenSSL's default paths are its build prefix, not a Windows store: trust what Windows
+    // trusts (the current user's and the machine's root stores).
+    std::string roots_error;
+    if (!AddWindowsRootCertificates(impl_->tls_context.native_handle(), &roots_error))
+      throw std::runtime_error("cannot load the Windows root certificates: " + roots_error);
+#endif
     if (!impl_->options.ca_file.empty()) {
       impl_->tls_context.load_verify_file(impl_->options.ca_file, ec);
       if (ec)

@@ -1,6 +1,5 @@
 #include "pipeline/csv/csv_reader.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +11,8 @@
 #include <utility>
 
 #include <boost/system/errc.hpp>
+
+#include "pipeline/files/platform.h"
 
 namespace okta_bulk {
 
@@ -510,7 +511,7 @@ class FdSource : public CsvByteSource {
 
 boost::system::result<std::unique_ptr<CsvReader>> CsvReader::Open(const std::string& path,
                                                                   CsvOptions options) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = platform::OpenForReading(path);
   if (fd < 0) return boost::system::error_code(errno, boost::system::system_category());
   auto source = std::make_unique<FdSource>(fd);
   struct stat st;
@@ -520,7 +521,7 @@ boost::system::result<std::unique_ptr<CsvReader>> CsvReader::Open(const std::str
   if (S_ISDIR(st.st_mode)) {
     return boost::system::errc::make_error_code(boost::system::errc::is_a_directory);
   }
-  if (S_ISREG(st.st_mode)) ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  if (S_ISREG(st.st_mode)) platform::AdviseSequential(fd);
   return std::make_unique<CsvReader>(std::move(source), options);
 }
 

@@ -9,6 +9,7 @@
 
 #include "pipeline/csv/csv_writer.h"
 #include "pipeline/csv/printable.h"
+#include "pipeline/files/platform.h"
 #include "pipeline/files/safe_file.h"
 
 namespace okta_bulk {
@@ -119,7 +120,7 @@ bool ResultsSink::Close(std::string* error) {
   if (fd_ < 0) return !failed_;
   bool ok = !failed_ && Flush();
   if (owns_fd_) {
-    if (::fsync(fd_) != 0 && errno != EINVAL) ok = ok && true;  // best effort
+    if (!platform::SyncFile(fd_) && errno != EINVAL) ok = ok && true;  // best effort
     if (::close(fd_) != 0) ok = false;
   }
   fd_ = -1;

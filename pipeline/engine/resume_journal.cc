@@ -313,6 +313,8 @@ bool CompactJournal(const std::string& path, bool retry_changed, Journal* journa
     *error = "cannot read the results file '" + path + "': " + reader.error().message();
     return false;  // `compacted` removes its temporary
   }
+  // Closed before the rename over it: Windows (and Wine) refuse to replace an open file.
+  opened->reset();
   std::string why;
   if (!ok || !compacted.Commit(&why)) {
     *error = "cannot rewrite the results file: " + (why.empty() ? std::string("write failed") : why);

@@ -1,13 +1,13 @@
 #include "pipeline/engine/run_files.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <unistd.h>  // close (the C runtime's io.h on Windows)
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
+
+#include "pipeline/files/platform.h"
 
 namespace okta_bulk {
 namespace {
@@ -18,29 +18,24 @@ namespace fs = std::filesystem;
 // directory's and its own name (two spellings of one new file, like ./a.csv and a.csv).
 struct Identity {
   bool exists = false;
-  dev_t dev = 0;
-  ino_t ino = 0;
+  platform::FileId id;
   std::string name;
   bool operator==(const Identity& o) const {
-    return exists == o.exists && dev == o.dev && ino == o.ino && name == o.name;
+    return exists == o.exists && id == o.id && name == o.name;
   }
 };
 
 bool IdentityOf(const std::string& path, Identity* out) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) == 0) {  // follows symlinks: a link to the input is the input
+  if (platform::IdOf(path, &out->id)) {  // follows symlinks: a link to the input is the input
     out->exists = true;
-    out->dev = st.st_dev;
-    out->ino = st.st_ino;
     return true;
   }
   std::error_code ec;
   fs::path absolute = fs::absolute(fs::path(path), ec).lexically_normal();
   if (ec) return false;
   fs::path parent = absolute.parent_path();
-  if (::stat(parent.c_str(), &st) != 0) return false;  // opening it will fail with its own message
-  out->dev = st.st_dev;
-  out->ino = st.st_ino;
+  // opening it will fail with its own message
+  if (!platform::IdOf(parent.string(), &out->id)) return false;
   out->name = absolute.filename().string();
   return true;
 }
@@ -70,30 +65,20 @@ namespace {
 
 // The size of `path` when it is a regular file with something in it, else 0 (nothing to lose;
 // a pipe or a device is written as asked).
-off_t HeldBytes(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return 0;
-  return st.st_size;
+// std::filesystem: a 64-bit size on every system (off_t is 32 bits on Windows).
+std::uintmax_t HeldBytes(const std::string& path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(fs::status(path, ec)) || ec) return 0;
+  const std::uintmax_t bytes = fs::file_size(path, ec);
+  return ec ? 0 : bytes;
 }
 
-bool Taken(const std::string& path) {
-  struct stat st {};
-  return ::lstat(path.c_str(), &st) == 0;
-}
+bool Taken(const std::string& path) { return platform::NameTaken(path); }
 
-// Moves `from` to the free name `to`: link + unlink, never replacing a file that appeared
-// meanwhile; a file system without hard links gets a rename (the name was free a moment
-// ago). False with errno set (EEXIST: `to` was taken meanwhile).
+// Moves `from` to the free name `to`, never replacing a file that appeared meanwhile. False
+// with errno set (EEXIST: `to` was taken meanwhile).
 bool MoveAside(const std::string& from, const std::string& to) {
-  if (::link(from.c_str(), to.c_str()) == 0) {
-    if (::unlink(from.c_str()) == 0) return true;
-    const int unlink_errno = errno;  // both names on one inode: truncating one would empty both
-    ::unlink(to.c_str());
-    errno = unlink_errno;
-    return false;
-  }
-  if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP) return false;
-  return ::rename(from.c_str(), to.c_str()) == 0;
+  return platform::MoveNoReplace(from, to);
 }
 
 }  // namespace
@@ -105,7 +90,7 @@ bool PrepareResultsFile(const std::string& path, bool resume, bool overwrite,
   kept_as->clear();
   if (path.empty() || path == "-" || resume) return true;
   const std::string secrets = SecretsPathFor(path);
-  const off_t results_bytes = HeldBytes(path), secrets_bytes = HeldBytes(secrets);
+  const std::uintmax_t results_bytes = HeldBytes(path), secrets_bytes = HeldBytes(secrets);
   if (results_bytes == 0 && secrets_bytes == 0) return true;  // nothing to lose
   if (!overwrite) {
     if (results_bytes > 0) {
@@ -135,7 +120,7 @@ bool PrepareResultsFile(const std::string& path, bool resume, bool overwrite,
       return false;
     }
     const std::string job = path + ".job";
-    if (Taken(job)) ::rename(job.c_str(), (aside + ".job").c_str());
+    if (Taken(job)) platform::RenameOver(job, aside + ".job");
     *kept_as = results_bytes > 0 ? aside : aside + ".secrets";
     return true;
   }
@@ -150,14 +135,14 @@ RunLock::~RunLock() {
 bool RunLock::Acquire(const std::string& results_path, std::string* error) {
   if (results_path.empty() || results_path == "-") return true;
   const std::string path = results_path + ".lock";
-  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  fd_ = platform::OpenPrivateFile(path, platform::OpenMode::kCreateReadWrite);
   if (fd_ < 0) {
     *error = "cannot open the lock file " + path + ": " + std::strerror(errno);
     return false;
   }
-  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+  if (!platform::TryLockExclusive(fd_)) {
     char buf[32] = {};
-    ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);
+    const long long n = platform::ReadAt(fd_, buf, sizeof buf - 1, 0);
     std::string pid = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
     while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
     ::close(fd_);
@@ -166,8 +151,8 @@ bool RunLock::Acquire(const std::string& results_path, std::string* error) {
              results_path + " (lock " + path + "). Wait for it to end, or give another -o file";
     return false;
   }
-  const std::string pid = std::to_string(::getpid()) + "\n";
-  if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, pid.data(), pid.size(), 0) < 0) {
+  const std::string pid = std::to_string(platform::ProcessId()) + "\n";
+  if (!platform::TruncateFile(fd_, 0) || platform::WriteAt(fd_, pid.data(), pid.size(), 0) < 0) {
     // The lock holds without the pid; the message of a second run just lacks it.
   }
   return true;

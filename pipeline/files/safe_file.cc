@@ -1,8 +1,7 @@
 #include "pipeline/files/safe_file.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
+#include <unistd.h>  // read, write, close (the C runtime's io.h on Windows)
 
 #include <algorithm>
 #include <cerrno>
@@ -10,6 +9,8 @@
 #include <cstring>
 #include <filesystem>
 #include <vector>
+
+#include "pipeline/files/platform.h"
 
 namespace okta_bulk {
 namespace {
@@ -37,37 +38,21 @@ bool WriteAll(int fd, std::string_view data) {
   return true;
 }
 
-// Makes a rename in `dir` durable. Some file systems refuse fsync on a directory (EINVAL):
-// nothing more can be done there, so that is not an error.
-bool SyncDirectory(const std::string& file) {
-  std::string dir = std::filesystem::path(file).parent_path().string();
-  if (dir.empty()) dir = ".";
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return false;
-  const bool ok = ::fsync(fd) == 0 || errno == EINVAL;
-  ::close(fd);
-  return ok;
-}
-
 }  // namespace
 
 int OpenOutputFile(const std::string& path, OutputOpen how, std::string* error) {
-  int flags = O_CLOEXEC | O_NOFOLLOW;
-  switch (how) {
-    case OutputOpen::kTruncate: flags |= O_WRONLY | O_CREAT | O_TRUNC; break;
-    case OutputOpen::kAppend: flags |= O_WRONLY | O_CREAT | O_APPEND; break;
-    case OutputOpen::kExisting: flags |= O_RDWR; break;
-  }
-  const int fd = ::open(path.c_str(), flags, 0600);
+  using platform::OpenMode;
+  const OpenMode mode = how == OutputOpen::kTruncate ? OpenMode::kCreateTruncate
+                        : how == OutputOpen::kAppend ? OpenMode::kCreateAppend
+                                                     : OpenMode::kExisting;
+  const int fd = platform::OpenPrivateFile(path, mode);
   if (fd < 0) {
     *error = CannotWrite(path, errno);
     return -1;
   }
-  // O_CREAT's mode applies only to a new file. A regular file written again gets 0600 too;
+  // The creation mode applies only to a new file. A regular file written again gets 0600 too;
   // a device (/dev/null) is left alone.
-  struct stat st{};
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 07777) != 0600 &&
-      ::fchmod(fd, 0600) != 0) {
+  if (!platform::MakeOwnerOnly(fd)) {
     *error = "cannot make " + Quoted(path) + " private (mode 0600): " + std::strerror(errno);
     ::close(fd);
     return -1;
@@ -92,16 +77,13 @@ AtomicFile::~AtomicFile() { Abort(); }
 bool AtomicFile::Open(const std::string& target, std::string* error) {
   Abort();
   target_ = target;
-  std::vector<char> name(target.begin(), target.end());
-  static constexpr std::string_view kSuffix = ".tmp-XXXXXX";
-  name.insert(name.end(), kSuffix.begin(), kSuffix.end());
-  name.push_back('\0');
-  fd_ = ::mkostemp(name.data(), O_CLOEXEC);  // O_CREAT | O_EXCL, mode 0600
+  std::string name = target + ".tmp-XXXXXX";
+  fd_ = platform::CreateUniqueFile(&name);  // O_CREAT | O_EXCL, mode 0600
   if (fd_ < 0) {
     *error = CannotWrite(target, errno);
     return false;
   }
-  temp_ = name.data();
+  temp_ = name;
   write_errno_ = 0;
   return true;
 }
@@ -122,17 +104,17 @@ bool AtomicFile::Write(std::string_view data) {
 bool AtomicFile::Commit(std::string* error) {
   int err = write_errno_;
   if (fd_ < 0 && err == 0) err = EBADF;
-  if (err == 0 && ::fsync(fd_) != 0) err = errno;
+  if (err == 0 && !platform::SyncFile(fd_)) err = errno;
   if (fd_ >= 0 && ::close(fd_) != 0 && err == 0) err = errno;
   fd_ = -1;
-  if (err == 0 && std::rename(temp_.c_str(), target_.c_str()) != 0) err = errno;
+  if (err == 0 && !platform::RenameOver(temp_, target_)) err = errno;
   if (err != 0) {
     *error = CannotWrite(target_, err);
     Abort();
     return false;
   }
   temp_.clear();
-  if (!SyncDirectory(target_)) {
+  if (!platform::SyncDirectoryOf(target_)) {
     *error = "cannot make the new " + Quoted(target_) + " durable: " + std::strerror(errno);
     return false;
   }
@@ -142,7 +124,7 @@ bool AtomicFile::Commit(std::string* error) {
 void AtomicFile::Abort() {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
-  if (!temp_.empty()) ::unlink(temp_.c_str());
+  if (!temp_.empty()) platform::RemoveFile(temp_);
   temp_.clear();
 }
 
@@ -162,7 +144,7 @@ std::string ByteLimitText(std::size_t bytes) {
 ReadStatus ReadSmallFile(const std::string& path, std::size_t max_bytes, std::string* out,
                          std::string* error) {
   out->clear();
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = platform::OpenForReading(path);
   if (fd < 0) {
     *error = "cannot read " + Quoted(path) + ": " + std::strerror(errno);
     return ReadStatus::kCannotRead;

@@ -1,7 +1,6 @@
 #include "pipeline/jobs/export_job.h"
 
 #include <boost/asio/co_spawn.hpp>
-#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
@@ -12,6 +11,7 @@
 
 #include "net/link_header.h"
 #include "pipeline/csv/csv_writer.h"
+#include "pipeline/files/platform.h"
 #include "pipeline/files/safe_file.h"
 #include "pipeline/okta/okta_json.h"
 #include "pipeline/rows/typed_value.h"
@@ -782,7 +782,7 @@ bool RunExport(boost::asio::io_context& io, HttpTransport& transport, const Expo
       std::fclose(out);
       return false;
     }
-    if (::ftruncate(::fileno(out), static_cast<off_t>(state.bytes)) != 0 ||
+    if (!platform::TruncateFile(::fileno(out), state.bytes) ||
         std::fseek(out, 0, SEEK_END) != 0) {
       *error = "cannot resume '" + options.output_path + "': " + std::strerror(errno);
       std::fclose(out);

@@ -1,8 +1,10 @@
 #include "pipeline/jobs/secret_file.h"
 
 #include <sys/stat.h>
+#include <cstdio>
 
 #include "pipeline/csv/csv_writer.h"
+#include "pipeline/files/platform.h"
 #include "pipeline/files/safe_file.h"
 
 namespace okta_bulk {
@@ -20,7 +22,7 @@ std::unique_ptr<SecretFile> SecretFile::Open(const std::string& results_path, bo
   std::FILE* f = OpenOutputStream(path, append ? OutputOpen::kAppend : OutputOpen::kTruncate, error);
   if (!f) return nullptr;
   struct stat st {};
-  if (::fstat(::fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) != 0) {
+  if (::fstat(::fileno(f), &st) != 0 || !platform::IsOwnerOnly(::fileno(f))) {
     std::fclose(f);
     *error = path + " is readable by others (or not a regular file); refusing to write "
              "temporary passwords or links to it";

@@ -1,16 +1,20 @@
+#ifdef _WIN32  // MinGW-w64 declares gmtime_r and localtime_r only when asked (time.h)
+#define _POSIX_THREAD_SAFE_FUNCTIONS 200112L
+#endif
 #include "pipeline/report/run_identity.h"
 
 // OpenSSL's EVP digest only (no Beast, no TLS): a cheap header, already linked through net/.
-#include <fcntl.h>
 #include <openssl/evp.h>
 #include <sys/stat.h>
-#include <unistd.h>
+#include <unistd.h>  // read, close (the C runtime's io.h on Windows)
 
 #include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <memory>
 #include <vector>
+
+#include "pipeline/files/platform.h"
 
 namespace okta_bulk {
 namespace {
@@ -102,7 +106,9 @@ bool HashInputFile(const std::string& path, uint64_t* bytes, std::string* sha256
     *error = path + " is not a regular file";
     return false;
   }
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  // Checked regular above (a FIFO's open would wait for a writer; a swap between the checks
+  // is caught by the fstat below).
+  const int fd = platform::OpenForReading(path);
   if (fd < 0) {
     *error = path + ": " + std::strerror(errno);
     return false;

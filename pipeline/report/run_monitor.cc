@@ -1,8 +1,5 @@
 #include "pipeline/report/run_monitor.h"
 
-#include <sys/ioctl.h>
-#include <unistd.h>
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -11,6 +8,7 @@
 #include <exception>
 #include <filesystem>
 
+#include "pipeline/files/platform.h"
 #include "pipeline/files/safe_file.h"
 
 namespace okta_bulk {
@@ -29,7 +27,9 @@ double Seconds(std::chrono::steady_clock::duration d) {
 }  // namespace
 
 void DetectTerminal(int fd, MonitorOptions* options) {
-  options->tty = ::isatty(fd) == 1;
+  // A Windows console shows the progress line's escapes only once asked to (always true on
+  // POSIX); one that cannot gets the plain lines a pipe gets.
+  options->tty = platform::IsTerminal(fd) && platform::EnableTerminalEscapes(fd);
   const char* no_color = std::getenv("NO_COLOR");
   options->colour = options->tty && !(no_color && *no_color);
   options->tty_fd = options->tty ? fd : -1;
@@ -52,9 +52,9 @@ std::size_t VisibleColumns(std::string_view line) {
 }
 
 std::size_t TerminalWidth(int fd, std::size_t fallback) {
-  winsize ws{};
-  if (fd < 0 || ::ioctl(fd, TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0) return fallback;
-  return static_cast<std::size_t>(ws.ws_col) - 1;
+  const std::size_t columns = fd < 0 ? 0 : platform::TerminalColumns(fd);
+  if (columns == 0) return fallback;
+  return columns - 1;
 }
 
 RunMonitor::RunMonitor(MonitorOptions options)

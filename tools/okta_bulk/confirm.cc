@@ -1,7 +1,5 @@
 #include "tools/okta_bulk/confirm.h"
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <vector>
 
@@ -9,6 +7,7 @@
 #include "pipeline/engine/resume_journal.h"
 #include "pipeline/engine/count_text.h"
 #include "pipeline/engine/run_files.h"
+#include "pipeline/files/platform.h"
 
 namespace okta_bulk {
 
@@ -79,7 +78,7 @@ bool ConfirmDestructive(const CliConfig& config, std::string* error) {
   const JobOptions& job = const_cast<CliConfig&>(config).job();
   if (job.dry_run || config.yes) return true;
   const std::string& host = config.http.org.host;
-  if (!::isatty(STDIN_FILENO) || !::isatty(STDERR_FILENO)) {
+  if (!platform::IsTerminal(0) || !platform::IsTerminal(2)) {  // stdin, stderr
     *error = config.command + " would " + what + " the users of " + job.input_path + " in " +
              config.http.org.Origin() + ": pass --yes to confirm (asked because no terminal "
              "can answer; try --dry-run first)";

@@ -18,6 +18,7 @@
 #include "net/http_client.h"
 #include "net/oauth_authenticator.h"
 #include "pipeline/csv/printable.h"
+#include "pipeline/files/platform.h"
 #include "pipeline/files/safe_file.h"
 #include "pipeline/jobs/export_job.h"
 #include "pipeline/jobs/group_export_job.h"
@@ -156,6 +157,7 @@ std::string ResumeCommand(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  platform::UseBinaryStandardStreams();  // CSV through pipes byte for byte (Windows)
   {  // okta-bulk completion bash|zsh|fish, okta-bulk man: generated from the help text
     std::string text, doc_error;
     int doc_exit = 0;
@@ -217,6 +219,9 @@ int main(int argc, char** argv) {
     HttpTransport& transport = client ? static_cast<HttpTransport&>(*client) : no_transport;
 
     asio::signal_set signals(io, SIGINT, SIGTERM);
+#ifdef SIGBREAK  // Windows: Ctrl-Break too; Ctrl-C comes as SIGINT through the C runtime
+    signals.add(SIGBREAK);
+#endif
     int signal_count = 0;
     std::function<void(const boost::system::error_code&, int)> on_signal;
     Dispatcher* dispatcher = nullptr;

@@ -226,7 +226,9 @@ asio::awaitable<void> AcceptLoop(tcp::acceptor& acceptor, MockTenant& tenant,
 }  // namespace
 
 int RunMockServer(const MockOptions& options, std::ostream& out) {
+#ifdef SIGPIPE  // Windows has none: a write to a closed socket fails with an error there
   std::signal(SIGPIPE, SIG_IGN);
+#endif
   // Declared before the io_context: coroutine frames destroyed with the io_context release
   // in-flight counts into it.
   MockTenant tenant(options);

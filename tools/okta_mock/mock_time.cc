@@ -1,3 +1,6 @@
+#ifdef _WIN32  // MinGW-w64 declares gmtime_r and localtime_r only when asked (time.h)
+#define _POSIX_THREAD_SAFE_FUNCTIONS 200112L
+#endif
 #include "tools/okta_mock/mock_time.h"
 
 #include <chrono>
