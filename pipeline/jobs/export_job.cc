@@ -10,7 +10,6 @@
 #include <filesystem>
 #include <optional>
 
-#include "net/link_header.h"
 #include "pipeline/csv/csv_writer.h"
 #include "pipeline/files/safe_file.h"
 #include "pipeline/okta/okta_json.h"
@@ -18,6 +17,7 @@
 #include "pipeline/rows/user_row.h"
 #include "pipeline/engine/count_text.h"
 #include "pipeline/engine/job_observer.h"
+#include "pipeline/engine/single_task.h"
 
 namespace okta_bulk {
 namespace {
@@ -175,8 +175,8 @@ class ExportTask final : public Task {
   ExportTask(std::string users_target, ExportWriter& writer, GroupMemberships* groups,
              SavePage save_page, const OrgUrl& org, const std::string& first_page)
       : writer_(writer), groups_(groups), users_target_(std::move(users_target)),
-        save_page_(std::move(save_page)), org_(org) {
-    fetched_.insert(first_page);
+        save_page_(std::move(save_page)), cursor_(org) {
+    cursor_.Remember(first_page);
     result_.row = 1;
     result_.outcome = Outcome::kFailed;
     if (groups_) {
@@ -197,7 +197,7 @@ class ExportTask final : public Task {
       result_.error = What() + " failed: " + e.Describe();
       return TaskStep::Done();
     }
-    NextLink link = NextLinkTarget(response, org_, fetched_);
+    NextLink link = cursor_.NextAfter(response);
     std::string& next = link.target;
     switch (phase_) {
       case Phase::kGroups: {
@@ -257,12 +257,7 @@ class ExportTask final : public Task {
  private:
   enum class Phase : unsigned char { kGroups, kMembers, kUsers };
 
-  void Target(std::string target) {
-    fetched_.insert(target);
-    request_.bucket = ClassifyRequest("GET", target);  // the bucket Okta counts it in
-    request_.http.method = "GET";
-    request_.http.target = std::move(target);
-  }
+  void Target(std::string target) { request_ = cursor_.Get(std::move(target)); }
   TaskStep Follow(std::string next) {
     Target(std::move(next));
     return TaskStep::Next();
@@ -302,22 +297,11 @@ class ExportTask final : public Task {
   GroupMemberships* groups_;
   std::string users_target_;
   SavePage save_page_;
-  const OrgUrl& org_;
-  // Every target asked for in this run (one per page): a `next` link to one of them loops.
-  std::set<std::string> fetched_;
+  ListingCursor cursor_;
   Phase phase_ = Phase::kUsers;
   uint32_t member_group_ = 0;
   simdjson::ondemand::parser parser_;
   TaskRequest request_;
-};
-
-class OneTaskSource final : public TaskSource {
- public:
-  explicit OneTaskSource(std::unique_ptr<Task> task) : task_(std::move(task)) {}
-  std::unique_ptr<Task> Next() override { return std::move(task_); }
-
- private:
-  std::unique_ptr<Task> task_;
 };
 
 std::string Join(const std::vector<std::string>& v, char sep) {
@@ -330,27 +314,6 @@ std::string Join(const std::vector<std::string>& v, char sep) {
 }
 
 }  // namespace
-
-NextLink NextLinkTarget(const HttpResponse& response, const OrgUrl& org,
-                        const std::set<std::string>& fetched) {
-  NextLink out;
-  std::optional<std::string> url = FindLinkTarget(response, "next");
-  if (!url) return out;  // the last page
-  std::string why;
-  std::optional<std::string> target =
-      TargetOnOrigin(*url, LinkOrigin{org.tls, org.host, org.port}, &why);
-  if (target && fetched.contains(*target)) {
-    why = "points back to a page already fetched in this run (it would loop)";
-    target.reset();
-  }
-  if (!target) {
-    out.error = "refusing to follow the server's next-page link <" + PrintableLink(*url) +
-                ">: it " + why + " (the org is " + org.Origin() + ")";
-    return out;
-  }
-  out.target = std::move(*target);
-  return out;
-}
 
 // ---- GroupMemberships ----------------------------------------------------------------------
 
@@ -828,35 +791,20 @@ bool RunExport(boost::asio::io_context& io, HttpTransport& transport, const Expo
                                             with_groups ? &memberships : nullptr, save_page,
                                             options.org, first_page);
   ExportTask* task = owned.get();
-  OneTaskSource source(std::move(owned));
-  RunContext run;
-  RateGovernor governor(options.governor);
-  DispatcherOptions dispatch = options.dispatch;
-  dispatch.workers = 1;  // one cursor: pages come one after another
-  RowResult result;
   std::string stop_reason;
-  bool finished = false;
-  Dispatcher dispatcher(io.get_executor(), transport, governor, run, source, dispatch,
-                        [&](Task& t) {
-                          summary->pages = pages_before + task->pages;
-                          result = t.result();
-                          stop_reason = task->stop_reason;
-                          finished = true;
-                          return true;
-                        });
-  if (on_dispatcher) on_dispatcher(dispatcher);
-  if (options.observer) {
-    RunView view;
-    view.executor = io.get_executor();
-    view.dispatcher = &dispatcher;
-    view.governor = &governor;
-    view.unit = "users";
-    view.items_done = [&writer] { return writer.users(); };
-    view.pages_done = [&writer] { return writer.pages(); };
-    options.observer->OnStart(view);
-  }
-  dispatcher.RunToCompletion(io);
-  if (options.observer) options.observer->OnFinish();
+  SingleTaskRun single{.governor = options.governor, .dispatch = options.dispatch,
+                       .on_dispatcher = on_dispatcher, .observer = options.observer,
+                       .view = {}, .on_end = {}};
+  single.view.unit = "users";
+  single.view.items_done = [&writer] { return writer.users(); };
+  single.view.pages_done = [&writer] { return writer.pages(); };
+  single.on_end = [&](Task&) {
+    summary->pages = pages_before + task->pages;
+    stop_reason = task->stop_reason;
+  };
+  SingleTaskOutcome ran = RunSingleTask(io, transport, std::move(owned), single);
+  const bool finished = ran.finished;
+  const RowResult& result = ran.result;
 
   summary->users = writer.users();
   summary->groups = memberships.groups();
@@ -864,8 +812,8 @@ bool RunExport(boost::asio::io_context& io, HttpTransport& transport, const Expo
   // With --columns the user chose what to leave out: nothing to warn about.
   if (options.columns.empty()) summary->left_out = writer.left_out();
   summary->type_changed = writer.type_changed();
-  summary->stats = dispatcher.stats();
-  summary->abort_reason = dispatcher.abort_reason();
+  summary->stats = ran.stats;
+  summary->abort_reason = ran.abort_reason;
   if (summary->abort_reason.empty()) summary->abort_reason = stop_reason;  // exit status 3
   if (finished && stop_reason.empty() && result.outcome == Outcome::kFailed)
     summary->error = result.error;

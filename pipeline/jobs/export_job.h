@@ -20,6 +20,7 @@
 #include "net/http_transport.h"
 #include "net/rate_governor.h"
 #include "pipeline/engine/dispatcher.h"
+#include "pipeline/jobs/listing_cursor.h"  // NextLinkTarget
 
 namespace okta_bulk {
 
@@ -69,20 +70,6 @@ struct ExportSummary {
   int ExitCode() const;  // 0 done, 1 the listing failed, 3 aborted (a refused `next` link
                          // among the reasons), 130 interrupted
 };
-
-// Where a listing goes after a page: its rel="next" link, checked before it is followed.
-struct NextLink {
-  std::string target;  // the path and query to ask for next; "" on the last page or on error
-  std::string error;   // why the link may not be followed (a sentence naming it); "" when it may
-};
-
-// The page after `response`: the target of its rel="next" link, from any `link` line (a line
-// may hold several links, as a proxy that merges them sends). The link must be an absolute
-// URL on the org's scheme, host and port made of URL characters only (net/link_header.h),
-// and its path and query must not be among `fetched` (the targets asked for already in this
-// run): a server that points back would otherwise make the export write its users for ever.
-NextLink NextLinkTarget(const HttpResponse& response, const OrgUrl& org,
-                        const std::set<std::string>& fetched);
 
 // Which groups each user is in, for --groups: filled group by group from the member lists,
 // then frozen and looked up by user id. Compact: the ids live in fixed 1 MiB chunks and the
