@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "net/ascii.h"
 #include "pipeline/csv/csv_writer.h"
 #include "pipeline/files/safe_file.h"
 #include "pipeline/okta/okta_json.h"
@@ -113,18 +114,12 @@ Kind KindOf(AttributeType t) {
 }
 
 bool IsGroupIdColumn(std::string_view name) {
-  std::string lower(name);
-  for (char& c : lower)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return lower == "groupid" || lower == "groupids";
+  return EqualsIgnoreCase(name, "groupid") || EqualsIgnoreCase(name, "groupids");
 }
 
 // `groupName`: the same groups by name, so the file imports into another org (issue 14).
 bool IsGroupNameColumn(std::string_view name) {
-  std::string lower(name);
-  for (char& c : lower)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return lower == "groupname" || lower == "groupnames";
+  return EqualsIgnoreCase(name, "groupname") || EqualsIgnoreCase(name, "groupnames");
 }
 
 simdjson::padded_string_view Padded(std::string& body) { return PaddedBody(body); }
