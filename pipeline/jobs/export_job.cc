@@ -299,125 +299,7 @@ class ExportTask final : public Task {
   TaskRequest request_;
 };
 
-std::string Join(const std::vector<std::string>& v, char sep) {
-  std::string out;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (i) out.push_back(sep);
-    out += v[i];
-  }
-  return out;
-}
-
 }  // namespace
-
-// ---- GroupMemberships ----------------------------------------------------------------------
-
-uint32_t GroupMemberships::AddGroup(std::string_view group_id, std::string_view name) {
-  group_ids_.emplace_back(group_id);
-  group_names_.emplace_back(name);
-  return static_cast<uint32_t>(group_ids_.size() - 1);
-}
-
-void GroupMemberships::Add(std::string_view user_id, uint32_t group) {
-  user_id = user_id.substr(0, 0xFFFF);  // Okta ids are 20 characters
-  if (used_ + user_id.size() > kChunk) {
-    chunks_.push_back(std::make_unique_for_overwrite<char[]>(std::max(kChunk, user_id.size())));
-    used_ = 0;
-  }
-  Entry e{static_cast<uint32_t>((chunks_.size() - 1) * kChunk + used_), group,
-          static_cast<uint16_t>(user_id.size())};
-  std::memcpy(chunks_.back().get() + used_, user_id.data(), user_id.size());
-  used_ += user_id.size();
-  entries_.push_back(e);
-}
-
-void GroupMemberships::Freeze() {
-  std::sort(entries_.begin(), entries_.end(), [&](const Entry& a, const Entry& b) {
-    int c = IdOf(a).compare(IdOf(b));
-    return c != 0 ? c < 0 : a.group < b.group;
-  });
-  entries_.erase(std::unique(entries_.begin(), entries_.end(),
-                             [&](const Entry& a, const Entry& b) {
-                               return a.group == b.group && IdOf(a) == IdOf(b);
-                             }),
-                 entries_.end());
-}
-
-void GroupMemberships::GroupsOf(std::string_view user_id, std::string* out) const {
-  out->clear();
-  auto it = std::lower_bound(entries_.begin(), entries_.end(), user_id,
-                             [&](const Entry& e, std::string_view id) { return IdOf(e) < id; });
-  for (; it != entries_.end() && IdOf(*it) == user_id; ++it) {
-    if (!out->empty()) out->push_back(';');
-    out->append(group_ids_[it->group]);
-  }
-}
-
-void GroupMemberships::GroupNamesOf(std::string_view user_id, std::string* out) const {
-  out->clear();
-  auto it = std::lower_bound(entries_.begin(), entries_.end(), user_id,
-                             [&](const Entry& e, std::string_view id) { return IdOf(e) < id; });
-  for (; it != entries_.end() && IdOf(*it) == user_id; ++it) {
-    if (!out->empty()) out->push_back(';');
-    out->append(group_names_[it->group]);
-  }
-}
-
-// ---- ExportState ---------------------------------------------------------------------------
-
-bool ExportState::Save(const std::string& path, std::string* error) const {
-  std::string text = "okta-bulk export state 1\noptions=" + options + "\ncolumns=" +
-                     Join(columns, '\t') + "\nbytes=" + std::to_string(bytes) +
-                     "\nusers=" + std::to_string(users) + "\npages=" + std::to_string(pages) +
-                     "\nnext=" + next + "\ndone=" + (done ? "1" : "0") + "\n";
-  std::string why;
-  if (!WriteFileAtomically(path, text, &why)) {
-    *error = "cannot save the export state: " + why;
-    return false;
-  }
-  return true;
-}
-
-bool ExportState::Load(const std::string& path, std::string* error) {
-  constexpr std::size_t kMaxStateBytes = 1 << 20;  // a few lines; more is not our state file
-  std::string text;
-  if (ReadSmallFile(path, kMaxStateBytes, &text, error) != ReadStatus::kOk) return false;
-  std::string_view rest = text;
-  int seen = 0;
-  auto number = [](std::string_view v, uint64_t* out) {
-    auto r = std::from_chars(v.data(), v.data() + v.size(), *out);
-    return r.ec == std::errc() && r.ptr == v.data() + v.size();
-  };
-  bool ok = rest.starts_with("okta-bulk export state 1\n");
-  while (ok && !rest.empty()) {
-    std::size_t nl = rest.find('\n');
-    if (nl == std::string_view::npos) break;  // a torn last line: not ours (we rename)
-    std::string_view line = rest.substr(0, nl);
-    rest.remove_prefix(nl + 1);
-    std::size_t eq = line.find('=');
-    if (eq == std::string_view::npos) continue;
-    std::string_view key = line.substr(0, eq), value = line.substr(eq + 1);
-    if (key == "options") options = value, ++seen;
-    else if (key == "columns") {
-      columns.clear();
-      while (!value.empty()) {
-        std::size_t tab = value.find('\t');
-        columns.emplace_back(value.substr(0, tab));
-        value = tab == std::string_view::npos ? std::string_view{} : value.substr(tab + 1);
-      }
-      ++seen;
-    } else if (key == "bytes") ok = number(value, &bytes), ++seen;
-    else if (key == "users") ok = number(value, &users), ++seen;
-    else if (key == "pages") ok = number(value, &pages), ++seen;
-    else if (key == "next") next = value, ++seen;
-    else if (key == "done") done = value == "1", ++seen;
-  }
-  if (!ok || seen != 7) {
-    *error = "'" + path + "' is not an okta-bulk export state file";
-    return false;
-  }
-  return true;
-}
 
 // ---- ExportWriter --------------------------------------------------------------------------
 
@@ -696,7 +578,7 @@ bool RunExport(boost::asio::io_context& io, HttpTransport& transport, const Expo
   summary->output_path = options.output_path;
   const std::string state_path = options.output_path + ".export";
   ExportState state;
-  state.options = target + " groups=" + (with_groups ? "1" : "0") + " columns=" + Join(columns, ',');
+  state.options = target + " groups=" + (with_groups ? "1" : "0") + " columns=" + JoinWith(columns, ',');
   GroupMemberships memberships;
   std::FILE* out = stdout;
   bool resuming = false;
