@@ -2,12 +2,20 @@
 // bytes outside A-Z unchanged.
 #pragma once
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace okta_bulk {
 
 inline char AsciiLower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// `s` with A-Z lowered: the key of a case-insensitive name (a column, a group name).
+inline std::string LowerAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = AsciiLower(c);
+  return out;
 }
 
 inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {

@@ -51,12 +51,6 @@ bool IsInterestingHeader(std::string_view lower) {
          lower == "www-authenticate" || lower == "dpop-nonce";
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = AsciiLower(c);
-  return out;
-}
-
 // One keep-alive connection: plain TCP or TLS over TCP.
 struct Connection {
   std::unique_ptr<beast::tcp_stream> plain;
@@ -469,7 +463,7 @@ asio::awaitable<boost::system::result<HttpResponse>> HttpClient::Impl::SendOnce(
   response.headers.reserve(8);  // date, request id, three x-rate-limit-*, a link or two
   response.status = static_cast<int>(msg.result_int());
   for (const auto& field : msg) {
-    std::string name = Lower(field.name_string());
+    std::string name = LowerAscii(field.name_string());
     if (IsInterestingHeader(name)) response.headers.emplace_back(std::move(name), field.value());
   }
   bool keep_alive = msg.keep_alive();

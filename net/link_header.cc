@@ -20,12 +20,6 @@ bool IsTokenChar(char c) {
   }
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = AsciiLower(c);
-  return out;
-}
-
 // A cursor over one field value.
 class Scanner {
  public:
@@ -98,7 +92,7 @@ void SplitRels(std::string_view value, std::vector<std::string>* rels) {
     while (i < value.size() && IsOws(value[i])) ++i;
     std::size_t start = i;
     while (i < value.size() && !IsOws(value[i])) ++i;
-    if (i > start) rels->push_back(Lower(value.substr(start, i - start)));
+    if (i > start) rels->push_back(LowerAscii(value.substr(start, i - start)));
   }
 }
 
@@ -192,7 +186,7 @@ std::vector<LinkValue> ParseLinkHeader(std::string_view field_value) {
           value.assign(in.Token());
         }
       }
-      std::string lower_name = Lower(name);
+      std::string lower_name = LowerAscii(name);
       if (lower_name == "rel" && !rel_seen) {
         rel_seen = true;
         SplitRels(value, &link.rels);

@@ -107,8 +107,10 @@ bool PrepareResultsFile(const std::string& path, bool resume, bool overwrite,
   }
   for (int n = 1; n < 10000; ++n) {
     const std::string aside = path + "." + std::to_string(n);
-    // The results, their .job and their .secrets go aside together, under one free name.
-    if (Taken(aside) || Taken(aside + ".job") || Taken(aside + ".secrets")) continue;
+    // The results, their .job, .runs and .secrets go aside together, under one free name.
+    if (Taken(aside) || Taken(aside + ".job") || Taken(aside + ".runs") ||
+        Taken(aside + ".secrets"))
+      continue;
     if (results_bytes > 0 && !MoveAside(path, aside)) {
       if (errno == EEXIST) continue;
       *error = "cannot keep the earlier results " + path + " as " + aside + ": " + std::strerror(errno);
@@ -119,8 +121,12 @@ bool PrepareResultsFile(const std::string& path, bool resume, bool overwrite,
                std::strerror(errno) + (results_bytes > 0 ? " (the results were kept as " + aside + ")" : "");
       return false;
     }
-    const std::string job = path + ".job";
-    if (Taken(job)) platform::RenameOver(job, aside + ".job");
+    // The journal's header and the earlier runs' timings (report/job_runs: `<results>.runs`)
+    // describe the results kept aside, not the new run.
+    for (const char* companion : {".job", ".runs"}) {
+      const std::string file = path + companion;
+      if (Taken(file)) platform::RenameOver(file, aside + companion);
+    }
     *kept_as = results_bytes > 0 ? aside : aside + ".secrets";
     return true;
   }

@@ -23,8 +23,8 @@ bool CheckDistinctFiles(const std::vector<NamedPath>& paths, std::string* error)
 // An earlier run's results at `path` (a file that exists and is not empty), or the secrets
 // it received in `<path>.secrets` (--write-temp-passwords), may not be replaced silently.
 // With `resume` they are the journal (nothing to do). With `overwrite` they are renamed aside
-// to `<path>.1` (or .2, ... the first name free for all of them), with their `.job` and
-// `.secrets` files, and `kept_as` names where the results (or else the secrets) went.
+// to `<path>.1` (or .2, ... the first name free for all of them), with their `.job`, `.runs`
+// and `.secrets` files, and `kept_as` names where the results (or else the secrets) went.
 // Otherwise false with an `error` that says how to go on.
 bool PrepareResultsFile(const std::string& path, bool resume, bool overwrite,
                         std::string* kept_as, std::string* error);

@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <optional>
 
-#include "net/link_header.h"
+#include "net/ascii.h"
 #include "pipeline/csv/csv_writer.h"
 #include "pipeline/files/platform.h"
 #include "pipeline/files/safe_file.h"
@@ -18,6 +18,7 @@
 #include "pipeline/rows/user_row.h"
 #include "pipeline/engine/count_text.h"
 #include "pipeline/engine/job_observer.h"
+#include "pipeline/engine/single_task.h"
 
 namespace okta_bulk {
 namespace {
@@ -113,18 +114,12 @@ Kind KindOf(AttributeType t) {
 }
 
 bool IsGroupIdColumn(std::string_view name) {
-  std::string lower(name);
-  for (char& c : lower)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return lower == "groupid" || lower == "groupids";
+  return EqualsIgnoreCase(name, "groupid") || EqualsIgnoreCase(name, "groupids");
 }
 
 // `groupName`: the same groups by name, so the file imports into another org (issue 14).
 bool IsGroupNameColumn(std::string_view name) {
-  std::string lower(name);
-  for (char& c : lower)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return lower == "groupname" || lower == "groupnames";
+  return EqualsIgnoreCase(name, "groupname") || EqualsIgnoreCase(name, "groupnames");
 }
 
 simdjson::padded_string_view Padded(std::string& body) { return PaddedBody(body); }
@@ -175,8 +170,8 @@ class ExportTask final : public Task {
   ExportTask(std::string users_target, ExportWriter& writer, GroupMemberships* groups,
              SavePage save_page, const OrgUrl& org, const std::string& first_page)
       : writer_(writer), groups_(groups), users_target_(std::move(users_target)),
-        save_page_(std::move(save_page)), org_(org) {
-    fetched_.insert(first_page);
+        save_page_(std::move(save_page)), cursor_(org) {
+    cursor_.Remember(first_page);
     result_.row = 1;
     result_.outcome = Outcome::kFailed;
     if (groups_) {
@@ -197,7 +192,7 @@ class ExportTask final : public Task {
       result_.error = What() + " failed: " + e.Describe();
       return TaskStep::Done();
     }
-    NextLink link = NextLinkTarget(response, org_, fetched_);
+    NextLink link = cursor_.NextAfter(response);
     std::string& next = link.target;
     switch (phase_) {
       case Phase::kGroups: {
@@ -257,12 +252,7 @@ class ExportTask final : public Task {
  private:
   enum class Phase : unsigned char { kGroups, kMembers, kUsers };
 
-  void Target(std::string target) {
-    fetched_.insert(target);
-    request_.bucket = ClassifyRequest("GET", target);  // the bucket Okta counts it in
-    request_.http.method = "GET";
-    request_.http.target = std::move(target);
-  }
+  void Target(std::string target) { request_ = cursor_.Get(std::move(target)); }
   TaskStep Follow(std::string next) {
     Target(std::move(next));
     return TaskStep::Next();
@@ -302,164 +292,14 @@ class ExportTask final : public Task {
   GroupMemberships* groups_;
   std::string users_target_;
   SavePage save_page_;
-  const OrgUrl& org_;
-  // Every target asked for in this run (one per page): a `next` link to one of them loops.
-  std::set<std::string> fetched_;
+  ListingCursor cursor_;
   Phase phase_ = Phase::kUsers;
   uint32_t member_group_ = 0;
   simdjson::ondemand::parser parser_;
   TaskRequest request_;
 };
 
-class OneTaskSource final : public TaskSource {
- public:
-  explicit OneTaskSource(std::unique_ptr<Task> task) : task_(std::move(task)) {}
-  std::unique_ptr<Task> Next() override { return std::move(task_); }
-
- private:
-  std::unique_ptr<Task> task_;
-};
-
-std::string Join(const std::vector<std::string>& v, char sep) {
-  std::string out;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (i) out.push_back(sep);
-    out += v[i];
-  }
-  return out;
-}
-
 }  // namespace
-
-NextLink NextLinkTarget(const HttpResponse& response, const OrgUrl& org,
-                        const std::set<std::string>& fetched) {
-  NextLink out;
-  std::optional<std::string> url = FindLinkTarget(response, "next");
-  if (!url) return out;  // the last page
-  std::string why;
-  std::optional<std::string> target =
-      TargetOnOrigin(*url, LinkOrigin{org.tls, org.host, org.port}, &why);
-  if (target && fetched.contains(*target)) {
-    why = "points back to a page already fetched in this run (it would loop)";
-    target.reset();
-  }
-  if (!target) {
-    out.error = "refusing to follow the server's next-page link <" + PrintableLink(*url) +
-                ">: it " + why + " (the org is " + org.Origin() + ")";
-    return out;
-  }
-  out.target = std::move(*target);
-  return out;
-}
-
-// ---- GroupMemberships ----------------------------------------------------------------------
-
-uint32_t GroupMemberships::AddGroup(std::string_view group_id, std::string_view name) {
-  group_ids_.emplace_back(group_id);
-  group_names_.emplace_back(name);
-  return static_cast<uint32_t>(group_ids_.size() - 1);
-}
-
-void GroupMemberships::Add(std::string_view user_id, uint32_t group) {
-  user_id = user_id.substr(0, 0xFFFF);  // Okta ids are 20 characters
-  if (used_ + user_id.size() > kChunk) {
-    chunks_.push_back(std::make_unique_for_overwrite<char[]>(std::max(kChunk, user_id.size())));
-    used_ = 0;
-  }
-  Entry e{static_cast<uint32_t>((chunks_.size() - 1) * kChunk + used_), group,
-          static_cast<uint16_t>(user_id.size())};
-  std::memcpy(chunks_.back().get() + used_, user_id.data(), user_id.size());
-  used_ += user_id.size();
-  entries_.push_back(e);
-}
-
-void GroupMemberships::Freeze() {
-  std::sort(entries_.begin(), entries_.end(), [&](const Entry& a, const Entry& b) {
-    int c = IdOf(a).compare(IdOf(b));
-    return c != 0 ? c < 0 : a.group < b.group;
-  });
-  entries_.erase(std::unique(entries_.begin(), entries_.end(),
-                             [&](const Entry& a, const Entry& b) {
-                               return a.group == b.group && IdOf(a) == IdOf(b);
-                             }),
-                 entries_.end());
-}
-
-void GroupMemberships::GroupsOf(std::string_view user_id, std::string* out) const {
-  out->clear();
-  auto it = std::lower_bound(entries_.begin(), entries_.end(), user_id,
-                             [&](const Entry& e, std::string_view id) { return IdOf(e) < id; });
-  for (; it != entries_.end() && IdOf(*it) == user_id; ++it) {
-    if (!out->empty()) out->push_back(';');
-    out->append(group_ids_[it->group]);
-  }
-}
-
-void GroupMemberships::GroupNamesOf(std::string_view user_id, std::string* out) const {
-  out->clear();
-  auto it = std::lower_bound(entries_.begin(), entries_.end(), user_id,
-                             [&](const Entry& e, std::string_view id) { return IdOf(e) < id; });
-  for (; it != entries_.end() && IdOf(*it) == user_id; ++it) {
-    if (!out->empty()) out->push_back(';');
-    out->append(group_names_[it->group]);
-  }
-}
-
-// ---- ExportState ---------------------------------------------------------------------------
-
-bool ExportState::Save(const std::string& path, std::string* error) const {
-  std::string text = "okta-bulk export state 1\noptions=" + options + "\ncolumns=" +
-                     Join(columns, '\t') + "\nbytes=" + std::to_string(bytes) +
-                     "\nusers=" + std::to_string(users) + "\npages=" + std::to_string(pages) +
-                     "\nnext=" + next + "\ndone=" + (done ? "1" : "0") + "\n";
-  std::string why;
-  if (!WriteFileAtomically(path, text, &why)) {
-    *error = "cannot save the export state: " + why;
-    return false;
-  }
-  return true;
-}
-
-bool ExportState::Load(const std::string& path, std::string* error) {
-  constexpr std::size_t kMaxStateBytes = 1 << 20;  // a few lines; more is not our state file
-  std::string text;
-  if (ReadSmallFile(path, kMaxStateBytes, &text, error) != ReadStatus::kOk) return false;
-  std::string_view rest = text;
-  int seen = 0;
-  auto number = [](std::string_view v, uint64_t* out) {
-    auto r = std::from_chars(v.data(), v.data() + v.size(), *out);
-    return r.ec == std::errc() && r.ptr == v.data() + v.size();
-  };
-  bool ok = rest.starts_with("okta-bulk export state 1\n");
-  while (ok && !rest.empty()) {
-    std::size_t nl = rest.find('\n');
-    if (nl == std::string_view::npos) break;  // a torn last line: not ours (we rename)
-    std::string_view line = rest.substr(0, nl);
-    rest.remove_prefix(nl + 1);
-    std::size_t eq = line.find('=');
-    if (eq == std::string_view::npos) continue;
-    std::string_view key = line.substr(0, eq), value = line.substr(eq + 1);
-    if (key == "options") options = value, ++seen;
-    else if (key == "columns") {
-      columns.clear();
-      while (!value.empty()) {
-        std::size_t tab = value.find('\t');
-        columns.emplace_back(value.substr(0, tab));
-        value = tab == std::string_view::npos ? std::string_view{} : value.substr(tab + 1);
-      }
-      ++seen;
-    } else if (key == "bytes") ok = number(value, &bytes), ++seen;
-    else if (key == "users") ok = number(value, &users), ++seen;
-    else if (key == "pages") ok = number(value, &pages), ++seen;
-    else if (key == "next") next = value, ++seen;
-    else if (key == "done") done = value == "1", ++seen;
-  }
-  if (!ok || seen != 7) {
-    *error = "'" + path + "' is not an okta-bulk export state file";
-    return false;
-  }
-  return true;
-}
 
 // ---- ExportWriter --------------------------------------------------------------------------
 
@@ -738,7 +578,7 @@ bool RunExport(boost::asio::io_context& io, HttpTransport& transport, const Expo
   summary->output_path = options.output_path;
   const std::string state_path = options.output_path + ".export";
   ExportState state;
-  state.options = target + " groups=" + (with_groups ? "1" : "0") + " columns=" + Join(columns, ',');
+  state.options = target + " groups=" + (with_groups ? "1" : "0") + " columns=" + JoinWith(columns, ',');
   GroupMemberships memberships;
   std::FILE* out = stdout;
   bool resuming = false;
@@ -828,35 +668,20 @@ bool RunExport(boost::asio::io_context& io, HttpTransport& transport, const Expo
                                             with_groups ? &memberships : nullptr, save_page,
                                             options.org, first_page);
   ExportTask* task = owned.get();
-  OneTaskSource source(std::move(owned));
-  RunContext run;
-  RateGovernor governor(options.governor);
-  DispatcherOptions dispatch = options.dispatch;
-  dispatch.workers = 1;  // one cursor: pages come one after another
-  RowResult result;
   std::string stop_reason;
-  bool finished = false;
-  Dispatcher dispatcher(io.get_executor(), transport, governor, run, source, dispatch,
-                        [&](Task& t) {
-                          summary->pages = pages_before + task->pages;
-                          result = t.result();
-                          stop_reason = task->stop_reason;
-                          finished = true;
-                          return true;
-                        });
-  if (on_dispatcher) on_dispatcher(dispatcher);
-  if (options.observer) {
-    RunView view;
-    view.executor = io.get_executor();
-    view.dispatcher = &dispatcher;
-    view.governor = &governor;
-    view.unit = "users";
-    view.items_done = [&writer] { return writer.users(); };
-    view.pages_done = [&writer] { return writer.pages(); };
-    options.observer->OnStart(view);
-  }
-  dispatcher.RunToCompletion(io);
-  if (options.observer) options.observer->OnFinish();
+  SingleTaskRun single{.governor = options.governor, .dispatch = options.dispatch,
+                       .on_dispatcher = on_dispatcher, .observer = options.observer,
+                       .view = {}, .on_end = {}};
+  single.view.unit = "users";
+  single.view.items_done = [&writer] { return writer.users(); };
+  single.view.pages_done = [&writer] { return writer.pages(); };
+  single.on_end = [&](Task&) {
+    summary->pages = pages_before + task->pages;
+    stop_reason = task->stop_reason;
+  };
+  SingleTaskOutcome ran = RunSingleTask(io, transport, std::move(owned), single);
+  const bool finished = ran.finished;
+  const RowResult& result = ran.result;
 
   summary->users = writer.users();
   summary->groups = memberships.groups();
@@ -864,8 +689,8 @@ bool RunExport(boost::asio::io_context& io, HttpTransport& transport, const Expo
   // With --columns the user chose what to leave out: nothing to warn about.
   if (options.columns.empty()) summary->left_out = writer.left_out();
   summary->type_changed = writer.type_changed();
-  summary->stats = dispatcher.stats();
-  summary->abort_reason = dispatcher.abort_reason();
+  summary->stats = ran.stats;
+  summary->abort_reason = ran.abort_reason;
   if (summary->abort_reason.empty()) summary->abort_reason = stop_reason;  // exit status 3
   if (finished && stop_reason.empty() && result.outcome == Outcome::kFailed)
     summary->error = result.error;

@@ -20,6 +20,9 @@
 #include "net/http_transport.h"
 #include "net/rate_governor.h"
 #include "pipeline/engine/dispatcher.h"
+#include "pipeline/jobs/export_state.h"
+#include "pipeline/jobs/group_memberships.h"
+#include "pipeline/jobs/listing_cursor.h"  // NextLinkTarget
 
 namespace okta_bulk {
 
@@ -68,74 +71,6 @@ struct ExportSummary {
   std::string Describe() const;
   int ExitCode() const;  // 0 done, 1 the listing failed, 3 aborted (a refused `next` link
                          // among the reasons), 130 interrupted
-};
-
-// Where a listing goes after a page: its rel="next" link, checked before it is followed.
-struct NextLink {
-  std::string target;  // the path and query to ask for next; "" on the last page or on error
-  std::string error;   // why the link may not be followed (a sentence naming it); "" when it may
-};
-
-// The page after `response`: the target of its rel="next" link, from any `link` line (a line
-// may hold several links, as a proxy that merges them sends). The link must be an absolute
-// URL on the org's scheme, host and port made of URL characters only (net/link_header.h),
-// and its path and query must not be among `fetched` (the targets asked for already in this
-// run): a server that points back would otherwise make the export write its users for ever.
-NextLink NextLinkTarget(const HttpResponse& response, const OrgUrl& org,
-                        const std::set<std::string>& fetched);
-
-// Which groups each user is in, for --groups: filled group by group from the member lists,
-// then frozen and looked up by user id. Compact: the ids live in fixed 1 MiB chunks and the
-// entries in a deque (neither is ever copied to grow), and each membership costs 12 bytes
-// besides its id: about 32 bytes per membership with 20-character Okta ids, 13 MB for
-// 400,000. Single-threaded.
-class GroupMemberships {
- public:
-  // Adds a group (its id and profile.name); returns its index for Add().
-  uint32_t AddGroup(std::string_view group_id, std::string_view name = {});
-  void Add(std::string_view user_id, uint32_t group);
-  // Sorts for lookups; call once, after the last Add().
-  void Freeze();
-  // The user's group ids in the order their groups were added, joined with ';' ("" when
-  // none). REQUIRES: Freeze() was called.
-  void GroupsOf(std::string_view user_id, std::string* out) const;
-  // The same groups' names, joined with ';' (the groupName column, which imports into
-  // another org by name). REQUIRES: Freeze() was called.
-  void GroupNamesOf(std::string_view user_id, std::string* out) const;
-  const std::string& GroupId(uint32_t group) const { return group_ids_[group]; }
-  std::size_t groups() const { return group_ids_.size(); }
-  std::size_t size() const { return entries_.size(); }
-
- private:
-  static constexpr std::size_t kChunk = 1 << 20;
-  struct Entry {
-    uint32_t offset;  // chunk * kChunk + position in the chunk
-    uint32_t group;
-    uint16_t length;
-  };
-  std::string_view IdOf(const Entry& e) const {
-    return {chunks_[e.offset / kChunk].get() + e.offset % kChunk, e.length};
-  }
-  std::vector<std::string> group_ids_;
-  std::vector<std::string> group_names_;  // by group, as group_ids_
-  std::vector<std::unique_ptr<char[]>> chunks_;
-  std::size_t used_ = kChunk;  // bytes used in the last chunk (none yet: a new one is due)
-  std::deque<Entry> entries_;
-};
-
-// The state of an export in progress, kept beside the output in `<output>.export` and
-// replaced (write, then rename) after every page, so that `--resume` after a crash or
-// kill -9 truncates the output to the last whole page and asks for the next one.
-struct ExportState {
-  std::string options;         // the query and flags the export was started with
-  std::vector<std::string> columns;  // the header written (typed names); empty before
-  uint64_t bytes = 0;          // the output's length after the last whole page
-  uint64_t users = 0, pages = 0;
-  std::string next;            // the next users page to ask for; "" when done
-  bool done = false;
-  bool Save(const std::string& path, std::string* error) const;
-  // False with `error` when the file is missing or malformed.
-  bool Load(const std::string& path, std::string* error);
 };
 
 // Writes users pages as CSV rows, choosing the columns on the first page when none are

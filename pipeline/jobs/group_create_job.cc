@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "net/ascii.h"
 #include "pipeline/csv/csv_reader.h"
 #include "pipeline/jobs/group_create_task.h"
 #include "pipeline/okta/okta_json.h"
@@ -10,13 +11,6 @@
 
 namespace okta_bulk {
 namespace {
-
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 constexpr std::size_t kNameMax = 255;  // okta-bulk's check; Okta's own limit is not in the spec
 

@@ -5,14 +5,15 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
-#include <set>
 #include <vector>
 
 #include "pipeline/csv/csv_writer.h"
 #include "pipeline/engine/count_text.h"
 #include "pipeline/engine/job_observer.h"
+#include "pipeline/engine/single_task.h"
 #include "pipeline/files/safe_file.h"
 #include "pipeline/jobs/export_job.h"
+#include "pipeline/jobs/listing_cursor.h"
 #include "pipeline/okta/group_requests.h"
 #include "pipeline/okta/okta_json.h"
 
@@ -24,9 +25,8 @@ namespace {
 // exit status 3).
 class GroupExportTask final : public Task {
  public:
-  GroupExportTask(TaskRequest first, GroupExportWriter& writer, const OrgUrl& org)
-      : writer_(writer), org_(org), request_(std::move(first)) {
-    fetched_.insert(request_.http.target);
+  GroupExportTask(std::string first, GroupExportWriter& writer, const OrgUrl& org)
+      : writer_(writer), cursor_(org), request_(cursor_.Get(std::move(first))) {
     result_.row = 1;
     result_.outcome = Outcome::kFailed;
   }
@@ -42,7 +42,7 @@ class GroupExportTask final : public Task {
                       (e.code.empty() ? std::string() : " (" + e.code + ")");
       return TaskStep::Done();
     }
-    NextLink link = NextLinkTarget(response, org_, fetched_);
+    NextLink link = cursor_.NextAfter(response);
     std::string error;
     // A page whose link is refused is still read (its groups are the org's); the run stops
     // after it, and the output is not renamed into place.
@@ -59,9 +59,7 @@ class GroupExportTask final : public Task {
       result_.outcome = Outcome::kExisted;  // no per-row outcome: "not failed"
       return TaskStep::Done();
     }
-    fetched_.insert(link.target);
-    request_.bucket = ClassifyRequest("GET", link.target);
-    request_.http.target = std::move(link.target);
+    request_ = cursor_.Get(std::move(link.target));
     return TaskStep::Next();
   }
 
@@ -77,19 +75,8 @@ class GroupExportTask final : public Task {
   std::string What() const { return "listing groups (" + request_.http.target + ")"; }
 
   GroupExportWriter& writer_;
-  const OrgUrl& org_;
+  ListingCursor cursor_;
   TaskRequest request_;
-  // Every target asked for in this run (one per page): a `next` link to one of them loops.
-  std::set<std::string> fetched_;
-};
-
-class OneTaskSource final : public TaskSource {
- public:
-  explicit OneTaskSource(std::unique_ptr<Task> task) : task_(std::move(task)) {}
-  std::unique_ptr<Task> Next() override { return std::move(task_); }
-
- private:
-  std::unique_ptr<Task> task_;
 };
 
 }  // namespace
@@ -196,42 +183,26 @@ bool RunGroupExport(boost::asio::io_context& io, HttpTransport& transport,
   query.filter = options.filter;
   query.limit = options.page_size;
   query.expand_stats = true;
-  auto owned = std::make_unique<GroupExportTask>(ListGroupsRequest(query), writer, options.org);
+  auto owned = std::make_unique<GroupExportTask>(ListGroupsRequest(query).http.target, writer,
+                                                 options.org);
   GroupExportTask* task = owned.get();
-  OneTaskSource source(std::move(owned));
-  RunContext run;
-  RateGovernor governor(options.governor);
-  DispatcherOptions dispatch = options.dispatch;
-  dispatch.workers = 1;  // one cursor: pages come one after another
-  RowResult result;
   std::string stop_reason;
-  bool finished = false;
-  Dispatcher dispatcher(io.get_executor(), transport, governor, run, source, dispatch,
-                        [&](Task& t) {
-                          result = t.result();
-                          stop_reason = task->stop_reason;
-                          finished = true;
-                          return true;
-                        });
-  if (on_dispatcher) on_dispatcher(dispatcher);
-  if (options.observer) {
-    RunView view;
-    view.executor = io.get_executor();
-    view.dispatcher = &dispatcher;
-    view.governor = &governor;
-    view.unit = "groups";
-    view.items_done = [&writer] { return writer.groups(); };
-    view.pages_done = [&writer] { return writer.pages(); };
-    options.observer->OnStart(view);
-  }
-  dispatcher.RunToCompletion(io);
-  if (options.observer) options.observer->OnFinish();
+  SingleTaskRun single{.governor = options.governor, .dispatch = options.dispatch,
+                       .on_dispatcher = on_dispatcher, .observer = options.observer,
+                       .view = {}, .on_end = {}};
+  single.view.unit = "groups";
+  single.view.items_done = [&writer] { return writer.groups(); };
+  single.view.pages_done = [&writer] { return writer.pages(); };
+  single.on_end = [&](Task&) { stop_reason = task->stop_reason; };
+  SingleTaskOutcome ran = RunSingleTask(io, transport, std::move(owned), single);
+  const bool finished = ran.finished;
+  const RowResult& result = ran.result;
 
   summary->groups = writer.groups();
   summary->pages = writer.pages();
   summary->without_count = writer.without_count();
-  summary->stats = dispatcher.stats();
-  summary->abort_reason = dispatcher.abort_reason();
+  summary->stats = ran.stats;
+  summary->abort_reason = ran.abort_reason;
   if (summary->abort_reason.empty()) summary->abort_reason = stop_reason;  // exit status 3
   if (finished && stop_reason.empty() && result.outcome == Outcome::kFailed)
     summary->error = result.error;

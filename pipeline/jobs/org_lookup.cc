@@ -1,10 +1,7 @@
 #include "pipeline/jobs/org_lookup.h"
 
-#include <set>
-
-#include "net/okta_buckets.h"
-#include "pipeline/engine/dispatcher.h"
-#include "pipeline/jobs/export_job.h"  // NextLinkTarget
+#include "pipeline/engine/single_task.h"
+#include "pipeline/jobs/listing_cursor.h"
 #include "pipeline/okta/group_requests.h"
 #include "pipeline/okta/okta_json.h"
 #include "pipeline/okta/user_schema_json.h"
@@ -24,7 +21,7 @@ TaskRequest FirstGroupsPage() {
 class OrgLookupTask final : public Task {
  public:
   OrgLookupTask(const OrgLookup& lookup, const OrgUrl& org, OrgFacts* facts)
-      : lookup_(lookup), org_(org), facts_(facts) {
+      : lookup_(lookup), cursor_(org), facts_(facts) {
     result_.row = 1;
     result_.outcome = Outcome::kFailed;
     if (lookup_.schema) Get(Step::kSchema, std::string(kUserSchemaTarget));
@@ -66,7 +63,7 @@ class OrgLookupTask final : public Task {
         std::vector<OrgGroup> page;
         if (!ReadGroupList(response.body, &page, &why)) return Bad(why);
         for (OrgGroup& g : page) facts_->groups.Add(std::move(g));
-        NextLink link = NextLinkTarget(response, org_, fetched_);
+        NextLink link = cursor_.NextAfter(response);
         if (!link.error.empty()) return Bad(link.error);
         if (!link.target.empty()) {
           Get(Step::kGroups, std::move(link.target));
@@ -104,11 +101,7 @@ class OrgLookupTask final : public Task {
 
   void Get(Step step, std::string target) {
     step_ = step;
-    fetched_.insert(target);
-    request_.http = HttpRequest{};
-    request_.http.method = "GET";
-    request_.bucket = ClassifyRequest("GET", target);
-    request_.http.target = std::move(target);
+    request_ = cursor_.Get(std::move(target));
   }
   // The step after `finished`.
   TaskStep Advance(Step finished) {
@@ -144,22 +137,12 @@ class OrgLookupTask final : public Task {
   }
 
   const OrgLookup& lookup_;
-  const OrgUrl& org_;
+  ListingCursor cursor_;  // the schema and the groups pages
   OrgFacts* facts_;
   Step step_ = Step::kSchema;
   std::size_t next_create_ = 0;
   bool lost_create_ = false;
-  std::set<std::string> fetched_;
   TaskRequest request_;
-};
-
-class OneTask final : public TaskSource {
- public:
-  explicit OneTask(std::unique_ptr<Task> task) : task_(std::move(task)) {}
-  std::unique_ptr<Task> Next() override { return std::move(task_); }
-
- private:
-  std::unique_ptr<Task> task_;
 };
 
 }  // namespace
@@ -198,23 +181,30 @@ bool LookUpOrg(PrepareContext& context, const OrgLookup& lookup, OrgFacts* facts
   if (!lookup.schema && !lookup.groups && lookup.create_groups.empty()) return true;
   const JobOptions& job = context.options;
   auto owned = std::make_unique<OrgLookupTask>(lookup, job.org, facts);
-  OneTask source(std::move(owned));
-  RowResult result;
-  bool finished = false, lost_create = false;
-  const bool ran = RunOrgTasks(context, source, 1, [&](Task& t) {  // the task dies after this call
-    result = t.result();
-    lost_create = static_cast<OrgLookupTask&>(t).lost_create();
-    finished = true;
-    return true;
-  }, error);
-  if (!ran) return false;
-  if (!finished) {
+  bool lost_create = false;
+  SingleTaskRun single;
+  single.governor = job.governor;
+  single.dispatch = job.dispatch;
+  // Ctrl-C reaches the look-ups too; the pointer the callback keeps is replaced by the run's
+  // dispatcher before the io_context runs again (signals are delivered through it).
+  if (context.on_dispatcher) single.on_dispatcher = *context.on_dispatcher;
+  single.on_end = [&](Task& t) { lost_create = static_cast<OrgLookupTask&>(t).lost_create(); };
+  SingleTaskOutcome ran = RunSingleTask(context.io, context.transport, std::move(owned), single);
+  context.requests += ran.stats.requests;  // sent, as the run's are counted
+  for (std::size_t i = 0; i < kBucketCount; ++i)
+    context.requests_by_bucket[i] += ran.stats.requests_by_bucket[i];
+  if (!ran.abort_reason.empty()) {
+    context.abort_reason = "asking the org before the first row: " + ran.abort_reason;
+    *error = context.abort_reason;
+    return false;
+  }
+  if (!ran.finished) {
     context.interrupted = true;
     *error = "interrupted while asking the org before the first row; no row was sent";
     return false;
   }
-  if (result.outcome == Outcome::kFailed) {
-    *error = result.error;
+  if (ran.result.outcome == Outcome::kFailed) {
+    *error = ran.result.error;
     if (lost_create)
       *error += " (the last create got no answer: the group may exist now; run again and it "
                 "is found by name)";

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "net/ascii.h"
 #include "pipeline/csv/csv_reader.h"
 #include "pipeline/jobs/lifecycle_task.h"
 #include "pipeline/jobs/org_groups.h"
@@ -15,13 +16,6 @@
 
 namespace okta_bulk {
 namespace {
-
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 constexpr std::size_t kLoginMax = 100, kNameMax = 50, kMaxGroupIds = 20;
 

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include "net/ascii.h"
 #include "pipeline/okta/okta_json.h"
 
 namespace okta_bulk {
@@ -142,15 +143,6 @@ bool ReadGroupList(std::string_view body, std::vector<GroupSummary>* out, std::s
   return true;
 }
 
-bool SameGroupName(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
+bool SameGroupName(std::string_view a, std::string_view b) { return EqualsIgnoreCase(a, b); }
 
 }  // namespace okta_bulk

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 
+#include "net/ascii.h"
 #include "pipeline/rows/password_hash.h"
 #include "pipeline/rows/typed_value.h"
 #include "pipeline/rows/user_row.h"
@@ -46,17 +47,10 @@ constexpr std::array<Synonym, 24> kSynonyms = {{
     {"group", "groupId"},           {"groups", "groupId"},
 }};
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 // Lowercase, without spaces, '-', '_' and '.'.
 std::string Normalise(std::string_view s) {
   std::string out;
-  for (char c : Lower(s))
+  for (char c : LowerAscii(s))
     if (c != ' ' && c != '-' && c != '_' && c != '.' && c != '\t') out.push_back(c);
   return out;
 }
@@ -91,7 +85,7 @@ bool ToolMaps(const std::string& lower) {
   if (lower == "login" || lower == "email" || lower == "firstname" || lower == "lastname")
     return true;
   for (std::string_view c : kToolColumns)
-    if (lower == Lower(c)) return true;
+    if (lower == LowerAscii(c)) return true;
   HashField field;
   return HashFieldFromLowerName(lower, &field);
 }
@@ -108,13 +102,13 @@ std::vector<std::string> ClosestNames(std::string_view name,
   const std::string norm = Normalise(name);
   if (norm.empty()) return out;
   for (std::string_view k : known)
-    if (norm == Lower(k)) add(k);
+    if (norm == LowerAscii(k)) add(k);
   for (const Synonym& s : kSynonyms)
     if (norm == s.name && std::find(known.begin(), known.end(), s.column) != known.end())
       add(s.column);
   std::vector<std::pair<std::size_t, std::string_view>> near;
   for (std::string_view k : known) {
-    const std::string target = Lower(k);
+    const std::string target = LowerAscii(k);
     const std::size_t allowed = AllowedDistance(std::min(norm.size(), target.size()));
     if (allowed == 0) continue;
     const std::size_t d = EditDistance(norm, target);
@@ -132,7 +126,7 @@ std::string SuggestColumn(std::string_view header_name) {
   std::string why;
   if (!SplitTypedName(TrimSpaces(header_name), &name, &type, &why))
     name.assign(TrimSpaces(header_name));
-  const std::string lower = Lower(name);
+  const std::string lower = LowerAscii(name);
   if (name.empty() || ToolMaps(lower)) return {};
   for (std::string_view a : kBaseAttributes)
     if (name == a) return {};  // Okta's own spelling: a base attribute, sent as it is

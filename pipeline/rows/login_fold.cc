@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdint>
 
+#include "net/ascii.h"
+
 namespace okta_bulk {
 namespace {
 
@@ -60,7 +62,7 @@ std::string FoldLogin(std::string_view utf8) {
   for (std::size_t i = 0; i < utf8.size();) {
     auto c = static_cast<unsigned char>(utf8[i]);
     if (c < 0x80) {
-      out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c));
+      out.push_back(AsciiLower(static_cast<char>(c)));
       ++i;
       continue;
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "net/ascii.h"
 #include "net/json_text.h"
 #include "pipeline/rows/user_row.h"
 
@@ -58,10 +59,7 @@ std::string_view HashFieldName(HashField field) { return kNames[static_cast<std:
 
 bool HashFieldFromLowerName(std::string_view lower, HashField* field) {
   for (std::size_t i = 0; i < kHashFieldCount; ++i) {
-    std::string name(kNames[i]);
-    for (char& c : name)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (name == lower) {
+    if (LowerAscii(kNames[i]) == lower) {
       *field = static_cast<HashField>(i);
       return true;
     }

@@ -5,22 +5,12 @@
 #include <cstdlib>
 #include <regex>
 
+#include "net/ascii.h"
 #include "pipeline/rows/header_hints.h"
 #include "pipeline/rows/user_row.h"
 
 namespace okta_bulk {
 namespace {
-
-bool EqualIgnoringAsciiCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 // Code points in valid UTF-8 (every cell is checked to be valid UTF-8 before this).
 uint64_t CodePoints(std::string_view s) {
@@ -87,7 +77,7 @@ const SchemaAttribute* ProfileSchema::Find(std::string_view name) const {
   int folded_count = 0;
   for (const SchemaAttribute& a : attributes_) {
     if (a.name == name) return &a;
-    if (EqualIgnoringAsciiCase(a.name, name)) {
+    if (EqualsIgnoreCase(a.name, name)) {
       folded = &a;
       ++folded_count;
     }

@@ -3,17 +3,11 @@
 #include <algorithm>
 
 #include "pipeline/csv/csv_reader.h"
+#include "net/ascii.h"
 #include "net/json_text.h"
 
 namespace okta_bulk {
 namespace {
-
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 // Okta's length limits for the base profile (contract §2).
 constexpr std::size_t kLoginMin = 5, kLoginMax = 100, kEmailMax = 100, kNameMax = 50;

@@ -1,114 +1,95 @@
 #include "tools/okta_bulk/cli_sync.h"
 
+#include "pipeline/csv/csv_reader.h"
 #include "pipeline/rows/user_row.h"
+#include "tools/okta_bulk/cli_common.h"
 
 namespace okta_bulk {
 
-bool TakeSyncFlags(std::vector<std::string>* args, SyncJobOptions* o, std::string* error) {
-  std::vector<std::string> rest;
-  std::vector<std::string>& in = *args;
-  bool plan_out = false;
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    const std::string& a = in[i];
-    if (i == 0 || !a.starts_with("--")) {
-      rest.push_back(a);
-      continue;
-    }
-    std::string name = a, value;
-    bool has_inline = false;
-    if (a.find('=') != std::string::npos) {
-      name = a.substr(0, a.find('='));
-      value = a.substr(a.find('=') + 1);
-      has_inline = true;
-    }
-    auto need = [&]() -> bool {
-      if (has_inline) return true;
-      if (i + 1 >= in.size()) {
-        *error = name + " needs a value (okta-bulk sync --help)";
-        return false;
-      }
-      value = in[++i];
-      return true;
-    };
-    if (name == "--plan") {
-      o->plan = true;
-    } else if (name == "--plan-out") {
-      if (!need()) return false;
-      if (value.empty() || value == "-") {
-        *error = "--plan-out takes a file to write, e.g. --plan-out plan.csv";
-        return false;
-      }
-      o->plan_out = value;
-      plan_out = true;
-    } else if (name == "--empty-cells") {
-      if (!need()) return false;
-      if (value != "ignore" && value != "keep" && value != "clear") {
-        *error = "--empty-cells takes 'ignore' or 'clear' (got '" + value + "')";
-        return false;
-      }
-      o->clear_empty = value == "clear";
-    } else if (name == "--exact-groups") {
-      o->exact_groups = true;
-    } else if (name == "--group-scope" || name == "--group") {
-      if (!need()) return false;
-      if (!ValidOktaId(value)) {
-        *error = name + " takes a group id, like " + name + " 00g1abcd2EFGH3ijk4x5 (got '" + value + "')";
-        return false;
-      }
-      (name == "--group" ? o->extra_group_ids : o->group_scope).push_back(value);
-    } else if (name == "--scope") {
-      if (!need()) return false;
-      if (TrimSpaces(value).empty()) {
-        *error = "--scope takes an Okta search expression, e.g. --scope 'profile.department eq \"Sales\"'";
-        return false;
-      }
-      o->scope = value;
-    } else if (name == "--read-org") {
-      if (!need()) return false;
-      if (value != "auto" && value != "list" && value != "lookup") {
-        *error = "--read-org takes 'auto', 'list' or 'lookup' (got '" + value + "')";
-        return false;
-      }
-      o->read_org = value == "list"     ? SyncJobOptions::ReadOrg::kList
-                    : value == "lookup" ? SyncJobOptions::ReadOrg::kLookup
-                                        : SyncJobOptions::ReadOrg::kAuto;
-    } else if (name == "--apply") {
-      if (!need()) return false;
-      if (value.empty()) {
-        *error = "--apply takes the plan file --plan-out wrote, e.g. --apply plan.csv";
-        return false;
-      }
-      o->apply_path = value;
-    } else if (name == "--deactivate-missing") {
-      o->deactivate_missing = true;
-    } else if (name == "--no-activate") {
-      o->activate = false;
-    } else if (name == "--no-schema-check") {
-      o->schema_check = false;
-    } else {
-      rest.push_back(a);
-    }
+namespace {
+
+// sync's own flags; the shared ones (-o, --resume, credentials, ...) are ParseCommand's.
+FlagStatus SyncFlag(FlagCursor& f, SyncJobOptions* o) {
+  const std::string& name = f.name();
+  std::string value;
+  if (name == "--plan") {
+    o->plan = true;
+  } else if (name == "--plan-out") {
+    if (!f.Need(&value)) return FlagStatus::kError;
+    if (value.empty() || value == "-")
+      return f.Fail("--plan-out takes a file to write, e.g. --plan-out plan.csv");
+    o->plan_out = value;
+  } else if (name == "--empty-cells") {
+    if (!f.Need(&value)) return FlagStatus::kError;
+    if (value != "ignore" && value != "keep" && value != "clear")
+      return f.Fail("--empty-cells takes 'ignore' or 'clear' (got '" + value + "')");
+    o->clear_empty = value == "clear";
+  } else if (name == "--exact-groups") {
+    o->exact_groups = true;
+  } else if (name == "--group-scope" || name == "--group") {
+    if (!f.Need(&value)) return FlagStatus::kError;
+    if (!ValidOktaId(value))
+      return f.Fail(name + " takes a group id, like " + name + " 00g1abcd2EFGH3ijk4x5 (got '" +
+                    value + "')");
+    (name == "--group" ? o->extra_group_ids : o->group_scope).push_back(value);
+  } else if (name == "--scope") {
+    if (!f.Need(&value)) return FlagStatus::kError;
+    if (TrimSpaces(value).empty())
+      return f.Fail("--scope takes an Okta search expression, e.g. --scope "
+                    "'profile.department eq \"Sales\"'");
+    o->scope = value;
+  } else if (name == "--read-org") {
+    if (!f.Need(&value)) return FlagStatus::kError;
+    if (value != "auto" && value != "list" && value != "lookup")
+      return f.Fail("--read-org takes 'auto', 'list' or 'lookup' (got '" + value + "')");
+    o->read_org = value == "list"     ? SyncJobOptions::ReadOrg::kList
+                  : value == "lookup" ? SyncJobOptions::ReadOrg::kLookup
+                                      : SyncJobOptions::ReadOrg::kAuto;
+  } else if (name == "--apply") {
+    if (!f.Need(&value)) return FlagStatus::kError;
+    if (value.empty())
+      return f.Fail("--apply takes the plan file --plan-out wrote, e.g. --apply plan.csv");
+    o->apply_path = value;
+  } else if (name == "--deactivate-missing") {
+    o->deactivate_missing = true;
+  } else if (name == "--no-activate") {
+    o->activate = false;
+  } else if (name == "--no-schema-check") {
+    o->schema_check = false;
+  } else {
+    return FlagStatus::kNotMine;
   }
-  if (plan_out) o->plan = true;
-  if (o->plan && !o->apply_path.empty()) {
+  return FlagStatus::kTaken;
+}
+
+}  // namespace
+
+bool ParseSync(const std::vector<std::string>& args, CliConfig* c, std::string* error) {
+  SyncJobOptions& o = c->sync;
+  SharedFlags shared;
+  if (!ParseCommand(args, [&](FlagCursor& f) { return SyncFlag(f, &o); }, c, &o, &shared, error))
+    return false;
+  if (c->help) return true;
+  if (!o.plan_out.empty()) o.plan = true;
+  if (o.plan && !o.apply_path.empty()) {
     *error = "--apply sends a reviewed plan and --plan makes one; give one";
     return false;
   }
-  if (o->plan) o->dry_run = true;  // sends nothing but the reads
-  if (!o->group_scope.empty() && !o->exact_groups) {
+  if (o.plan) o.dry_run = true;  // sends nothing but the reads
+  if (!o.group_scope.empty() && !o.exact_groups) {
     *error = "--group-scope limits the removes of --exact-groups; add --exact-groups";
     return false;
   }
-  if (o->deactivate_missing && o->scope.empty()) {
+  if (o.deactivate_missing && o.scope.empty()) {
     *error = "--deactivate-missing needs --scope EXPR: the users the file is the whole of "
              "(e.g. --scope 'profile.employeeType eq \"HR\"'); a user outside it is never touched";
     return false;
   }
-  in = std::move(rest);
-  return true;
+  return FinishJobFlags(shared, /*with_groups=*/true, c, &o, error);
 }
 
-std::string SyncHelp(std::string_view common_flags) {
+std::string SyncHelp() {
+  const std::string_view common_flags = kCommonFlags;
   return std::string(
              "Usage: okta-bulk sync USERS.csv [flags]\n"
              "\n"
