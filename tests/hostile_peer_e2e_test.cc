@@ -62,7 +62,10 @@ void CheckResults(const std::string& path, const std::map<std::string, MockUser>
   for (const auto& r : results) {
     const std::string& login = r.at("login");
     const bool failed = may_fail && r.at("outcome") == "failed";
-    if (!failed) {
+    // A create sent again after a late answer about another user was refused may find the
+    // user its first attempt made (slow machines see it): `existed`, with its own id.
+    const bool found_own = may_fail && expected == "created" && r.at("outcome") == "existed";
+    if (!failed && !found_own) {
       EXPECT_EQ(r.at("outcome"), expected) << login << ": " << r.at("error");
     }
     ASSERT_EQ(ids.count(login), 1u) << login;

@@ -81,15 +81,32 @@ for i in "${!targets[@]}"; do
 done
 [ $build_failed -eq 0 ] || exit 2
 
+# The targets run side by side, as many at a time as there are cores (each is one process).
+jobs="${FUZZ_JOBS:-$(nproc)}"
+mkdir -p "$build/crashes"
+running=0
+for t in "${targets[@]}"; do
+  mkdir -p "$build/corpus/$t"
+  rm -f "$build/${t}_fuzz.rc"
+  (
+    "$build/${t}_fuzz" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+      -print_final_stats=1 -artifact_prefix="$build/crashes/$t-" \
+      "$build/corpus/$t" "$root/fuzz/corpus/$t" >"$build/${t}_fuzz.log" 2>&1
+    echo $? >"$build/${t}_fuzz.rc"
+  ) &
+  running=$((running + 1))
+  if [ "$running" -ge "$jobs" ]; then
+    wait -n
+    running=$((running - 1))
+  fi
+done
+wait
+
 status=0
 summary=()
 for t in "${targets[@]}"; do
-  mkdir -p "$build/corpus/$t" "$build/crashes"
   log="$build/${t}_fuzz.log"
-  "$build/${t}_fuzz" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-    -print_final_stats=1 -artifact_prefix="$build/crashes/$t-" \
-    "$build/corpus/$t" "$root/fuzz/corpus/$t" >"$log" 2>&1
-  rc=$?
+  rc=$(cat "$build/${t}_fuzz.rc" 2>/dev/null || echo 99)
   runs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | tail -n1 | grep -o '[0-9]*$')
   [ -n "$runs" ] || runs=$(grep -o 'Done [0-9]* runs' "$log" | tail -n1 | grep -o '[0-9]\+')
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n1 | grep -o '[0-9]*$')
