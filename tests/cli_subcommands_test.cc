@@ -76,12 +76,10 @@ const std::map<std::string, std::string>& Values() {
 }
 
 // Flags a subcommand takes that its help does not list: the explicit form of the default
-// (activate sends no email, reactivate and reset-password do), and update's
-// --no-schema-check (listed under import only; left as it is by the split).
+// (activate sends no email, reactivate and reset-password do).
 const std::set<std::string>& NotInHelp() {
   static const std::set<std::string> not_in_help = {
-      "activate --no-send-email", "reactivate --send-email", "reset-password --send-email",
-      "update --no-schema-check"};
+      "activate --no-send-email", "reactivate --send-email", "reset-password --send-email"};
   return not_in_help;
 }
 

@@ -46,7 +46,8 @@ std::string UpdateHelp() {
          "  --empty-cells keep|clear an empty cell leaves the attribute as it is (keep, default)\n"
          "                           or removes it (clear: sent as null)\n"
          "  --group ID               also add every user to this group (repeatable)\n"
-         "  --group-name NAME        also add every user to the group named NAME (repeatable)\n" +
+         "  --group-name NAME        also add every user to the group named NAME (repeatable)\n"
+         "  --no-schema-check        do not read the org's user schema (fixed checks only)\n" +
          kCommonFlags +
          "\n"
          "Example:\n"
