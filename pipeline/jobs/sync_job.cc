@@ -10,7 +10,7 @@
 #include "pipeline/engine/count_text.h"
 #include "pipeline/engine/results_sink.h"
 #include "pipeline/files/safe_file.h"
-#include "pipeline/jobs/export_job.h"  // NextLinkTarget
+#include "pipeline/jobs/listing_cursor.h"
 #include "pipeline/jobs/org_groups.h"
 #include "pipeline/jobs/org_lookup.h"
 #include "pipeline/jobs/sync_plan.h"
@@ -34,13 +34,6 @@ struct SyncShared {
   std::chrono::milliseconds not_found_delay{400};
 };
 
-TaskRequest Get(std::string target) {
-  TaskRequest r;
-  r.bucket = ClassifyRequest("GET", target);
-  r.http.method = "GET";
-  r.http.target = std::move(target);
-  return r;
-}
 
 // One listing read before the first row, page by page through its rel="next" links (the
 // org's users, or one group's members) into the OrgState. Ends `existed` ("not failed") or
@@ -49,7 +42,7 @@ class PagedReadTask final : public Task {
  public:
   PagedReadTask(std::string target, std::string group_id, OrgState& org, const OrgUrl& org_url,
                 uint64_t& pages)
-      : group_id_(std::move(group_id)), org_(org), org_url_(org_url), pages_(pages) {
+      : group_id_(std::move(group_id)), org_(org), cursor_(org_url), pages_(pages) {
     result_.outcome = Outcome::kFailed;
     Follow(std::move(target));
   }
@@ -63,7 +56,7 @@ class PagedReadTask final : public Task {
       result_.error = What() + ": " + why;
       return TaskStep::Done();
     }
-    NextLink link = NextLinkTarget(response, org_url_, fetched_);
+    NextLink link = cursor_.NextAfter(response);
     if (!link.error.empty()) {
       result_.error = What() + ": " + link.error;
       return TaskStep::Done();
@@ -82,10 +75,7 @@ class PagedReadTask final : public Task {
   }
 
  private:
-  void Follow(std::string target) {
-    fetched_.insert(target);
-    request_ = Get(std::move(target));
-  }
+  void Follow(std::string target) { request_ = cursor_.Get(std::move(target)); }
   std::string What() const {
     return (group_id_.empty() ? "listing the org's users (GET " : "listing the members of group " +
                                                                       group_id_ + " (GET ") +
@@ -93,9 +83,8 @@ class PagedReadTask final : public Task {
   }
   std::string group_id_;
   OrgState& org_;
-  const OrgUrl& org_url_;
+  ListingCursor cursor_;  // the pages asked for: a next link back to one of them is refused
   uint64_t& pages_;
-  std::set<std::string> fetched_;
   TaskRequest request_;
 };
 
