@@ -90,6 +90,22 @@ TEST(ExportLinksEndToEndTest, ANextLinkToThePageItselfStopsWithExitThreeAfterWri
   EXPECT_EQ(pages.server().targets().size(), 2u);
 }
 
+// sync reads the org through the same cursor: a listing whose next link loops stops the
+// sync before any write, the looping page never asked for twice.
+TEST(ExportLinksEndToEndTest, ASyncWhoseUsersListingLoopsStopsBeforeAnyWrite) {
+  Pages pages({
+      {kFirst, {PagingServer::Users(1, 2), {Link(kFirst, "next")}}},
+  });
+  TempDir dir;
+  dir.Write("users.csv", "login,firstName\nuser1@example.com,Ada\nuser9@example.com,New\n");
+  ProcessResult run = RunOktaBulk({"sync", dir.File("users.csv"), "-o", dir.File("sync.csv"),
+                                   "--read-org", "list", "--no-schema-check"},
+                                  pages.base());
+  EXPECT_NE(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.err.find("already fetched"), std::string::npos) << run.err;
+  EXPECT_EQ(pages.server().targets(), std::vector<std::string>{kFirst});
+}
+
 TEST(ExportLinksEndToEndTest, ANextLinkBackToAnEarlierPageStopsWithExitThreeAfterWritingEachUserOnce) {
   Pages pages({
       {kFirst, {PagingServer::Users(1, 2), {Link("/api/v1/users?after=00u2&limit=200", "next")}}},
