@@ -71,6 +71,36 @@ TEST(InterruptEndToEndTest, SigintAgainstAServerThatNeverAnswersExitsWithinTheGr
   EXPECT_EQ(MockUsers(mock).size(), 20u);
 }
 
+TEST(InterruptEndToEndTest, ASecondSigintExitsAtOnceAndStillPrintsTheResumeCommand) {
+  TempDir dir;
+  Generate(dir, 20);
+  {
+    MockProcess hanging({"--fault-hang", "1"});
+    const auto start = Clock::now();
+    ProcessResult run = RunOktaBulkWithSignals(
+        {"import", dir.File("users.csv"), "-o", dir.File("results.csv"), "--concurrency", "4",
+         "--request-timeout", "60"},
+        hanging.base_url(), {{SIGINT, 800}, {SIGINT, 1300}}, dir.path().string());
+    const double took = std::chrono::duration<double>(Clock::now() - start).count();
+    EXPECT_EQ(run.exit_code, 130) << run.out << run.err;
+    EXPECT_LT(took, 4.0) << "the second interrupt must not wait for the grace (5 s)";
+    EXPECT_NE(run.err.find("second interrupt"), std::string::npos) << run.err;
+    const std::string resume = "import " + dir.File("users.csv") + " -o " +
+                               dir.File("results.csv");
+    const std::size_t second = run.err.find("second interrupt");
+    ASSERT_NE(second, std::string::npos);
+    EXPECT_NE(run.err.find(resume, second), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("--resume", second), std::string::npos) << run.err;
+  }
+  MockProcess mock;
+  ProcessResult resumed = RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("results.csv"),
+                                       "--resume"},
+                                      mock.base_url());
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  EXPECT_EQ(ReadCsvFile(dir.File("results.csv")).size(), 20u);
+  EXPECT_EQ(MockUsers(mock).size(), 20u);
+}
+
 TEST(InterruptEndToEndTest, ARunWhoseBucketResetsOnlyInAnHourStopsAfterMaxStallWithExit3) {
   TempDir dir;
   Generate(dir, 10);

@@ -228,8 +228,13 @@ int main(int argc, char** argv) {
     on_signal = [&](const boost::system::error_code& ec, int) {
       if (ec) return;
       if (++signal_count > 1) {
-        std::fputs("\nokta-bulk: second interrupt, exiting now; results written so far are intact\n",
-                   stderr);
+        // Even this way out names the command that completes the job: the rows in flight
+        // have no result yet, so --resume sends them again (a create finds its own user).
+        // (export never gets here: its first interrupt exits at once.)
+        std::fprintf(stderr,
+                     "\nokta-bulk: second interrupt, exiting now; results written so far are "
+                     "intact. To complete the job:\n  %s\n",
+                     ResumeCommand(argc, argv).c_str());
         // Posted, not called: a batch of finished rows whose write to results.csv is already
         // queued on this loop (ResultsSink::SetFlushPoster) goes out first.
         asio::post(io, [] { ::_exit(130); });
