@@ -4,6 +4,7 @@
 // first row, before any user is touched; resolved names act like their ids.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
 #include <set>
 #include <string>
@@ -92,9 +93,18 @@ TEST(GroupNamesEndToEndTest, AnAmbiguousOrMissingNameStopsAssignUnassignAndUpdat
     SCOPED_TRACE(c.args[0] + " " + c.args[1]);
     const int64_t total = Total(mock);
     std::vector<std::string> args = c.args;
-    args.insert(args.end(), {"-o", dir.File("r-" + c.args[0] + ".csv"), "--overwrite"});
+    const std::string summary_path = dir.File("s-" + c.args[0] + ".json");
+    std::filesystem::remove(summary_path);
+    args.insert(args.end(), {"-o", dir.File("r-" + c.args[0] + ".csv"), "--overwrite",
+                             "--summary-json", summary_path});
     ProcessResult r = RunOktaBulk(args, mock.base_url());
     EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    {  // the refused run's summary counts the look-ups it did send
+      const json::value summary = json::parse(dir.Read("s-" + c.args[0] + ".json"));
+      EXPECT_EQ(summary.at("exitCode").as_int64(), 2);
+      EXPECT_EQ(summary.at("requests").as_int64(), c.lookups);
+      EXPECT_EQ(summary.at("orgRequests").as_int64(), c.lookups);
+    }
     EXPECT_NE(r.err.find("group problem"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("found before any user was sent"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("matches 2 groups"), std::string::npos) << r.err;

@@ -107,8 +107,11 @@ void WriteOutputs(RunRecord record, const RunIdentity& identity, const RunMonito
 
 // A run that could not start (exit 2) still leaves its --summary-json for automation, unless
 // that file is one at stake (the input, the results, ...: SummaryJsonMayBeWritten).
+// `org_looked_up`: a job refused after its look-ups of the org (a group name not found):
+// the requests they cost are in the record, as in a run that went on.
 void WriteStartFailure(const CliConfig& config, const RunIdentity& identity,
-                       const std::string& error, const std::vector<std::string>& other_paths = {}) {
+                       const std::string& error, const std::vector<std::string>& other_paths = {},
+                       const JobSummary* org_looked_up = nullptr) {
   if (!SummaryJsonMayBeWritten(config, other_paths)) return;
   RunRecord record;
   record.command = config.command;
@@ -116,6 +119,11 @@ void WriteStartFailure(const CliConfig& config, const RunIdentity& identity,
   record.run.ended = std::chrono::system_clock::now();
   record.exit_code = 2;
   record.abort_reason = error;
+  if (org_looked_up) {
+    record.org_requests = record.requests = org_looked_up->org_requests;
+    for (std::size_t i = 0; i < kBucketCount; ++i)
+      record.buckets[i].requests = org_looked_up->org_requests_by_bucket[i];
+  }
   std::string write_error;
   if (!WriteFileAtomically(config.summary_json, SummaryJson(record), &write_error))
     std::fprintf(stderr, "okta-bulk: --summary-json: %s\n", TerminalSafe(write_error).c_str());
@@ -315,7 +323,7 @@ int main(int argc, char** argv) {
                   : RunUserOp(io, transport, config.op, &summary, &error, on_dispatcher);
     if (!ok) {
       std::fprintf(stderr, "okta-bulk: %s\n", TerminalSafe(error).c_str());
-      WriteStartFailure(config, identity, error);
+      WriteStartFailure(config, identity, error, {}, &summary);
       return 2;
     }
     WriteOutputs(RecordOf(summary), identity, monitor, config);
