@@ -60,6 +60,50 @@ TEST(ResumeEndToEndTest, SameLoginTwiceInAFileIsInvalidAndTouchesNoSecondUser) {
   EXPECT_EQ(RowRequests(mock), 2);
 }
 
+// A run stopped after a duplicate's `invalid` was written but before the first row of its
+// login ended (the duplicate is judged at once, the first one waits for its request): the
+// resume must still create that user. Its result used to be taken for the first row's, so
+// the resume ended with exit 0 and the user never existed.
+TEST(ResumeEndToEndTest, AResumeAfterOnlyTheDuplicatesResultWasWrittenStillCreatesTheUser) {
+  TempDir dir;
+  dir.Write("users.csv",
+            "login,email,firstName,lastName\n"
+            "ann@example.com,ann@example.com,Ann,A\n"
+            "bob@example.com,bob@example.com,Bob,B\n"
+            "ann@example.com,ann@example.com,Ann,A\n");  // an exact copy of row 1
+  {
+    MockProcess first;
+    ProcessResult run = RunOktaBulk({"import", dir.File("users.csv"), "-o", dir.File("results.csv")},
+                                    first.base_url());
+    ASSERT_EQ(run.exit_code, 1) << run.err;
+  }
+  // What a run interrupted at that moment leaves: row 1's line missing.
+  const std::string text = dir.Read("results.csv");
+  std::string kept;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t end = text.find('\n', pos) + 1;
+    const std::string line = text.substr(pos, end - pos);
+    if (!line.starts_with("1,")) kept += line;
+    pos = end;
+  }
+  ASSERT_NE(kept, text);
+  dir.Write("results.csv", kept);
+
+  MockProcess mock;
+  ProcessResult resumed = RunOktaBulk(
+      {"import", dir.File("users.csv"), "-o", dir.File("results.csv"), "--resume"}, mock.base_url());
+  EXPECT_EQ(resumed.exit_code, 1) << resumed.out << resumed.err;  // the duplicate stays invalid
+  std::set<std::string> logins;
+  for (const auto& u : MockUsers(mock)) logins.insert(std::string(u.at("login").as_string()));
+  EXPECT_EQ(logins, std::set<std::string>{"ann@example.com"}) << resumed.out << resumed.err;
+  std::map<std::string, std::string> outcome_at;
+  for (const auto& r : ReadCsvFile(dir.File("results.csv"))) outcome_at[r.at("row")] = r.at("outcome");
+  const std::map<std::string, std::string> expected = {
+      {"1", "created"}, {"2", "created"}, {"3", "invalid"}};
+  EXPECT_EQ(outcome_at, expected);
+}
+
 TEST(ResumeEndToEndTest, DryRunValidatesEverythingAndSendsNothing) {
   TempDir dir;
   dir.Write("users.csv", "login,password,groupId\na1@example.com,Secret-123,00g1\nbad,x,\na3@example.com,,\n");

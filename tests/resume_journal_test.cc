@@ -37,10 +37,12 @@ std::string Line(int row, const std::string& name, const std::string& first = "A
 const char kResultsHeader[] =
     "row,login,outcome,userId,userStatus,httpStatus,errorCode,error,attempts,rowHash\n";
 
-// Feeds the journal the current input, one record per name, rows numbered from 1.
+// Feeds the journal the current input, one record per name, rows numbered from 1, then
+// ends it (EndInput).
 void Match(Journal* journal, const std::vector<std::vector<std::string>>& rows) {
   uint64_t row = 0;
   for (const auto& cells : rows) journal->MatchInput(cells[0], ++row, RowContentHash(kHeader, cells));
+  journal->EndInput();
 }
 
 TEST(ResumeJournalTest, ContentHashIgnoresColumnOrderAndEmptyCellsButSeesAnEdit) {
@@ -80,7 +82,8 @@ TEST(ResumeJournalTest, KeptRowsTakeTheirRowNumberInTheCurrentInputAndRemovedOne
   EXPECT_EQ(row_of["c@example.com"], "4");
   EXPECT_EQ(row_of["b@example.com"], "") << "b is no longer in the input: no row number of another record";
   EXPECT_EQ(journal.kept, 3u);
-  EXPECT_TRUE(journal.Finished("A@example.com", 99));
+  EXPECT_TRUE(journal.Finished("A@example.com", 3));
+  EXPECT_FALSE(journal.Finished("a@example.com", 99)) << "a record of the key that took no result";
   EXPECT_FALSE(journal.Finished("new1@example.com", 1));
 
   // The compacted file resumes again: the row without a number is still known by its login.
@@ -145,6 +148,68 @@ TEST(ResumeJournalTest, ADuplicateRowsInvalidResultFollowsTheSecondRecordWithIts
   for (const auto& r : ReadCsvFile(dir.File("results.csv"))) outcome_at[r.at("row")] = r.at("outcome");
   const std::map<std::string, std::string> expected = {{"2", "created"}, {"3", "created"}, {"4", "invalid"}};
   EXPECT_EQ(outcome_at, expected);
+}
+
+// The first record of a login was still in flight when its duplicate ended invalid and the
+// run stopped: the duplicate's result must stay the duplicate's. Taken by the first record,
+// it kept the user from ever being created (found by a helper: 300 users plus a copy of
+// user290's line, interrupted, resumed: exit 0 and user290 missing).
+TEST(ResumeJournalTest, ADuplicatesResultNeverKeepsTheFirstRecordOfItsLoginFromBeingSent) {
+  const std::string dup_line =
+      "4,a@example.com,invalid,,,,,\"row 4, field 'login': same login as row 2\",0," +
+      Hex(RowContentHash(kHeader, Cells("a"))) + "\n";
+  struct Case {
+    const char* what;
+    std::vector<std::vector<std::string>> input;
+    uint64_t first, dup;  // a's records in it
+  };
+  const std::vector<Case> cases = {
+      {"the same input", {Cells("x"), Cells("a"), Cells("b"), Cells("a")}, 2, 4},
+      {"a row inserted at the top", {Cells("new"), Cells("x"), Cells("a"), Cells("b"), Cells("a")}, 3, 5},
+      {"two rows inserted: the first record now stands at the duplicate's old number",
+       {Cells("n1"), Cells("n2"), Cells("x"), Cells("a"), Cells("b"), Cells("a")}, 4, 6},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    TempDir dir;
+    dir.Write("results.csv", std::string(kResultsHeader) + Line(1, "x") + dup_line);
+    Journal journal;
+    std::string error;
+    ASSERT_TRUE(LoadJournal(dir.File("results.csv"), false, &journal, &error)) << error;
+    Match(&journal, c.input);
+    EXPECT_FALSE(journal.Finished("a@example.com", c.first)) << "the user must still be sent";
+    EXPECT_TRUE(journal.Finished("a@example.com", c.dup));
+    ASSERT_TRUE(CompactJournal(dir.File("results.csv"), false, &journal, &error)) << error;
+    std::map<std::string, std::string> outcome_at;
+    for (const auto& r : ReadCsvFile(dir.File("results.csv"))) outcome_at[r.at("row")] = r.at("outcome");
+    const std::map<std::string, std::string> expected = {
+        {std::to_string(c.first - 1), "created"}, {std::to_string(c.dup), "invalid"}};
+    EXPECT_EQ(outcome_at, expected);
+  }
+}
+
+// The first record was the invalid one (a bad cell) and its valid duplicate had not run yet:
+// the invalid result goes back to the record with its content, and the valid one is sent.
+TEST(ResumeJournalTest, AnInvalidFirstRecordKeepsItsResultAndItsValidDuplicateIsSent) {
+  TempDir dir;
+  const auto bad = Cells("a", "");  // the first name left empty: invalid
+  dir.Write("results.csv", std::string(kResultsHeader) +
+                               "1,a@example.com,invalid,,,,,\"row 1, field 'firstName': empty\",0," +
+                               Hex(RowContentHash(kHeader, bad)) + "\n");
+  for (int inserted : {0, 1, 2}) {
+    SCOPED_TRACE(inserted);
+    Journal journal;
+    std::string error;
+    ASSERT_TRUE(LoadJournal(dir.File("results.csv"), false, &journal, &error)) << error;
+    std::vector<std::vector<std::string>> input;
+    for (int i = 0; i < inserted; ++i) input.push_back(Cells("new" + std::to_string(i)));
+    input.push_back(bad);
+    input.push_back(Cells("b"));
+    input.push_back(Cells("a"));
+    Match(&journal, input);
+    EXPECT_TRUE(journal.Finished("a@example.com", inserted + 1));
+    EXPECT_FALSE(journal.Finished("a@example.com", inserted + 3)) << "the valid copy is sent";
+  }
 }
 
 TEST(ResumeJournalTest, AResultWithoutAKeyNeverSharesANumberWithARenumberedRowOrOutlivesItsRecord) {

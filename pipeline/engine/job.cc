@@ -125,6 +125,7 @@ bool MatchJournal(const std::string& path, char delimiter, const RowHandler& han
     *error = "cannot read '" + path + "': " + (**opened).error().message();
     return false;
   }
+  journal->EndInput();
   return true;
 }
 

@@ -211,10 +211,7 @@ bool LoadJournal(const std::string& path, bool retry_failed, Journal* journal, s
 }
 
 void Journal::MatchInput(std::string_view key, uint64_t row, uint64_t content) {
-  if (!input_matched) {
-    input_matched = true;
-    matched_per_key.assign(entries.size(), 0);
-  }
+  input_matched = true;
   key = Trim(key);
   if (key.empty()) {
     if (keyless_done.Contains(row)) {
@@ -225,21 +222,67 @@ void Journal::MatchInput(std::string_view key, uint64_t row, uint64_t content) {
   }
   auto [lo, hi] = RunOf(entries, LoginHash(key));
   if (lo == hi) return;
-  ++matched;
-  const uint32_t k = matched_per_key[lo]++;
-  if (lo + k >= hi) return;  // more records with this key than results: duplicates, reported anew
-  Entry& e = entries[lo + k];
-  e.row = row < kNoRow ? static_cast<uint32_t>(row) : 0;
-  // Only the first record of a key is the one that was sent; later ones were duplicates.
-  if (k == 0 && e.content != 0 && content != e.content && !e.changed) {
-    e.changed = true;
-    ++changed;
+  pending_.push_back({static_cast<uint32_t>(lo), row < kNoRow ? static_cast<uint32_t>(row) : 0,
+                      content});
+}
+
+void Journal::EndInput() {
+  if (!input_matched || resolved_) return;
+  resolved_ = true;
+  // The records of each key, in input order (stable: pending_ is in input order).
+  std::stable_sort(pending_.begin(), pending_.end(),
+                   [](const Pending& a, const Pending& b) { return a.lo < b.lo; });
+  std::vector<int> paired;  // per record of the key: the entry it took, or -1
+  for (std::size_t first = 0; first < pending_.size();) {
+    const uint32_t lo = pending_[first].lo;
+    std::size_t last = first;
+    while (last < pending_.size() && pending_[last].lo == lo) ++last;
+    std::size_t hi = lo;
+    while (hi < entries.size() && entries[hi].key == entries[lo].key) ++hi;
+    const std::span<const Pending> records(pending_.data() + first, last - first);
+    paired.assign(records.size(), -1);
+    auto take = [&](std::size_t entry, std::size_t record) {
+      paired[record] = static_cast<int>(entry);
+      entries[entry].row = records[record].row;
+      ++matched;
+      // Only the first record of a key is the one that was sent; later ones were duplicates.
+      Entry& e = entries[entry];
+      if (record == 0 && e.content != 0 && records[0].content != e.content && !entries[lo].changed) {
+        entries[lo].changed = true;  // for the whole key: every result of it (see Finished)
+        ++changed;
+      }
+    };
+    // A result that was sent (any outcome but invalid) belongs to the record the job sends:
+    // the first of its key. Taken in row order, earliest records first.
+    std::size_t next = 0;
+    for (std::size_t i = lo; i < hi && next < records.size(); ++i)
+      if (entries[i].outcome != Outcome::kInvalid) take(i, next++);
+    // An invalid result belongs to a later record (a duplicate), or to the record that was
+    // invalid itself: the one with its content, else (content not recorded) the one at its
+    // row number, else the latest record left. Never to the earliest first: a duplicate's
+    // result taken by the first record would keep the user from ever being sent.
+    for (std::size_t i = lo; i < hi; ++i) {
+      if (entries[i].outcome != Outcome::kInvalid) continue;
+      int pick = -1;
+      for (std::size_t r = records.size(); r-- > 0 && pick < 0;)
+        if (paired[r] < 0 && entries[i].content != 0 && records[r].content == entries[i].content)
+          pick = static_cast<int>(r);
+      for (std::size_t r = records.size(); r-- > 0 && pick < 0;)
+        if (paired[r] < 0 && entries[i].content == 0 && records[r].row == entries[i].old_row)
+          pick = static_cast<int>(r);
+      for (std::size_t r = records.size(); r-- > 0 && pick < 0;)
+        if (paired[r] < 0) pick = static_cast<int>(r);
+      if (pick < 0) break;  // more results than records: the rest keep their result, no row
+      take(i, static_cast<std::size_t>(pick));
+    }
+    first = last;
   }
+  std::vector<Pending>().swap(pending_);
 }
 
 bool CompactJournal(const std::string& path, bool retry_changed, Journal* journal, std::string* error) {
   journal->retry_changed = retry_changed;
-  std::vector<uint32_t>().swap(journal->matched_per_key);
+  journal->EndInput();
   if (!journal->existed) return true;
   auto opened = CsvReader::Open(path);
   if (!opened) {
@@ -334,7 +377,13 @@ bool Journal::Finished(std::string_view key, uint64_t row) const {
   if (key.empty()) return keyless_done.Contains(row);
   auto [lo, hi] = RunOf(entries, LoginHash(key));
   if (lo == hi) return false;
-  return !(retry_changed && entries[lo].changed);
+  if (retry_changed && entries[lo].changed) return false;
+  // Read against the current input: only the record that took one of the key's results.
+  // Otherwise (no input seen) the key alone.
+  if (!input_matched) return true;
+  for (std::size_t i = lo; i < hi; ++i)
+    if (entries[i].row != 0 && entries[i].row == row) return true;
+  return false;
 }
 
 std::string JobFilePath(const std::string& results_path) { return results_path + ".job"; }

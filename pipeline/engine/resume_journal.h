@@ -51,7 +51,7 @@ struct Journal {
   uint64_t dropped_failed = 0;                   // failed and invalid rows dropped for --retry-failed
   uint64_t dropped_damaged = 0;                  // torn or malformed lines (sent again)
   uint64_t dropped_changed = 0;                  // changed rows dropped for --retry-changed
-  uint64_t matched = 0;                          // input rows MatchInput recognised as finished
+  uint64_t matched = 0;                          // input rows recognised as finished (EndInput)
   uint64_t changed = 0;                          // finished rows whose input row changed since
   bool input_matched = false;                    // MatchInput was called
   bool retry_failed = false;                     // set by LoadJournal
@@ -64,14 +64,24 @@ struct Journal {
   bool Finished(std::string_view key, uint64_t row) const;
 
   // Tells the journal about record `row` of the current input, its key and its
-  // RowContentHash: the k-th record with a key takes the k-th finished row with that key
-  // (duplicates stay apart), and a first one whose content differs from what was sent
-  // counts as changed. Call for every record, in order, before CompactJournal.
+  // RowContentHash. Call for every record, in order, then EndInput.
   void MatchInput(std::string_view key, uint64_t row, uint64_t content);
+  // Pairs the records of each key with its finished rows (duplicates stay apart): a result
+  // that was sent goes to the earliest records of its key (the one the job sends), an
+  // invalid one to a later record (its content's, else the latest), never displacing the
+  // record to send; a first record whose content differs from what was sent counts as
+  // changed. Sets `matched` and `changed`. Called by CompactJournal if not before; Finished()
+  // is right after it.
+  void EndInput();
 
-  // MatchInput's count of the records seen per key (at the key's first entry); freed by
-  // CompactJournal.
-  std::vector<uint32_t> matched_per_key;
+ private:
+  struct Pending {
+    uint32_t lo;       // its key's first entry
+    uint32_t row;      // its row number in the current input
+    uint64_t content;  // its RowContentHash
+  };
+  std::vector<Pending> pending_;  // MatchInput's records whose key has results; freed by EndInput
+  bool resolved_ = false;
 };
 
 // Reads `path` (an okta-bulk results file) without changing it: every well-formed row once,
