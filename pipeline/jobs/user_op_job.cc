@@ -320,13 +320,10 @@ class UserOpRows final : public RowHandler {
           return false;
         }
       }
+      // Every attribute cell empty (without --empty-cells clear) and no group: the body is
+      // kEmptyProfileUpdate and the task ends `unchanged` without a request (issue 19): an
+      // empty cell means "leave as is", so such a row asks for nothing.
       body.append("}}");
-      if (first && r.group_ids.empty() && !out->with_groups) {
-        *error = RowWhere(row, record, "") +
-                 "every attribute cell is empty: nothing to change (--empty-cells clear "
-                 "would clear them)";
-        return false;
-      }
     }
     if (IsLifecycle(op))
       out->task = std::make_unique<LifecycleTask>(std::move(r), options_.task);
