@@ -124,6 +124,9 @@ TEST(UserOpsEndToEndTest, UpdateOfARowWithEveryCellEmptySendsNothingAndIsUnchang
             "u1@example.com,,\n"
             "u2@example.com,Sales,\n"
             "u3@example.com,,\n");
+  ProcessResult dry = RunOktaBulk({"update", dir.File("changes.csv"), "--dry-run"}, mock.base_url());
+  EXPECT_EQ(dry.exit_code, 0) << dry.out << dry.err;
+  EXPECT_NE(dry.out.find("3 rows read; 1 would be sent"), std::string::npos) << dry.out;
   ProcessResult run = RunOktaBulk({"update", dir.File("changes.csv"), "-o", dir.File("results.csv")},
                                   mock.base_url());
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;

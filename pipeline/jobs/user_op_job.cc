@@ -397,7 +397,10 @@ bool RunUserOp(boost::asio::io_context& io, HttpTransport& transport,
   UserOpRows rows(*run_options);
   summary->command = std::string(UserOpName(options.task.op));
   switch (options.task.op) {
-    case UserOp::kUpdate: summary->dry_run_action = "one POST /api/v1/users/{id} each"; break;
+    case UserOp::kUpdate:
+      summary->dry_run_action =
+          "one POST /api/v1/users/{id} each; a row with no cell to send sends nothing";
+      break;
     case UserOp::kAssign:
       summary->dry_run_action = "a lookup by login, then one PUT per group each";
       break;
