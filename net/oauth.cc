@@ -19,7 +19,10 @@ std::vector<std::string> DefaultScopes(std::string_view command, bool with_group
   if (command == "assign" || command == "unassign") return {"okta.users.read", "okta.groups.manage"};
   if (command == "groups create") return {"okta.groups.manage"};
   if (command == "groups export") return {"okta.groups.read"};
-  if (command == "export") return {"okta.users.read"};
+  if (command == "export") {  // --groups also lists the groups and their members
+    if (with_groups) return {"okta.users.read", "okta.groups.read"};
+    return {"okta.users.read"};
+  }
   return {"okta.users.manage"};  // deactivate, delete
 }
 

@@ -35,7 +35,8 @@ struct OAuthOptions {
 // The default scopes of an okta-bulk command: what its requests need and no more.
 // import: okta.users.manage okta.groups.manage; update: okta.users.manage (and
 // okta.groups.manage with `with_groups`); assign: okta.users.read okta.groups.manage;
-// deactivate, delete: okta.users.manage; export: okta.users.read.
+// deactivate, delete: okta.users.manage; export: okta.users.read (and okta.groups.read
+// with `with_groups`: --groups or a group column).
 std::vector<std::string> DefaultScopes(std::string_view command, bool with_groups);
 
 // The signed client assertion (RFC 7523 §3; contract §5): header {alg, kid, typ JWT}; claims

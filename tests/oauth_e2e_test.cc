@@ -139,6 +139,38 @@ TEST(OAuthEndToEndTest, ExportAsksOnlyForReadAccessAndWorks) {
   EXPECT_EQ(rows[0].at("errorCode"), "E0000006");
 }
 
+// export --groups reads the groups too: its default scopes include okta.groups.read, so it
+// works without --scopes. groups export under OAuth names the scope a 403 lacked, as every
+// other command does (issue 19).
+TEST(OAuthEndToEndTest, ExportWithGroupsWorksWithTheDefaultScopesAndGroupsExportNamesAMissingOne) {
+  TempDir dir;
+  GenerateUsers(dir, 20);
+  WriteKeys(dir, /*rsa=*/false);
+  MockProcess mock({"--groups-count", "1", "--oauth-client", "0oaBulk=" + dir.File("client.pub")});
+  std::vector<std::string> auth = {"--client-id", "0oaBulk", "--private-key", dir.File("client.pem")};
+  std::vector<std::string> import = {"import", dir.File("users.csv"), "-o", dir.File("results.csv")};
+  import.insert(import.end(), auth.begin(), auth.end());
+  ASSERT_EQ(RunOktaBulk(import, mock.base_url(), "").exit_code, 0);
+
+  std::vector<std::string> exp = {"export", "-o", dir.File("out.csv"), "--groups"};
+  exp.insert(exp.end(), auth.begin(), auth.end());
+  ProcessResult run = RunOktaBulk(exp, mock.base_url(), "");
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  auto rows = ReadCsvFile(dir.File("out.csv"));
+  ASSERT_EQ(rows.size(), 20u);
+  EXPECT_EQ(rows[0].at("groupId"), kG1);
+
+  std::vector<std::string> groups = {"groups", "export", "-o", dir.File("groups.csv"), "--scopes",
+                                     "okta.users.read"};
+  groups.insert(groups.end(), auth.begin(), auth.end());
+  ProcessResult denied = RunOktaBulk(groups, mock.base_url(), "");
+  EXPECT_EQ(denied.exit_code, 1) << denied.out << denied.err;
+  const std::string said = denied.out + denied.err;
+  EXPECT_NE(said.find("You do not have permission"), std::string::npos) << said;
+  EXPECT_NE(said.find("GET /api/v1/groups needs the OAuth scope okta.groups.read"), std::string::npos)
+      << said;
+}
+
 TEST(OAuthEndToEndTest, ATokenEndpointRefusalStopsTheRunWithExitThreeAndAClearMessage) {
   TempDir dir;
   GenerateUsers(dir, 500);

@@ -130,6 +130,8 @@ TEST(OAuthTest, DefaultScopesAreWhatEachCommandNeeds) {
   EXPECT_EQ(DefaultScopes("assign", false), (V{"okta.users.read", "okta.groups.manage"}));
   EXPECT_EQ(DefaultScopes("delete", false), (V{"okta.users.manage"}));
   EXPECT_EQ(DefaultScopes("export", false), (V{"okta.users.read"}));
+  EXPECT_EQ(DefaultScopes("export", true), (V{"okta.users.read", "okta.groups.read"}));
+  EXPECT_EQ(DefaultScopes("groups export", false), (V{"okta.groups.read"}));
 }
 
 TEST(OAuthTest, TokenAnswersAreReadAndMalformedOnesAreErrors) {

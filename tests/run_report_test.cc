@@ -252,6 +252,52 @@ TEST(RunReportTest, ARunTooShortForSamplesStillRendersEveryChart) {
   EXPECT_NE(html.find("no requests"), std::string::npos);
 }
 
+// The remaining budget of buckets whose limits differ a hundredfold: each is drawn as the
+// share of its own limit (a 100-request bucket half spent sits at 50, not flat on the floor
+// of a 10,000 axis), and the legend names each limit.
+TEST(RunReportTest, RemainingBudgetIsEachBucketsShareOfItsOwnLimitNamedInTheLegend) {
+  RunRecord record;
+  record.command = "import";
+  RunSeries series;
+  for (int t = 0; t <= 20; ++t) {
+    SeriesPoint p = Point(t, static_cast<uint64_t>(t) * 10, 1, 50);
+    p.limit[0] = 100;
+    p.remaining[1] = 10000;
+    p.limit[1] = 10000;
+    series.Add(p);
+  }
+  series.Finish();
+  FailureTable failures;
+  const std::string html = RenderHtmlReport(record, series, failures);
+  const std::size_t at = html.find("<svg id=\"chart-remaining\"");
+  ASSERT_NE(at, std::string::npos);
+  const std::string chart = html.substr(at, html.find("</svg>", at) - at);
+  EXPECT_NE(chart.find(">create (limit 100)<"), std::string::npos) << chart;
+  EXPECT_NE(chart.find(">get (limit 10,000)<"), std::string::npos) << chart;
+  EXPECT_NE(chart.find("% of limit left"), std::string::npos) << chart;
+  EXPECT_NE(chart.find(">100<"), std::string::npos) << chart;  // the axis ends at 100 %
+  EXPECT_EQ(chart.find(">10k<"), std::string::npos) << chart;
+  EXPECT_EQ(chart.find(">10,000<"), std::string::npos) << chart;
+}
+
+// A resumed job's outcomes count rows an earlier run failed; this run's table cannot show
+// them, and the report says so instead of letting the counts disagree silently.
+TEST(RunReportTest, FailuresOfAnEarlierRunAreCountedAndPointedToTheResultsFile) {
+  SampleRun run;  // 10 failed, all of this run
+  std::string html = RenderHtmlReport(run.record, run.series, run.failures);
+  EXPECT_EQ(html.find("failures-earlier"), std::string::npos);
+  run.record.outcomes[static_cast<std::size_t>(Outcome::kInvalid)] = 5;  // from an earlier run
+  html = RenderHtmlReport(run.record, run.series, run.failures);
+  EXPECT_NE(html.find("<p id=\"failures-earlier\">5 failed or invalid rows ended in an earlier "
+                      "run of this job and are not listed here"),
+            std::string::npos)
+      << html;
+  FailureTable none;
+  html = RenderHtmlReport(run.record, run.series, none);
+  EXPECT_NE(html.find("15 failed or invalid rows ended in an earlier run"), std::string::npos);
+  EXPECT_NE(html.find("No row failed in this run."), std::string::npos);
+}
+
 TEST(SummaryJsonTest, IsValidJsonWithCountsRatesBucketsAndTheAbortReason) {
   SampleRun run;
   run.record.exit_code = 3;

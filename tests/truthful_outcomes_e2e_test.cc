@@ -143,8 +143,10 @@ TEST(TruthfulOutcomesEndToEndTest, UnderOAuthA403NamesTheMissingScopeAndWhereToG
   EXPECT_NE(rows[0].at("error").find("Applications > the app > Okta API Scopes"), std::string::npos)
       << rows[0].at("error");
 
-  // export --groups with the default scopes (okta.users.read): the groups need their own.
-  std::vector<std::string> exp = {"export", "--groups", "-o", dir.File("out.csv")};
+  // export --groups with only okta.users.read (its default scopes add okta.groups.read): the
+  // groups need their own.
+  std::vector<std::string> exp = {"export", "--groups", "-o", dir.File("out.csv"), "--scopes",
+                                  "okta.users.read"};
   exp.insert(exp.end(), auth.begin(), auth.end());
   ProcessResult groups = RunOktaBulk(exp, mock.base_url(), "");
   EXPECT_NE(groups.exit_code, 0) << groups.out << groups.err;

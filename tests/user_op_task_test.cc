@@ -245,17 +245,43 @@ TEST(UserOpTaskTest, UpdateOfAnUnknownLoginFailsNamingTheLogin) {
       << h.results[0].error;
 }
 
-TEST(UserOpTaskTest, UpdateRowsWithNothingToChangeOrABadEmailAreInvalidNamingRowAndField) {
+TEST(UserOpTaskTest, UpdateRowsWithABadEmailOrNoLoginAreInvalidNamingRowAndField) {
   Harness h(UserOp::kUpdate);
   h.Header({"login", "email", "department"});
-  h.Row({"a@example.com", "", ""});
   h.Row({"b@example.com", "not-an-email", "x"});
   h.Row({"", "c@example.com", "x"});
-  ASSERT_EQ(h.invalid.size(), 3u);
-  EXPECT_NE(h.invalid[0].find("row 1: every attribute cell is empty"), std::string::npos) << h.invalid[0];
-  EXPECT_NE(h.invalid[1].find("row 2, field 'email': is not an email address"), std::string::npos)
-      << h.invalid[1];
-  EXPECT_NE(h.invalid[2].find("row 3, field 'login': is empty"), std::string::npos) << h.invalid[2];
+  ASSERT_EQ(h.invalid.size(), 2u);
+  EXPECT_NE(h.invalid[0].find("row 1, field 'email': is not an email address"), std::string::npos)
+      << h.invalid[0];
+  EXPECT_NE(h.invalid[1].find("row 2, field 'login': is empty"), std::string::npos) << h.invalid[1];
+}
+
+// Issue 19: an empty cell means "leave as is", so a row whose every attribute cell is empty
+// asks for nothing: `unchanged`, no request. With --empty-cells clear the same row is a change.
+TEST(UserOpTaskTest, UpdateRowWithEveryAttributeCellEmptyIsUnchangedAndSendsNothing) {
+  Harness h(UserOp::kUpdate);
+  h.org.Add("00u1", "a@example.com");
+  h.org.Add("00u2", "b@example.com");
+  h.Header({"login", "email", "department"});
+  h.Row({"a@example.com", "", ""});
+  h.Row({"b@example.com", "", "Sales"});
+  h.Run();
+  EXPECT_TRUE(h.invalid.empty()) << h.invalid[0];
+  ASSERT_EQ(h.results.size(), 2u);
+  EXPECT_EQ(h.results[0].outcome, Outcome::kUnchanged) << h.results[0].error;
+  EXPECT_EQ(h.results[0].login, "a@example.com");
+  EXPECT_EQ(h.results[1].outcome, Outcome::kUpdated) << h.results[1].error;
+  EXPECT_EQ(h.org.log, (std::vector<std::string>{"POST /api/v1/users/b%40example.com"}));
+
+  Harness clear(UserOp::kUpdate);
+  clear.options.clear_empty = true;
+  clear.org.Add("00u1", "a@example.com");
+  clear.Header({"login", "department"});
+  clear.Row({"a@example.com", ""});
+  clear.Run();
+  ASSERT_EQ(clear.results.size(), 1u);
+  EXPECT_EQ(clear.results[0].outcome, Outcome::kUpdated) << clear.results[0].error;
+  EXPECT_EQ(clear.org.users["00u1"].last_update_body, R"({"profile":{"department":null}})");
 }
 
 TEST(UserOpTaskTest, UpdateRefusesAPasswordColumnAndAFileWithoutLoginOrId) {

@@ -112,6 +112,37 @@ TEST(UserOpsEndToEndTest, UpdateWithEmptyCellsClearRemovesTheAttribute) {
   EXPECT_EQ(Profile(users["u2@example.com"], "costCenter"), "CC-2");
 }
 
+// Issue 19: a row whose every attribute cell is empty changes nothing (an empty cell leaves
+// its attribute alone): it ends `unchanged` and okta-mock receives no request for it.
+TEST(UserOpsEndToEndTest, UpdateOfARowWithEveryCellEmptySendsNothingAndIsUnchanged) {
+  TempDir dir;
+  MockProcess mock({"--groups-count", "3"});
+  Seed(dir, mock);
+  const int64_t before = RowRequests(mock);
+  dir.Write("changes.csv",
+            "login,department,costCenter\n"
+            "u1@example.com,,\n"
+            "u2@example.com,Sales,\n"
+            "u3@example.com,,\n");
+  ProcessResult dry = RunOktaBulk({"update", dir.File("changes.csv"), "--dry-run"}, mock.base_url());
+  EXPECT_EQ(dry.exit_code, 0) << dry.out << dry.err;
+  EXPECT_NE(dry.out.find("3 rows read; 1 would be sent"), std::string::npos) << dry.out;
+  ProcessResult run = RunOktaBulk({"update", dir.File("changes.csv"), "-o", dir.File("results.csv")},
+                                  mock.base_url());
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  auto results = ResultsByRow(dir.File("results.csv"));
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results["1"].at("outcome"), "unchanged") << results["1"].at("error");
+  EXPECT_EQ(results["1"].at("error"), "");
+  EXPECT_EQ(results["2"].at("outcome"), "updated") << results["2"].at("error");
+  EXPECT_EQ(results["3"].at("outcome"), "unchanged") << results["3"].at("error");
+  EXPECT_EQ(RowRequests(mock) - before, 1);  // u2's POST only
+  auto users = UsersByLogin(mock);
+  EXPECT_EQ(Profile(users["u1@example.com"], "department"), "Eng");
+  EXPECT_EQ(Profile(users["u2@example.com"], "department"), "Sales");
+  EXPECT_EQ(Profile(users["u3@example.com"], "department"), "Ops");
+}
+
 TEST(UserOpsEndToEndTest, ImportWithExistingUpdateCreatesNewUsersAndUpdatesExistingOnes) {
   TempDir dir;
   MockProcess mock({"--groups-count", "3"});

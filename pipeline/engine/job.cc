@@ -306,6 +306,8 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
     BuiltRow row;
     summary->dry_run = true;
     while (source.NextValid(&row)) {
+      // A row whose task needs no request (update: no cell to send) would send nothing.
+      if (row.task && row.task->FinishedBeforeSending()) continue;
       ++summary->would_send;
       if (row.with_password) ++summary->with_password;
       if (row.with_groups) ++summary->with_groups;

@@ -320,13 +320,10 @@ class UserOpRows final : public RowHandler {
           return false;
         }
       }
+      // Every attribute cell empty (without --empty-cells clear) and no group: the body is
+      // kEmptyProfileUpdate and the task ends `unchanged` without a request (issue 19): an
+      // empty cell means "leave as is", so such a row asks for nothing.
       body.append("}}");
-      if (first && r.group_ids.empty() && !out->with_groups) {
-        *error = RowWhere(row, record, "") +
-                 "every attribute cell is empty: nothing to change (--empty-cells clear "
-                 "would clear them)";
-        return false;
-      }
     }
     if (IsLifecycle(op))
       out->task = std::make_unique<LifecycleTask>(std::move(r), options_.task);
@@ -400,7 +397,10 @@ bool RunUserOp(boost::asio::io_context& io, HttpTransport& transport,
   UserOpRows rows(*run_options);
   summary->command = std::string(UserOpName(options.task.op));
   switch (options.task.op) {
-    case UserOp::kUpdate: summary->dry_run_action = "one POST /api/v1/users/{id} each"; break;
+    case UserOp::kUpdate:
+      summary->dry_run_action =
+          "one POST /api/v1/users/{id} each; a row with no cell to send sends nothing";
+      break;
     case UserOp::kAssign:
       summary->dry_run_action = "a lookup by login, then one PUT per group each";
       break;

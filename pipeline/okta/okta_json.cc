@@ -6,14 +6,14 @@
 #include <cstdio>
 
 namespace okta_bulk {
-namespace {
 
-// simdjson needs SIMDJSON_PADDING readable bytes after the document.
-simdjson::padded_string_view Padded(std::string& body) {
+simdjson::padded_string_view PaddedJson(std::string& body) {
   if (body.capacity() < body.size() + simdjson::SIMDJSON_PADDING)
     body.reserve(body.size() + simdjson::SIMDJSON_PADDING);
   return simdjson::padded_string_view(body.data(), body.size(), body.capacity());
 }
+
+namespace {
 
 std::string Excerpt(std::string_view body) {
   std::string out;
@@ -41,7 +41,7 @@ bool OktaError::LoginAlreadyExists() const {
 bool ResponseReader::ReadUser(std::string& body, UserSummary* out, std::string* error) {
   using namespace simdjson;
   ondemand::document doc;
-  if (parser_.iterate(Padded(body)).get(doc)) {
+  if (parser_.iterate(PaddedJson(body)).get(doc)) {
     *error = "response is not JSON: " + Excerpt(body);
     return false;
   }
@@ -97,7 +97,7 @@ OktaError ResponseReader::ReadError(std::string& body) {
   OktaError e;
   ondemand::document doc;
   ondemand::object obj;
-  if (parser_.iterate(Padded(body)).get(doc) || doc.get_object().get(obj)) {
+  if (parser_.iterate(PaddedJson(body)).get(doc) || doc.get_object().get(obj)) {
     e.summary = body.empty() ? "empty response body" : "unexpected response: " + Excerpt(body);
     return e;
   }

@@ -11,6 +11,11 @@
 
 namespace okta_bulk {
 
+// `body` as simdjson reads it in place: simdjson needs SIMDJSON_PADDING readable bytes after
+// the document, so the string's capacity grows when it has less (its content is unchanged).
+// The view lives as long as `body` is not changed. The one copy of this helper.
+simdjson::padded_string_view PaddedJson(std::string& body);
+
 // Percent-encodes a path segment (RFC 3986 unreserved characters stay as they are), so a
 // login like "a+b@x.com" becomes "a%2Bb%40x.com".
 std::string UrlEncodePathSegment(std::string_view s);

@@ -180,25 +180,32 @@ std::string RenderHtmlReport(const RunRecord& r, const RunSeries& series,
   h += LineChart("chart-throughput", "Throughput (" + r.unit + " finished per second)", r.unit + "/s",
                  {throughput});
   h += LineChart("chart-in-flight", "Requests in flight", "requests", {in_flight});
+  // Each bucket as the share of its own limit left: buckets' limits differ by orders of
+  // magnitude (create 100, get 10,000), and on one absolute axis the smaller bucket, usually
+  // the one that holds the run back, lay flat on the floor. The legend names each limit.
   std::vector<ChartLine> remaining;
-  double limit_max = 0;
   for (Bucket b : kAllBuckets) {
     const std::size_t bi = static_cast<std::size_t>(b);
     ChartLine l{std::string(BucketName(b)), {{}}};
-    bool any = false;
+    int64_t limit_seen = -1;
     for (const SeriesPoint& p : pts) {
-      if (p.remaining[bi] < 0) {
+      if (p.remaining[bi] < 0 || p.limit[bi] <= 0) {
         if (!l.runs.back().empty()) l.runs.emplace_back();
         continue;
       }
-      any = true;
-      l.runs.back().emplace_back(p.t_s, static_cast<double>(p.remaining[bi]));
-      limit_max = std::max(limit_max, static_cast<double>(p.limit[bi]));
+      limit_seen = std::max(limit_seen, p.limit[bi]);
+      l.runs.back().emplace_back(
+          p.t_s, 100.0 * std::min(1.0, static_cast<double>(p.remaining[bi]) /
+                                           static_cast<double>(p.limit[bi])));
     }
-    if (any) remaining.push_back(std::move(l));
+    if (limit_seen < 0) continue;
+    l.name += " (limit " + GroupDigits(static_cast<uint64_t>(limit_seen)) + ")";
+    remaining.push_back(std::move(l));
   }
-  h += LineChart("chart-remaining", "Remaining budget per bucket (x-rate-limit-remaining, as the governor sees it)",
-                 "remaining", remaining, limit_max);
+  h += LineChart("chart-remaining",
+                 "Remaining budget per bucket (x-rate-limit-remaining as the governor sees it, "
+                 "% of the limit)",
+                 "% of limit left", remaining, 100);
   h += LineChart("chart-429s", "429 responses per second (bucket and concurrency)", "429s/s", {limited});
   h += "<h2>Latency</h2>\n" + LatencyChart(r.latency);
 
@@ -207,9 +214,23 @@ std::string RenderHtmlReport(const RunRecord& r, const RunSeries& series,
   const auto entries = failures.Sorted();
   h += "<p>Rows whose messages differ only in numbers, ids, logins or quoted values are one "
        "group; each shows the message of its first row as it was.</p>\n";
+  // A resumed job's outcomes count the failed and invalid rows an earlier run finished; this
+  // run's table cannot show their messages, so it says where they are instead of hiding them.
+  uint64_t listed = 0, not_ok = 0;
+  for (const auto& e : entries) listed += e.count;
+  if (r.has_outcomes)
+    for (std::size_t i = 0; i < kOutcomeCount; ++i)
+      if (!IsSuccess(static_cast<Outcome>(i))) not_ok += r.outcomes[i];
+  if (not_ok > listed)
+    h += "<p id=\"failures-earlier\">" +
+         Count(not_ok - listed, "failed or invalid row", "failed or invalid rows") +
+         " ended in an earlier run of this job and " + (not_ok - listed == 1 ? "is" : "are") +
+         " not listed here: the results file has each with its error.</p>\n";
   h += "<table id=\"failures\">\n<tr><th>count</th><th>outcome</th><th>HTTP</th><th>error code</th>"
        "<th>first row</th><th>its message</th></tr>\n";
-  if (entries.empty()) h += "<tr><td colspan=\"6\">No row failed.</td></tr>\n";
+  if (entries.empty())
+    h += std::string("<tr><td colspan=\"6\">") + (not_ok ? "No row failed in this run." : "No row failed.") +
+         "</td></tr>\n";
   for (const auto& e : entries) {
     h += "<tr><td class=\"n\">" + GroupDigits(e.count) + "</td><td>" +
          HtmlEscape(OutcomeName(e.outcome)) + "</td><td>" +

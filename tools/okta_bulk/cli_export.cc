@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "pipeline/jobs/export_writer.h"  // IsGroupIdColumn, IsGroupNameColumn
 #include "pipeline/rows/user_row.h"
 #include "tools/okta_bulk/cli_common.h"
 
@@ -41,7 +42,8 @@ std::string ExportHelp() {
          "  --token-file PATH        file holding the API token (default: $OKTA_CLIENT_TOKEN)\n"
          "  --client-id ID, --private-key PEM, --key-id KID, --scopes 'S1 S2', --dpop\n"
          "                           OAuth 2.0 service app instead of an API token, as for\n"
-         "                           import (default scope okta.users.read)\n"
+         "                           import (default scope okta.users.read, and okta.groups.read\n"
+         "                           with --groups or a groupId/groupName column)\n"
          "  --max-attempts N         tries per request on 5xx/network errors (default 5)\n"
          "  --request-timeout SEC    bound on each phase of a request (default 30)\n"
          "  --max-stall SEC          stop (exit 3) when no page arrives for SEC seconds (default 900)\n"
@@ -67,26 +69,19 @@ std::string ExportHelp() {
 
 bool ParseExport(const std::vector<std::string>& args, CliConfig* c, std::string* error) {
   ExportOptions& options = c->export_options;
-  JobOptions& job = c->job();  // the shared flags land here first, then are copied
   auto own = [&](FlagCursor& f) -> FlagStatus {
     const std::string& name = f.name();
-    std::string v;
     // export writes a listing and reads no rows.
     if (name == "--concurrency" || name == "--retry-failed" || name == "--dry-run")
       return f.DoesNotApply();
     if (name == "--delimiter" || name == "--offline" || name == "--retry-changed")
       return f.Unknown();
-    if (name == "--filter") {
-      if (!f.Need(&options.filter)) return FlagStatus::kError;
-    } else if (name == "--search") {
-      if (!f.Need(&options.search)) return FlagStatus::kError;
-    } else if (name == "--groups") {
+    if (FlagStatus s = TakeListingFlag(f, options, 200, "users"); s != FlagStatus::kNotMine)
+      return s;
+    if (name == "--groups") {
       options.groups = true;
-    } else if (name == "--page-size") {
-      if (!f.Need(&v)) return FlagStatus::kError;
-      if (!ParseInt(v, 1, 200, &options.page_size))
-        return f.Fail("--page-size takes a whole number from 1 to 200 (Okta's largest users page)");
     } else if (name == "--columns") {
+      std::string v;
       if (!f.Need(&v)) return FlagStatus::kError;
       options.columns.clear();
       std::string_view rest = v;
@@ -106,17 +101,16 @@ bool ParseExport(const std::vector<std::string>& args, CliConfig* c, std::string
     }
     return FlagStatus::kTaken;
   };
-  SharedFlags shared;
-  if (!ParseCommand(args, own, c, &job, &shared, error, /*listing_output=*/"users.csv"))
+  // --groups, or a groupId / groupName column: the groups are read too (RunExport).
+  auto with_groups = [&options] {
+    return options.groups || std::any_of(options.columns.begin(), options.columns.end(),
+                                         [](const std::string& col) {
+                                           return IsGroupIdColumn(col) || IsGroupNameColumn(col);
+                                         });
+  };
+  if (!ParseListing(args, own, /*default_output=*/"users.csv", with_groups, c, options, error))
     return false;
-  if (c->help) return true;
-  options.output_path = job.results_path;
-  options.resume = job.resume;
-  options.dispatch = job.dispatch;
-  options.governor = job.governor;
-  if (!FinishJobFlags(shared, /*with_groups=*/false, c, &job, error)) return false;
-  options.org = c->http.org;  // export follows `next` links on this origin only
-  options.dispatch.oauth = job.dispatch.oauth;  // a 403 E0000006 then names the missing scope
+  options.resume = c->job().resume;
   return true;
 }
 

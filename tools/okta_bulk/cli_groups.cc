@@ -1,5 +1,6 @@
 #include "tools/okta_bulk/cli_groups.h"
 
+#include "tools/okta_bulk/cli_export.h"  // the listings' shared parse
 #include "tools/okta_bulk/cli_common.h"
 
 namespace okta_bulk {
@@ -99,37 +100,17 @@ bool ParseGroupsCreate(const std::vector<std::string>& args, CliConfig* c, std::
 
 bool ParseGroupsExport(const std::vector<std::string>& args, CliConfig* c, std::string* error) {
   GroupExportOptions& options = c->groups_export;
-  JobOptions& job = c->job();  // the shared flags land here first, then are copied
   auto own = [&](FlagCursor& f) -> FlagStatus {
     const std::string& name = f.name();
-    std::string v;
     // groups export writes a listing (whole, renamed into place) and reads no rows.
     if (name == "--concurrency" || name == "--retry-failed" || name == "--dry-run" ||
         name == "--resume" || name == "--overwrite" || name == "--delimiter")
       return f.DoesNotApply();
-    if (name == "--filter") {
-      if (!f.Need(&options.filter)) return FlagStatus::kError;
-    } else if (name == "--search") {
-      if (!f.Need(&options.search)) return FlagStatus::kError;
-    } else if (name == "--page-size") {
-      if (!f.Need(&v)) return FlagStatus::kError;
-      if (!ParseInt(v, 1, 10000, &options.page_size))
-        return f.Fail("--page-size takes a whole number from 1 to 10000 (Okta's largest groups page)");
-    } else {
-      return FlagStatus::kNotMine;
-    }
-    return FlagStatus::kTaken;
+    return TakeListingFlag(f, options, 10000, "groups");
   };
-  SharedFlags shared;
-  if (!ParseCommand(args, own, c, &job, &shared, error, /*listing_output=*/"groups.csv"))
-    return false;
-  if (c->help) return true;
-  options.output_path = job.results_path;
-  options.dispatch = job.dispatch;
-  options.governor = job.governor;
-  if (!FinishJobFlags(shared, /*with_groups=*/false, c, &job, error)) return false;
-  options.org = c->http.org;  // follows `next` links on this origin only
-  return true;
+  // Its default OAuth scope is okta.groups.read already (DefaultScopes("groups export")).
+  return ParseListing(args, own, /*default_output=*/"groups.csv", [] { return false; }, c,
+                      options, error);
 }
 
 }  // namespace okta_bulk
