@@ -599,7 +599,7 @@ class SyncRows final : public RowHandler {
     return true;
   }
 
-  bool Build(const CsvRecord& record, uint64_t row, RunContext&, BuiltRow* out,
+  bool Build(const CsvRecord& record, uint64_t row, RunContext& run, BuiltRow* out,
              std::string* error) override {
     PreparedRow prepared;
     if (!builder_->Build(record, row, &prepared, error)) return false;
@@ -614,6 +614,12 @@ class SyncRows final : public RowHandler {
     }
     std::string refused;
     if (!options_.apply_path.empty()) refused = CheckAgainstReviewed(want, plan);
+    // The plan's counts (--plan counted them in Prepare). The job builds every row once in
+    // a first pass for its duplicate check (ScanKeys, on a scratch context) before its own
+    // pass, which builds only the rows it sends (a resumed job: the unfinished ones): only
+    // that pass counts.
+    if (!scan_context_) scan_context_ = &run;
+    if (!options_.plan && refused.empty() && &run != scan_context_) counts_.Add(plan);
     out->task = std::make_unique<SyncTask>(row, std::move(prepared), std::move(want),
                                            std::move(plan), shared_, std::move(refused));
     return true;
@@ -758,6 +764,7 @@ class SyncRows final : public RowHandler {
   SyncShared shared_;
   PlanCounts counts_;
   uint64_t planned_rows_ = 0;
+  const RunContext* scan_context_ = nullptr;  // the duplicate scan's (Build); never dereferenced
   std::string read_note_;
   std::vector<const OrgUser*> missing_;  // --deactivate-missing: into shared_.org.others()
   std::vector<std::string> invalid_logins_;
@@ -803,13 +810,20 @@ bool DeactivateMissing(boost::asio::io_context& io, HttpTransport& transport,
 
 bool RunSync(boost::asio::io_context& io, HttpTransport& transport, const SyncJobOptions& options,
              JobSummary* summary, std::string* error,
-             const std::function<void(Dispatcher&)>& on_dispatcher) {
+             const std::function<void(Dispatcher&)>& on_dispatcher, PlanCounts* plan_counts) {
   SyncRows rows(options);
   summary->command = "sync";
   if (!RunJob(io, transport, options, rows, summary, error, on_dispatcher)) return false;
   if (options.deactivate_missing && !options.plan && !summary->interrupted &&
       summary->abort_reason.empty())
     DeactivateMissing(io, transport, options, rows.missing(), summary, on_dispatcher);
+  if (plan_counts) {
+    *plan_counts = rows.counts();
+    if (!options.plan) {  // --plan counted its deactivations already
+      plan_counts->deactivate = rows.missing().size();
+      plan_counts->requests += rows.missing().size();
+    }
+  }
   if (options.plan) {
     const PlanCounts& c = rows.counts();
     summary->would_send = c.create + c.update + c.deactivate;

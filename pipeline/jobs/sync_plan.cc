@@ -203,6 +203,7 @@ void PlanCounts::Add(const RowPlan& plan) {
     case SyncAction::kUnchanged: ++unchanged; break;
     case SyncAction::kDeactivate: ++deactivate; break;
   }
+  if (plan.action != SyncAction::kDeactivate) ++rows;
   attribute_changes += plan.changes.size();
   if (plan.action != SyncAction::kCreate) {
     group_adds += plan.add_groups.size();

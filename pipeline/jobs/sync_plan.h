@@ -120,7 +120,14 @@ struct PlanCounts {
   uint64_t create = 0, update = 0, unchanged = 0, deactivate = 0;
   uint64_t attribute_changes = 0, group_adds = 0, group_removes = 0;
   uint64_t requests = 0;  // what the plan costs (RowPlan::Requests)
+  uint64_t rows = 0;      // the file's rows planned (every action but kDeactivate)
   void Add(const RowPlan& plan);
+  // What a row-per-request update would send for the same rows (one write each) minus what
+  // the rows' plans send (deactivations aside: update sends none); negative when group
+  // changes cost more than the writes saved.
+  int64_t RequestsSaved() const {
+    return static_cast<int64_t>(rows) - static_cast<int64_t>(requests - deactivate);
+  }
   // "Plan: 3 to create, 50 to update (50 attribute changes, 2 group adds, 0 group removes),
   // 947 unchanged, 0 to deactivate: 55 requests (a row-per-request update would send
   // 1,000)."
