@@ -121,5 +121,45 @@ TEST_F(SyncReportTest, APlanRunsSummaryCountsThePlan) {
   EXPECT_EQ(Bucket(*mock, "update"), 0);
 }
 
+TEST_F(SyncReportTest, AResumedSyncReadsTheOrgOnlyForTheRowsNotFinished) {
+  // 300 changes (more than a listing page: the first run lists the org) against an update
+  // bucket of 280 per 4 s: the first run is interrupted while it waits for the next window,
+  // with a few rows left. The resumed run looks those up, one each, and lists nothing.
+  auto mock = StartMock({"--limits", "update=280", "--window", "4"});
+  Seed(*mock, Users(1, 300));
+  std::map<int, std::string> moved;
+  for (int i = 1; i <= 300; ++i) moved[i] = "Moved";
+  dir_.Write("users.csv", Users(1, 300, moved));
+  const std::vector<std::string> args = {"sync", dir_.File("users.csv"), "-o", dir_.File("sync.csv"),
+                                         "--concurrency", "8"};
+  const int64_t lists0 = Bucket(*mock, "create");
+  ProcessResult first = RunOktaBulkWithSignals(args, mock->base_url(), {{SIGINT, 2500}},
+                                               dir_.path().string());
+  ASSERT_EQ(first.exit_code, 130) << first.out << first.err;
+  EXPECT_NE(first.err.find("reading the org: listing its users"), std::string::npos) << first.err;
+  const int64_t lists1 = Bucket(*mock, "create");
+  EXPECT_EQ(lists1 - lists0, 2) << "300 users: two listing pages of 200";
+  const int64_t finished = static_cast<int64_t>(ReadCsvFile(dir_.File("sync.csv")).size());
+  const int64_t left = 300 - finished;
+  ASSERT_GT(left, 0) << "the first run finished every row before the interrupt";
+  ASSERT_LE(left, 200) << "the first run was too slow to leave fewer rows than a listing page";
+
+  const int64_t gets1 = Bucket(*mock, "get");
+  std::vector<std::string> resume = args;
+  resume.push_back("--resume");
+  ProcessResult second = RunOktaBulk(resume, mock->base_url());
+  ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
+  EXPECT_EQ(Bucket(*mock, "create"), lists1) << "the resumed sync listed the org again";
+  EXPECT_EQ(Bucket(*mock, "get") - gets1, left) << "one lookup per row not finished, none else";
+  EXPECT_NE(second.err.find("one lookup per row"), std::string::npos) << second.err;
+  EXPECT_NE(second.err.find("--resume: " + std::to_string(finished) + " rows finished before"),
+            std::string::npos)
+      << second.err;
+  std::map<std::string, int> outcomes;
+  for (auto& row : ReadCsvFile(dir_.File("sync.csv"))) ++outcomes[row["outcome"]];
+  // A row in flight at the interrupt may have landed: the resumed run finds it unchanged.
+  EXPECT_EQ(outcomes["updated"] + outcomes["unchanged"], 300) << second.err;
+}
+
 }  // namespace
 }  // namespace okta_bulk::testing

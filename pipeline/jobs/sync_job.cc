@@ -437,10 +437,20 @@ class SyncRows final : public RowHandler {
     std::vector<std::string> logins;
     const bool group_columns = columns_.group_id >= 0 || columns_.group_name >= 0 ||
                                !options_.extra_group_ids.empty();
-    if (!ForEachRow(job, context.delimiter, [&](uint64_t, const CsvRecord&, PreparedRow& row) {
+    // A resumed sync reads the org only for the rows not finished (the others are skipped):
+    // with few left, lookups beat listing the org again.
+    uint64_t finished_rows = 0;
+    if (!ForEachRow(job, context.delimiter, [&](uint64_t n, const CsvRecord& record, PreparedRow& row) {
+          for (const std::string& g : row.group_ids) shared_.scope.managed.insert(g);
+          if (context.finished && context.finished(LoginOf(record), n)) {
+            ++finished_rows;
+            // Still the file's: --deactivate-missing must not take it for a user it no
+            // longer has.
+            if (options_.deactivate_missing) shared_.org.Want(row.login);
+            return;
+          }
           shared_.org.Want(row.login);
           logins.push_back(row.login);
-          for (const std::string& g : row.group_ids) shared_.scope.managed.insert(g);
         }, error, [&](std::string_view login) {
           // An invalid row still names its user: --deactivate-missing must not take it for
           // one the file no longer has.
@@ -493,6 +503,9 @@ class SyncRows final : public RowHandler {
         source.tasks_.push_back(std::make_unique<PagedReadTask>(
             "/api/v1/groups/" + UrlEncodePathSegment(g) + "/users?limit=1000", g, shared_.org,
             job.org, member_pages));
+    if (finished_rows)
+      why += "; --resume: " + Count(finished_rows, "row finished", "rows finished") +
+             " before is not read again";
     std::fprintf(stderr, "okta-bulk: reading the org: %s (%s)\n",
                  how == ReadOrg::kList
                      ? ("listing its users, " + std::to_string(page) + " a page (GET " + target + ")").c_str()
