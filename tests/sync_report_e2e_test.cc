@@ -121,6 +121,30 @@ TEST_F(SyncReportTest, APlanRunsSummaryCountsThePlan) {
   EXPECT_EQ(Bucket(*mock, "update"), 0);
 }
 
+TEST_F(SyncReportTest, ThePlanFileIsGuardedAgainstFormulasAndApplyReadsTheValuesBack) {
+  auto mock = StartMock();
+  Seed(*mock, Users(1, 4, {{4, "=old"}}));
+  const std::map<int, std::string> moved = {{1, "=1+2"}, {2, "-5"}, {3, "'@x"}, {4, "Sales"}};
+  ProcessResult plan = Sync(*mock, Users(1, 4, moved), {"--plan-out", dir_.File("plan.csv")});
+  ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  EXPECT_EQ(dir_.Read("plan.csv"),
+            "login,action,attribute,oldValue,newValue\n"
+            "u1@example.com,update,department,D1,'=1+2\n"
+            "u2@example.com,update,department,D2,'-5\n"
+            "u3@example.com,update,department,D0,''@x\n"
+            "u4@example.com,update,department,'=old,Sales\n");
+  ProcessResult apply = Sync(*mock, Users(1, 4, moved), {"--apply", dir_.File("plan.csv")}, "apply.csv");
+  ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  std::map<std::string, std::string> department;
+  for (const auto& u : MockUsers(*mock))
+    department[std::string(u.at("login").as_string())] = u.at("profile").at("department").as_string();
+  EXPECT_EQ(department["u1@example.com"], "=1+2");
+  EXPECT_EQ(department["u2@example.com"], "-5");
+  EXPECT_EQ(department["u3@example.com"], "'@x");
+  EXPECT_EQ(department["u4@example.com"], "Sales");  // its guarded old value matched the org
+  for (auto& row : ReadCsvFile(dir_.File("apply.csv"))) EXPECT_EQ(row["outcome"], "updated") << row["error"];
+}
+
 TEST_F(SyncReportTest, AResumedSyncReadsTheOrgOnlyForTheRowsNotFinished) {
   // 300 changes (more than a listing page: the first run lists the org) against an update
   // bucket of 280 per 4 s: the first run is interrupted while it waits for the next window,

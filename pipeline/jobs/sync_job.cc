@@ -691,7 +691,8 @@ class SyncRows final : public RowHandler {
                  ": not a plan line (login, action, attribute, oldValue, newValue)";
         return false;
       }
-      const auto& f = record.fields;
+      std::string f[5];  // as written, before the formula guard (AppendPlanCell)
+      for (int i = 0; i < 5; ++i) f[i] = PlanCellValue(record.fields[i]);
       reviewed_[FoldLogin(f[0])].Add(f[1], f[2], f[3], f[4]);
     }
     if ((**opened).error()) {
