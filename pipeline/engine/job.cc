@@ -276,9 +276,11 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
   // (in a real run) after the results file is ours, before any row is read.
   // kStopped: the look-ups were interrupted or aborted; the run ends there (exit 130 or 3).
   enum class Prepared { kOk, kRefused, kStopped };
+  std::function<bool(std::string_view, uint64_t)> finished;  // a resumed job's journal
   auto prepare = [&]() {
     PrepareContext context{io, transport, options, reader.delimiter()};
     context.on_dispatcher = &on_dispatcher;
+    context.finished = finished;
     const bool ok = handler.Prepare(context, error);
     summary->org_requests = context.requests;
     summary->org_requests_by_bucket = context.requests_by_bucket;
@@ -345,6 +347,12 @@ bool RunJob(boost::asio::io_context& io, HttpTransport& transport, const JobOpti
         return false;
       }
     }
+  }
+  if (options.resume && (!journal.entries.empty() || journal.keyless_done.size())) {
+    // The rows the journal matched, as JobSource will skip them (CompactJournal, after
+    // Prepare, sets retry_changed the same way).
+    journal.retry_changed = options.retry_changed;
+    finished = [&journal](std::string_view key, uint64_t row) { return journal.Finished(key, row); };
   }
   if (Prepared p = prepare(); p != Prepared::kOk) {
     if (p == Prepared::kRefused) return false;

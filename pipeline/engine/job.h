@@ -122,6 +122,10 @@ struct PrepareContext {
   const std::function<void(Dispatcher&)>* on_dispatcher = nullptr;
   bool interrupted = false;
   std::string abort_reason;
+  // A resumed job: whether the input's record (its LoginOf key, its row number) finished in
+  // an earlier run and will not be built nor sent (so its state need not be read). Empty when
+  // the job is not resumed.
+  std::function<bool(std::string_view key, uint64_t row)> finished;
 };
 
 // A subcommand's rows: which columns mean what, how a record is checked, which Task it

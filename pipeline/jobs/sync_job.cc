@@ -437,10 +437,20 @@ class SyncRows final : public RowHandler {
     std::vector<std::string> logins;
     const bool group_columns = columns_.group_id >= 0 || columns_.group_name >= 0 ||
                                !options_.extra_group_ids.empty();
-    if (!ForEachRow(job, context.delimiter, [&](uint64_t, const CsvRecord&, PreparedRow& row) {
+    // A resumed sync reads the org only for the rows not finished (the others are skipped):
+    // with few left, lookups beat listing the org again.
+    uint64_t finished_rows = 0;
+    if (!ForEachRow(job, context.delimiter, [&](uint64_t n, const CsvRecord& record, PreparedRow& row) {
+          for (const std::string& g : row.group_ids) shared_.scope.managed.insert(g);
+          if (context.finished && context.finished(LoginOf(record), n)) {
+            ++finished_rows;
+            // Still the file's: --deactivate-missing must not take it for a user it no
+            // longer has.
+            if (options_.deactivate_missing) shared_.org.Want(row.login);
+            return;
+          }
           shared_.org.Want(row.login);
           logins.push_back(row.login);
-          for (const std::string& g : row.group_ids) shared_.scope.managed.insert(g);
         }, error, [&](std::string_view login) {
           // An invalid row still names its user: --deactivate-missing must not take it for
           // one the file no longer has.
@@ -493,6 +503,9 @@ class SyncRows final : public RowHandler {
         source.tasks_.push_back(std::make_unique<PagedReadTask>(
             "/api/v1/groups/" + UrlEncodePathSegment(g) + "/users?limit=1000", g, shared_.org,
             job.org, member_pages));
+    if (finished_rows)
+      why += "; --resume: " + Count(finished_rows, "row finished", "rows finished") +
+             " before is not read again";
     std::fprintf(stderr, "okta-bulk: reading the org: %s (%s)\n",
                  how == ReadOrg::kList
                      ? ("listing its users, " + std::to_string(page) + " a page (GET " + target + ")").c_str()
@@ -599,7 +612,7 @@ class SyncRows final : public RowHandler {
     return true;
   }
 
-  bool Build(const CsvRecord& record, uint64_t row, RunContext&, BuiltRow* out,
+  bool Build(const CsvRecord& record, uint64_t row, RunContext& run, BuiltRow* out,
              std::string* error) override {
     PreparedRow prepared;
     if (!builder_->Build(record, row, &prepared, error)) return false;
@@ -614,6 +627,12 @@ class SyncRows final : public RowHandler {
     }
     std::string refused;
     if (!options_.apply_path.empty()) refused = CheckAgainstReviewed(want, plan);
+    // The plan's counts (--plan counted them in Prepare). The job builds every row once in
+    // a first pass for its duplicate check (ScanKeys, on a scratch context) before its own
+    // pass, which builds only the rows it sends (a resumed job: the unfinished ones): only
+    // that pass counts.
+    if (!scan_context_) scan_context_ = &run;
+    if (!options_.plan && refused.empty() && &run != scan_context_) counts_.Add(plan);
     out->task = std::make_unique<SyncTask>(row, std::move(prepared), std::move(want),
                                            std::move(plan), shared_, std::move(refused));
     return true;
@@ -672,7 +691,8 @@ class SyncRows final : public RowHandler {
                  ": not a plan line (login, action, attribute, oldValue, newValue)";
         return false;
       }
-      const auto& f = record.fields;
+      std::string f[5];  // as written, before the formula guard (AppendPlanCell)
+      for (int i = 0; i < 5; ++i) f[i] = PlanCellValue(record.fields[i]);
       reviewed_[FoldLogin(f[0])].Add(f[1], f[2], f[3], f[4]);
     }
     if ((**opened).error()) {
@@ -758,6 +778,7 @@ class SyncRows final : public RowHandler {
   SyncShared shared_;
   PlanCounts counts_;
   uint64_t planned_rows_ = 0;
+  const RunContext* scan_context_ = nullptr;  // the duplicate scan's (Build); never dereferenced
   std::string read_note_;
   std::vector<const OrgUser*> missing_;  // --deactivate-missing: into shared_.org.others()
   std::vector<std::string> invalid_logins_;
@@ -803,13 +824,20 @@ bool DeactivateMissing(boost::asio::io_context& io, HttpTransport& transport,
 
 bool RunSync(boost::asio::io_context& io, HttpTransport& transport, const SyncJobOptions& options,
              JobSummary* summary, std::string* error,
-             const std::function<void(Dispatcher&)>& on_dispatcher) {
+             const std::function<void(Dispatcher&)>& on_dispatcher, PlanCounts* plan_counts) {
   SyncRows rows(options);
   summary->command = "sync";
   if (!RunJob(io, transport, options, rows, summary, error, on_dispatcher)) return false;
   if (options.deactivate_missing && !options.plan && !summary->interrupted &&
       summary->abort_reason.empty())
     DeactivateMissing(io, transport, options, rows.missing(), summary, on_dispatcher);
+  if (plan_counts) {
+    *plan_counts = rows.counts();
+    if (!options.plan) {  // --plan counted its deactivations already
+      plan_counts->deactivate = rows.missing().size();
+      plan_counts->requests += rows.missing().size();
+    }
+  }
   if (options.plan) {
     const PlanCounts& c = rows.counts();
     summary->would_send = c.create + c.update + c.deactivate;

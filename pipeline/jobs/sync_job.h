@@ -14,6 +14,7 @@
 
 #include "net/http_transport.h"
 #include "pipeline/engine/job.h"
+#include "pipeline/jobs/sync_plan.h"
 
 namespace okta_bulk {
 
@@ -49,9 +50,12 @@ struct SyncJobOptions : JobOptions {
 };
 
 // Runs the sync on `io` (single-threaded) through `transport`; see RunJob for errors. With
-// plan, `summary` is a dry run's.
+// plan, `summary` is a dry run's. `plan_counts` (optional) gets the plan's counts of the rows
+// this run planned (a resumed run: the rows not finished before) and of the deactivations,
+// for the summary JSON and the report.
 bool RunSync(boost::asio::io_context& io, HttpTransport& transport, const SyncJobOptions& options,
              JobSummary* summary, std::string* error,
-             const std::function<void(Dispatcher&)>& on_dispatcher = {});
+             const std::function<void(Dispatcher&)>& on_dispatcher = {},
+             PlanCounts* plan_counts = nullptr);
 
 }  // namespace okta_bulk

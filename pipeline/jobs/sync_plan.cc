@@ -203,6 +203,7 @@ void PlanCounts::Add(const RowPlan& plan) {
     case SyncAction::kUnchanged: ++unchanged; break;
     case SyncAction::kDeactivate: ++deactivate; break;
   }
+  if (plan.action != SyncAction::kDeactivate) ++rows;
   attribute_changes += plan.changes.size();
   if (plan.action != SyncAction::kCreate) {
     group_adds += plan.add_groups.size();
@@ -267,12 +268,37 @@ void ForEachPlanLine(const DesiredUser& want, const RowPlan& plan, const PlanLin
   for (const std::string& g : plan.remove_groups) line(action, "groupId", g, "");
 }
 
+namespace {
+// A cell PlanCellValue would strip a quote from: "'" then a formula's first character or
+// another "'".
+bool LooksGuarded(std::string_view cell) {
+  return cell.size() > 1 && cell[0] == '\'' && (cell[1] == '\'' || NeedsFormulaGuard(cell.substr(1)));
+}
+}  // namespace
+
+void AppendPlanCell(std::string* out, std::string_view cell) {
+  if (LooksGuarded(cell)) {  // written with one more quote, so it reads back as it was
+    AppendCsvField(out, "'" + std::string(cell));
+  } else {
+    AppendCsvCellGuarded(out, cell);  // the results file's guard
+  }
+}
+
+std::string PlanCellValue(std::string_view cell) {
+  return std::string(LooksGuarded(cell) ? cell.substr(1) : cell);
+}
+
 void AppendPlanLines(std::string* out, std::string_view login, const DesiredUser& want,
                      const RowPlan& plan) {
   ForEachPlanLine(want, plan, [&](std::string_view action, std::string_view attribute,
                                   const std::string& old_value, const std::string& new_value) {
-    AppendCsvRecord(out, {login, action, attribute, std::string_view(old_value),
-                          std::string_view(new_value)});
+    std::size_t i = 0;
+    for (std::string_view cell : {login, action, attribute, std::string_view(old_value),
+                                  std::string_view(new_value)}) {
+      if (i++) out->push_back(',');
+      AppendPlanCell(out, cell);
+    }
+    out->push_back('\n');
   });
 }
 

@@ -120,7 +120,14 @@ struct PlanCounts {
   uint64_t create = 0, update = 0, unchanged = 0, deactivate = 0;
   uint64_t attribute_changes = 0, group_adds = 0, group_removes = 0;
   uint64_t requests = 0;  // what the plan costs (RowPlan::Requests)
+  uint64_t rows = 0;      // the file's rows planned (every action but kDeactivate)
   void Add(const RowPlan& plan);
+  // What a row-per-request update would send for the same rows (one write each) minus what
+  // the rows' plans send (deactivations aside: update sends none); negative when group
+  // changes cost more than the writes saved.
+  int64_t RequestsSaved() const {
+    return static_cast<int64_t>(rows) - static_cast<int64_t>(requests - deactivate);
+  }
   // "Plan: 3 to create, 50 to update (50 attribute changes, 2 group adds, 0 group removes),
   // 947 unchanged, 0 to deactivate: 55 requests (a row-per-request update would send
   // 1,000)."
@@ -134,13 +141,21 @@ inline constexpr std::string_view kPlanHeader = "login,action,attribute,oldValue
 // id); for a create one per attribute it sets and one per group; for a deactivation one
 // ("status", old status, DEPROVISIONED). Nothing for an unchanged row. Values are cells:
 // strings as they are, numbers and booleans as JSON writes them, arrays joined with ';',
-// null and absent as empty.
+// null and absent as empty; each cell written by AppendPlanCell (formula guard).
 void AppendPlanLines(std::string* out, std::string_view login, const DesiredUser& want,
                      const RowPlan& plan);
 // The lines AppendPlanLines writes, as their fields (action, attribute, old, new value).
 using PlanLineFn = std::function<void(std::string_view action, std::string_view attribute,
                                       const std::string& old_value, const std::string& new_value)>;
 void ForEachPlanLine(const DesiredUser& want, const RowPlan& plan, const PlanLineFn& f);
+// One cell of the plan file, guarded against spreadsheet formulas like the results file
+// (AppendCsvCellGuarded: a cell beginning with '=', '+', '-', '@', tab or CR is written after
+// a "'"), and a cell beginning with "'" then one of those or another "'" gets one more "'",
+// so that PlanCellValue reads every cell back exactly.
+void AppendPlanCell(std::string* out, std::string_view cell);
+// The value of a plan file's cell as AppendPlanCell wrote it (one leading "'" dropped from a
+// guarded cell).
+std::string PlanCellValue(std::string_view cell);
 // A JSON value (minified) as the plan file's cell; see AppendPlanLines.
 std::string JsonValueAsCell(std::string_view json);
 

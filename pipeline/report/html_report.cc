@@ -95,6 +95,23 @@ std::string RenderHtmlReport(const RunRecord& r, const RunSeries& series,
   if (!r.abort_reason.empty()) row("stopped early", "<span class=\"bad\">" + HtmlEscape(r.abort_reason) + "</span>");
   if (r.interrupted) row("interrupted", "yes: rows missing from the results file were not sent");
   h += "</table>\n";
+  if (r.sync_plan) {  // sync: the plan's counts and what it saved
+    const PlanCounts& p = *r.sync_plan;
+    h += "<h2>Sync plan</h2>\n<table id=\"sync-plan\">\n";
+    row("rows planned", GroupDigits(p.rows));
+    row("to create", GroupDigits(p.create));
+    row("to update", GroupDigits(p.update) + " (" +
+                         Count(p.attribute_changes, "attribute change", "attribute changes") + ")");
+    row("unchanged", GroupDigits(p.unchanged));
+    row("group adds", GroupDigits(p.group_adds));
+    row("group removes", GroupDigits(p.group_removes));
+    row("to deactivate", GroupDigits(p.deactivate));
+    const int64_t saved = p.RequestsSaved();
+    row("requests saved", (saved < 0 ? "-" : "") + GroupDigits(saved < 0 ? -saved : saved) + " (" +
+                              GroupDigits(p.requests) + " planned; one write per row would send " +
+                              GroupDigits(p.rows) + ")");
+    h += "</table>\n";
+  }
 
   // The runs of the job: a resumed job has several.
   h += "<h2>Runs of this job</h2>\n<table id=\"runs\">\n<tr><th>run</th><th>started</th><th>ended</th>"

@@ -10,6 +10,7 @@
 #include "net/okta_buckets.h"
 #include "pipeline/engine/latency_histogram.h"
 #include "pipeline/engine/row_result.h"
+#include "pipeline/jobs/sync_plan.h"
 #include "pipeline/report/job_runs.h"
 #include "pipeline/report/run_identity.h"
 
@@ -54,6 +55,9 @@ struct RunRecord {
   // Every run of the job, oldest first, this one last (its exit code is exit_code); empty
   // when not known (a run that never started). A resumed job has more than one.
   std::vector<RunSegment> runs;
+  // sync: the plan's counts (creates, updates, unchanged, group changes, deactivations) and
+  // what it costs against one write per row; absent for the other commands.
+  std::optional<PlanCounts> sync_plan;
 };
 
 // Bucket efficiency (documented in README.md): requests the bucket counted (sent, minus

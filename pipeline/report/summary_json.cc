@@ -138,6 +138,18 @@ std::string SummaryJson(const RunRecord& r) {
     j += "},\n";
     u64("resumedRows", r.resumed_rows);
   }
+  if (r.sync_plan) {  // sync: the plan's counts and the requests it saved
+    const PlanCounts& p = *r.sync_plan;
+    key("syncPlan");
+    j += "{\"rows\": " + std::to_string(p.rows) + ", \"create\": " + std::to_string(p.create) +
+         ", \"update\": " + std::to_string(p.update) + ", \"unchanged\": " +
+         std::to_string(p.unchanged) + ", \"deactivate\": " + std::to_string(p.deactivate) +
+         ",\n    \"attributeChanges\": " + std::to_string(p.attribute_changes) +
+         ", \"groupAdds\": " + std::to_string(p.group_adds) + ", \"groupRemoves\": " +
+         std::to_string(p.group_removes) + ",\n    \"requestsPlanned\": " +
+         std::to_string(p.requests) + ", \"requestsOneWritePerRow\": " + std::to_string(p.rows) +
+         ", \"requestsSaved\": " + std::to_string(p.RequestsSaved()) + "},\n";
+  }
   // Every request of the run, the org look-ups before the first row included (orgRequests:
   // the user schema, the groups listing, group creations).
   u64("requests", r.requests);

@@ -313,10 +313,11 @@ int main(int argc, char** argv) {
       return exported.ExitCode();
     }
     JobSummary summary;
+    PlanCounts sync_plan;
     bool ok = config.command == "import"
                   ? RunImport(io, transport, config.import, &summary, &error, on_dispatcher)
               : config.command == "sync"
-                  ? RunSync(io, transport, config.sync, &summary, &error, on_dispatcher)
+                  ? RunSync(io, transport, config.sync, &summary, &error, on_dispatcher, &sync_plan)
               : config.command == "groups create"
                   ? RunGroupCreate(io, transport, config.groups_create, &summary, &error,
                                    on_dispatcher)
@@ -326,7 +327,9 @@ int main(int argc, char** argv) {
       WriteStartFailure(config, identity, error, {}, &summary);
       return 2;
     }
-    WriteOutputs(RecordOf(summary), identity, monitor, config);
+    RunRecord record = RecordOf(summary);
+    if (config.command == "sync") record.sync_plan = sync_plan;  // the plan's counts (issue 17)
+    WriteOutputs(record, identity, monitor, config);
     if (!config.quiet || summary.ExitCode() >= 3)
       std::fprintf(summary.ExitCode() >= 3 ? stderr : stdout, "%s\n",
                    TerminalSafe(summary.Describe()).c_str());

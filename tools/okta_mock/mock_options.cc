@@ -83,6 +83,13 @@ A local imitation of an Okta org's management API (users, groups, rate limits).
                          items.type, enum, oneOf, minLength, maxLength, pattern, mutability, scope,
                          title). Without it the org has Okta's base profile only, and a create
                          or update naming any other property is refused (400 E0000001)
+  --load-users FILE      start with the users of FILE, a CSV with the columns gen-users
+                         writes: login, email, firstName, lastName, other profile
+                         attributes ("name" or "name:type"), password or passwordHash (only
+                         whether set), groupId or groupIds (ids split on ';'; the groups must
+                         exist: --groups, --groups-count). Each is ACTIVE, created at start
+                         with a fresh id, outside every rate bucket and /__stats. A bad row
+                         stops okta-mock before it listens, naming the row and the field
   --help                 this text
 Test-only endpoints (no auth, no rate limit, no latency):
   GET /__stats           request counts per bucket, 429s, concurrency rejections, ...
@@ -211,6 +218,9 @@ std::optional<MockOptions> ParseMockOptions(const std::vector<std::string>& args
       if (!UserSchema::FromJson(text.str(), &schema_error)) return bad(schema_error.c_str());
       o.schema_file = value;
       o.schema_json = text.str();
+    } else if (flag == "--load-users") {
+      if (value.empty()) return bad("empty path");
+      o.load_users_file = value;
     } else if (flag == "--token-ttl") {
       if (!ParseDouble(value, &o.token_ttl_s) || !(o.token_ttl_s > 0)) return bad("expected seconds > 0");
     } else if (flag == "--token-limit") {

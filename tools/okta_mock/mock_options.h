@@ -47,6 +47,9 @@ struct MockOptions {
   // when the flags are parsed; "" = the default base profile only. Tests may set it directly.
   std::string schema_file;
   std::string schema_json;
+  // --load-users FILE: users the org starts with (mock_load_users.h), read when the server
+  // starts.
+  std::string load_users_file;
   bool help = false;
 };
 

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <csignal>
 #include <exception>
+#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <memory>
 #include <memory_resource>
@@ -24,6 +26,7 @@
 #include <boost/beast/ssl.hpp>
 
 #include "tools/okta_mock/deadline.h"
+#include "tools/okta_mock/mock_load_users.h"
 #include "tools/okta_mock/mock_tenant.h"
 
 namespace okta_bulk::mock {
@@ -223,6 +226,29 @@ asio::awaitable<void> AcceptLoop(tcp::acceptor& acceptor, MockTenant& tenant,
   }
 }
 
+// --load-users FILE into `tenant`; false after saying on stderr what is wrong.
+bool LoadUsersFile(MockTenant& tenant, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  if (!in || !(text << in.rdbuf())) {
+    std::cerr << "okta-mock: --load-users " << path << ": cannot read the file\n";
+    return false;
+  }
+  std::vector<SeedUser> users;
+  std::string error;
+  const auto t0 = std::chrono::steady_clock::now();
+  if (!ReadSeedUsers(text.str(), &users, &error) ||
+      !tenant.LoadUsers(users, Clock::now(), &error)) {
+    std::cerr << "okta-mock: --load-users " << path << ": " << error << "; nothing loaded\n";
+    return false;
+  }
+  std::cerr << "okta-mock: loaded " << users.size() << " ACTIVE users from " << path << " in "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - t0).count()
+            << " ms\n";
+  return true;
+}
+
 }  // namespace
 
 int RunMockServer(const MockOptions& options, std::ostream& out) {
@@ -232,6 +258,7 @@ int RunMockServer(const MockOptions& options, std::ostream& out) {
   // Declared before the io_context: coroutine frames destroyed with the io_context release
   // in-flight counts into it.
   MockTenant tenant(options);
+  if (!options.load_users_file.empty() && !LoadUsersFile(tenant, options.load_users_file)) return 2;
   asio::io_context ioc(1);
 
   std::optional<asio::ssl::context> ssl;

@@ -16,6 +16,7 @@
 #include "tools/okta_mock/mock_buckets.h"
 #include "tools/okta_mock/mock_filter.h"
 #include "tools/okta_mock/mock_groups.h"
+#include "tools/okta_mock/mock_load_users.h"
 #include "tools/okta_mock/mock_login_key.h"
 #include "tools/okta_mock/mock_oauth.h"
 #include "tools/okta_mock/mock_schema.h"
@@ -637,6 +638,55 @@ struct MockTenant::Impl {
     by_login.try_insert(added.folded_login, idx);
     ++users_created;
     return UserResponse(added);
+  }
+
+  // --load-users (MockTenant::LoadUsers): every row checked, then every user added.
+  bool LoadUsers(const std::vector<SeedUser>& seeds, TimePoint now, std::string* error) {
+    std::vector<std::string> profiles(seeds.size()), folded(seeds.size());
+    std::unordered_map<std::string_view, uint64_t> rows;  // folded login -> row
+    rows.reserve(seeds.size());
+    json::object profile;
+    for (std::size_t i = 0; i < seeds.size(); ++i) {
+      const SeedUser& s = seeds[i];
+      if (!SeedProfile(s, schema, &profile, error)) return false;
+      for (const std::string& g : s.group_ids)
+        if (!groups.Find(g)) {
+          *error = "row " + std::to_string(s.row) + ": groupIds: no group " + g +
+                   " in the org (seed it with --groups or --groups-count)";
+          return false;
+        }
+      folded[i] = LoginKey(s.login);
+      auto [it, fresh] = rows.emplace(folded[i], s.row);
+      if (!fresh || by_login.count(folded[i])) {
+        *error = "row " + std::to_string(s.row) + ": login: " + s.login + " is taken" +
+                 (fresh ? std::string(" in the org") : " by row " + std::to_string(it->second));
+        return false;
+      }
+      profiles[i] = json::serialize(profile);
+    }
+    for (std::size_t i = 0; i < seeds.size(); ++i) {
+      const SeedUser& s = seeds[i];
+      const std::size_t idx = users.size();
+      User u;
+      u.id = "00u" + RandomAlnum(17);
+      u.login = s.login;
+      u.folded_login = std::move(folded[i]);
+      u.status = "ACTIVE";
+      u.created = u.last_updated = u.status_changed = now;
+      u.activated = now;
+      u.credential = s.credential ? Credential::kPassword : Credential::kNone;
+      if (s.credential) u.password_changed = now;
+      u.profile_json = std::move(profiles[i]);
+      for (const std::string& g : s.group_ids)
+        if (std::find(u.group_ids.begin(), u.group_ids.end(), g) == u.group_ids.end())
+          u.group_ids.push_back(g);
+      u.visible_at = now;
+      users.push_back(std::move(u));
+      User& added = users.back();
+      while (!by_id.try_insert(added.id, idx)) added.id = "00u" + RandomAlnum(17);
+      by_login.try_insert(added.folded_login, idx);
+    }
+    return true;
   }
 
   // POST (partial=true) or PUT (partial=false) /api/v1/users/{id}.
@@ -1282,6 +1332,11 @@ void MockTenant::Release() {
 }
 
 int64_t MockTenant::in_flight() const { return impl_->in_flight; }
+
+bool MockTenant::LoadUsers(const std::vector<SeedUser>& users, TimePoint real_now,
+                           std::string* error) {
+  return impl_->LoadUsers(users, real_now + duration_cast<Clock::duration>(impl_->skew), error);
+}
 
 std::size_t MockTenant::user_count() const {
   return impl_->by_login.size();

@@ -18,6 +18,8 @@
 
 namespace okta_bulk::mock {
 
+struct SeedUser;  // mock_load_users.h
+
 struct MockRequest {
   std::string_view method;         // "GET", "POST", ...
   std::string_view target;         // path + optional ?query, as received (percent-encoded)
@@ -72,6 +74,13 @@ class MockTenant {
 
   int64_t in_flight() const;
   std::size_t user_count() const;  // users not deleted
+
+  // --load-users: adds `users` as ACTIVE users created at `real_now` (ids, created,
+  // activated, lastUpdated as a create gives them), with their group memberships, outside
+  // every rate bucket and statistic. Checks every row first (profile against the org's schema,
+  // groups that exist, a login not taken by another user); false with *error naming the row
+  // and the field, and nothing added, when one is refused.
+  bool LoadUsers(const std::vector<SeedUser>& users, TimePoint real_now, std::string* error);
 
  private:
   struct Impl;
