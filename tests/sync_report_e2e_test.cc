@@ -170,9 +170,15 @@ TEST_F(SyncReportTest, AResumedSyncReadsTheOrgOnlyForTheRowsNotFinished) {
 
   const int64_t gets1 = Bucket(*mock, "get");
   std::vector<std::string> resume = args;
-  resume.push_back("--resume");
+  resume.insert(resume.end(), {"--resume", "--summary-json", dir_.File("resumed.json")});
   ProcessResult second = RunOktaBulk(resume, mock->base_url());
   ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
+  {  // the plan this run carried out: the rows left, not the finished ones (not read again)
+    const json::object p = json::parse(dir_.Read("resumed.json")).at("syncPlan").as_object();
+    EXPECT_EQ(p.at("create").as_int64(), 0) << dir_.Read("resumed.json");
+    EXPECT_EQ(p.at("update").as_int64() + p.at("unchanged").as_int64(), left)
+        << dir_.Read("resumed.json");
+  }
   EXPECT_EQ(Bucket(*mock, "create"), lists1) << "the resumed sync listed the org again";
   EXPECT_EQ(Bucket(*mock, "get") - gets1, left) << "one lookup per row not finished, none else";
   EXPECT_NE(second.err.find("one lookup per row"), std::string::npos) << second.err;

@@ -43,7 +43,10 @@ class JobSource final : public TaskSource {
       const uint64_t content = sink_ && !done ? RowContentHash(header_, record_.fields) : 0;
       std::string error;
       *row = BuiltRow();
-      if (handler_.Build(record_, row_, run_, row, &error)) {
+      run_.key_only = done;  // a finished row is built for its key (the duplicate check) only
+      const bool built = handler_.Build(record_, row_, run_, row, &error);
+      run_.key_only = false;
+      if (built) {
         if (row->task) row->task->result().content_hash = content;
         uint64_t first = 0;
         if (!row->key.empty()) {
@@ -134,6 +137,7 @@ bool MatchJournal(const std::string& path, char delimiter, const RowHandler& han
 // come from the handler's own Build, so a row counts exactly as it will in the job.
 RepeatedKeys ScanKeys(const std::string& path, RowHandler& handler, char delimiter) {
   RunContext scratch;  // tasks built here are dropped at once
+  scratch.key_only = true;
   return ScanForRepeatedKeys(path, [&](const CsvRecord& record, uint64_t row, std::string* key) {
     BuiltRow built;
     std::string error;

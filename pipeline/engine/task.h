@@ -52,6 +52,10 @@ struct RunContext {
   enum class LookUp : unsigned char { kNever, kWhileWaiting, kEveryRow } look_up = LookUp::kNever;
   // Records one answer about a row's existence and re-judges at the end of a batch.
   void ObserveExistence(bool existed);
+  // Set while a row is built for its key only (the duplicate scan's scratch context, and a
+  // resumed job's finished rows: JobSource in job.cc): its task is dropped, never sent, so
+  // a handler counts nothing for it.
+  bool key_only = false;
 };
 
 class Task {

@@ -627,12 +627,10 @@ class SyncRows final : public RowHandler {
     }
     std::string refused;
     if (!options_.apply_path.empty()) refused = CheckAgainstReviewed(want, plan);
-    // The plan's counts (--plan counted them in Prepare). The job builds every row once in
-    // a first pass for its duplicate check (ScanKeys, on a scratch context) before its own
-    // pass, which builds only the rows it sends (a resumed job: the unfinished ones): only
-    // that pass counts.
-    if (!scan_context_) scan_context_ = &run;
-    if (!options_.plan && refused.empty() && &run != scan_context_) counts_.Add(plan);
+    // The plan's counts (--plan counted them in Prepare), of the rows this run sends: not of
+    // the rows built for their key only (the duplicate scan's first pass, a resumed job's
+    // finished rows, whose org state was not even read).
+    if (!options_.plan && refused.empty() && !run.key_only) counts_.Add(plan);
     out->task = std::make_unique<SyncTask>(row, std::move(prepared), std::move(want),
                                            std::move(plan), shared_, std::move(refused));
     return true;
@@ -778,7 +776,6 @@ class SyncRows final : public RowHandler {
   SyncShared shared_;
   PlanCounts counts_;
   uint64_t planned_rows_ = 0;
-  const RunContext* scan_context_ = nullptr;  // the duplicate scan's (Build); never dereferenced
   std::string read_note_;
   std::vector<const OrgUser*> missing_;  // --deactivate-missing: into shared_.org.others()
   std::vector<std::string> invalid_logins_;
