@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "net/rate_governor.h"
+#include "pipeline/engine/dispatch_core.h"
 #include "net/retry_policy.h"
 #include "pipeline/engine/latency_histogram.h"
 #include "pipeline/engine/stall_watch.h"
@@ -28,52 +29,6 @@
 #include "pipeline/engine/task.h"
 
 namespace okta_bulk {
-
-// Where tasks come from. Next() returns nullptr at the end of the input. It may write
-// results of its own (invalid rows) before returning.
-class TaskSource {
- public:
-  virtual ~TaskSource() = default;
-  virtual std::unique_ptr<Task> Next() = 0;
-};
-
-struct DispatcherOptions {
-  int workers = 8;                 // --concurrency: requests in flight at most
-  int max_attempts = 5;            // --max-attempts: tries of one request on transient failures
-  std::chrono::milliseconds backoff_base{300};
-  std::chrono::milliseconds backoff_cap{20000};
-  int max_rate_limited = 200;      // 429s one request may meet before its row fails
-  std::size_t max_live_tasks = 0;  // rows open at once; 0 = 4 x workers
-  // Rows open at once while a bucket is spent, so that rows needing other buckets (or able
-  // to use one instead, see Task::TryAlternative) keep flowing; 0 = max(1024, the above).
-  std::size_t max_live_tasks_blocked = 0;
-  uint64_t seed = 0;               // 0 = random
-  // After Interrupt(), how long requests in flight may still finish before they are
-  // abandoned (HttpTransport::CancelAll). okta-bulk: 5 s, --request-timeout at most.
-  std::chrono::milliseconds interrupt_grace{5000};
-  // --max-stall: the longest wait without any row finishing before the run stops (exit 3);
-  // shorter once rate-limit resets have been seen (see StallWatch).
-  std::chrono::seconds max_stall{900};
-  // The requests carry an OAuth access token: a 403 E0000006 is a missing scope, and the
-  // row's error names it (okta/okta_scopes.h). Also recognised without this flag by a
-  // WWW-Authenticate header saying insufficient_scope.
-  bool oauth = false;
-};
-
-struct DispatcherStats {
-  uint64_t requests = 0;
-  uint64_t rate_limited = 0;        // bucket 429s
-  uint64_t concurrency_limited = 0; // 429s with x-rate-limit-limit: 0
-  uint64_t retried = 0;             // transient failures retried
-  uint64_t transport_errors = 0;
-  // For progress and reports (kept cheap: fixed arrays, no allocation per request).
-  uint64_t in_flight = 0;           // requests sent and not yet answered, now
-  std::array<uint64_t, kBucketCount> requests_by_bucket{};
-  std::array<uint64_t, kBucketCount> rate_limited_by_bucket{};         // bucket 429s
-  std::array<uint64_t, kBucketCount> concurrency_limited_by_bucket{};  // concurrency 429s
-  // Send to answer (or to transport failure) of every request.
-  LatencyHistogram latency;
-};
 
 class Dispatcher {
  public:
