@@ -1,79 +1,24 @@
 // Dispatcher: drives Tasks over an HttpTransport with a fixed set of worker coroutines.
-// Ready tasks wait in one FIFO per rate-limit bucket; a worker takes a task only when the
-// RateGovernor grants a permit for that task's bucket, so a spent bucket (say, creates)
-// never holds back tasks that need another one (lookups, group assignments).
-// Transient failures (5xx, transport errors) are retried with capped, fully jittered
-// exponential backoff; 429s are waited out through the governor and never count as the
-// row's failure. Single-threaded: everything runs on one io_context thread.
+// Every decision is DispatchCore's (dispatch_core.h: which task goes next and when, retries
+// with capped jittered backoff, 429s waited out through the RateGovernor, alternatives for
+// tasks behind a spent bucket, interrupt, stall, abort); the dispatcher only does the I/O
+// it asks for: it sends, sleeps on timers, wakes waiting workers and abandons requests in
+// flight. Single-threaded: everything runs on one io_context thread.
 #pragma once
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <array>
 #include <chrono>
-#include <deque>
 #include <functional>
-#include <memory>
-#include <queue>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "net/rate_governor.h"
-#include "net/retry_policy.h"
-#include "pipeline/engine/latency_histogram.h"
-#include "pipeline/engine/stall_watch.h"
-#include "pipeline/okta/okta_json.h"
+#include "pipeline/engine/dispatch_core.h"
 #include "pipeline/engine/task.h"
 
 namespace okta_bulk {
-
-// Where tasks come from. Next() returns nullptr at the end of the input. It may write
-// results of its own (invalid rows) before returning.
-class TaskSource {
- public:
-  virtual ~TaskSource() = default;
-  virtual std::unique_ptr<Task> Next() = 0;
-};
-
-struct DispatcherOptions {
-  int workers = 8;                 // --concurrency: requests in flight at most
-  int max_attempts = 5;            // --max-attempts: tries of one request on transient failures
-  std::chrono::milliseconds backoff_base{300};
-  std::chrono::milliseconds backoff_cap{20000};
-  int max_rate_limited = 200;      // 429s one request may meet before its row fails
-  std::size_t max_live_tasks = 0;  // rows open at once; 0 = 4 x workers
-  // Rows open at once while a bucket is spent, so that rows needing other buckets (or able
-  // to use one instead, see Task::TryAlternative) keep flowing; 0 = max(1024, the above).
-  std::size_t max_live_tasks_blocked = 0;
-  uint64_t seed = 0;               // 0 = random
-  // After Interrupt(), how long requests in flight may still finish before they are
-  // abandoned (HttpTransport::CancelAll). okta-bulk: 5 s, --request-timeout at most.
-  std::chrono::milliseconds interrupt_grace{5000};
-  // --max-stall: the longest wait without any row finishing before the run stops (exit 3);
-  // shorter once rate-limit resets have been seen (see StallWatch).
-  std::chrono::seconds max_stall{900};
-  // The requests carry an OAuth access token: a 403 E0000006 is a missing scope, and the
-  // row's error names it (okta/okta_scopes.h). Also recognised without this flag by a
-  // WWW-Authenticate header saying insufficient_scope.
-  bool oauth = false;
-};
-
-struct DispatcherStats {
-  uint64_t requests = 0;
-  uint64_t rate_limited = 0;        // bucket 429s
-  uint64_t concurrency_limited = 0; // 429s with x-rate-limit-limit: 0
-  uint64_t retried = 0;             // transient failures retried
-  uint64_t transport_errors = 0;
-  // For progress and reports (kept cheap: fixed arrays, no allocation per request).
-  uint64_t in_flight = 0;           // requests sent and not yet answered, now
-  std::array<uint64_t, kBucketCount> requests_by_bucket{};
-  std::array<uint64_t, kBucketCount> rate_limited_by_bucket{};         // bucket 429s
-  std::array<uint64_t, kBucketCount> concurrency_limited_by_bucket{};  // concurrency 429s
-  // Send to answer (or to transport failure) of every request.
-  LatencyHistogram latency;
-};
 
 class Dispatcher {
  public:
@@ -95,81 +40,38 @@ class Dispatcher {
   // to finish; then the transport abandons them. Rows not finished get no result, so
   // --resume sends them. Run() ends once the requests in flight are done or abandoned.
   void Interrupt();
-  bool interrupted() const { return interrupted_; }
+  bool interrupted() const { return core_.interrupted(); }
   // Rows open when the run ended without a result (interrupted, aborted): --resume sends them.
-  uint64_t unfinished() const { return unfinished_; }
+  uint64_t unfinished() const { return core_.unfinished(); }
 
   // Set when the org refused our credentials (401, or 403 E0000005), when the transport can
   // get no credential at all (AuthFailedError: its auth_failure() message is the reason), or
   // when on_done failed: every later row would fail the same way, so the run stops at once.
-  bool aborted() const { return !abort_reason_.empty(); }
-  const std::string& abort_reason() const { return abort_reason_; }
-  const DispatcherStats& stats() const { return stats_; }
-  std::size_t live_tasks() const { return live_; }
+  bool aborted() const { return core_.aborted(); }
+  const std::string& abort_reason() const { return core_.abort_reason(); }
+  const DispatcherStats& stats() const { return core_.stats(); }
+  std::size_t live_tasks() const { return core_.live_tasks(); }
   // Tasks waiting for a permit of `bucket` now (not in flight, not delayed for a retry).
-  std::size_t queued(Bucket bucket) const {
-    const auto b = static_cast<std::size_t>(bucket);
-    return ready_[b].size() + first_[b].size();
-  }
-  const RateGovernor& governor() const { return governor_; }
+  std::size_t queued(Bucket bucket) const { return core_.queued(bucket); }
+  const RateGovernor& governor() const { return core_.governor(); }
 
  private:
   using Clock = std::chrono::steady_clock;
-  struct Delayed {
-    Clock::time_point at;
-    uint64_t seq;
-    Task* task;
-    bool operator>(const Delayed& o) const { return at != o.at ? at > o.at : seq > o.seq; }
-  };
 
+  // Asks the core for a task, sends it and feeds the answer back, until the core says stop.
   boost::asio::awaitable<void> Worker();
-  boost::asio::awaitable<Task*> Acquire(boost::asio::steady_timer& timer);
-  void Complete(Task* task, Clock::time_point sent_at, Clock::time_point now,
-                boost::system::result<HttpResponse>& result);
-  void Enqueue(Task* task);
-  void Delay(Task* task, Clock::duration delay);
-  void Finish(Task* task);
-  void Drop(Task* task);
-  // Lets tasks stuck behind spent `bucket` switch to another bucket; true if any did.
-  bool OfferAlternatives(std::size_t bucket);
-  // A bucket that refuses for longer than this counts as spent.
-  static constexpr std::chrono::milliseconds kBlockedAfter{100};
-  void Abort(std::string reason);
-  void Notify();
-  // Ends the run when no row has finished for too long (StallWatch), or abandons the
-  // requests in flight once an interrupt's grace is over.
+  // Does what DispatchCore::Watch says: abandons the requests in flight after an interrupt's
+  // grace or a stall, and wakes the workers when a stall ends the run.
   boost::asio::awaitable<void> Watchdog(boost::asio::steady_timer& timer);
+  // Wakes every worker waiting on its timer, to ask the core again.
+  void Notify();
+  void Abort(std::string reason);
 
   boost::asio::any_io_executor executor_;
   HttpTransport& transport_;
-  RateGovernor& governor_;
-  RunContext& run_;
-  TaskSource& source_;
-  DispatcherOptions options_;
-  RetryOptions retry_options_;
-  std::function<bool(Task&)> on_done_;
-  ResponseReader reader_;
+  DispatchCore core_;
   std::vector<boost::asio::steady_timer*> waiting_;  // timers of workers waiting for work
-  std::mt19937_64 rng_;
-
-  std::array<std::deque<Task*>, kBucketCount> ready_;
-  std::array<std::deque<Task*>, kBucketCount> first_;  // served before ready_ (kNextFirst)
-  std::priority_queue<Delayed, std::vector<Delayed>, std::greater<>> delayed_;
-  uint64_t delayed_seq_ = 0;
-  std::size_t live_ = 0;
-  std::size_t next_bucket_ = 0;
-  bool source_done_ = false;
-  bool any_response_ = false;
-  bool blocked_ = false;       // some bucket with waiting tasks is spent  // some request of this run got an HTTP response
-  bool interrupted_ = false;
   bool finished_ = false;  // every worker has returned
-  bool stalled_ = false;   // aborted by the StallWatch: requests in flight are abandoned
-  Clock::time_point interrupted_at_{};
-  uint64_t unfinished_ = 0;
-  std::string abort_reason_;
-  DispatcherStats stats_;
-  Clock::time_point run_started_ = Clock::now();
-  StallWatch stall_;
   boost::asio::steady_timer* watchdog_timer_ = nullptr;
 };
 
