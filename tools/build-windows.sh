@@ -189,7 +189,7 @@ build_project() {
     -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/mingw-w64.cmake" -DCMAKE_BUILD_TYPE=Release \
     -DOKTA_BULK_WINDOWS_PREFIX="$PREFIX" "${launcher[@]}" \
     -DOKTA_BULK_TESTS=OFF -DOKTA_BULK_BENCH=OFF
-  ninja -C "$BUILD_DIR/okta" -j"$JOBS" okta-bulk okta-mock
+  ninja -C "$BUILD_DIR/okta" -j"$JOBS" okta-bulk okta-mock platform-check
   ls -l "$BUILD_DIR/okta/tools/okta-bulk.exe" "$BUILD_DIR/okta/tools/okta-mock.exe" >&2
 }
 
