@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <string>
@@ -164,6 +165,38 @@ TEST(PlatformTest, APlainFileIsNoTerminal) {
   EXPECT_FALSE(platform::IsTerminal(fd));
   EXPECT_EQ(platform::TerminalColumns(fd), 0u);
   ::close(fd);
+}
+
+// Files over 2 GiB (issue 20): sizes, offsets and a stdio stream's position past 2^31 and
+// 2^32, on a sparse file (no disk used). The Windows build checks the same under Wine
+// (tools/windows_check/platform_check.cc, run by tools/windows_test.sh).
+TEST(PlatformTest, AFileOverFourGiBHasItsSizeOffsetsAndStreamPositionIn64Bits) {
+  TempDir dir;
+  const std::uint64_t size = (4ull << 30) + 6;  // past 2^32: a 32-bit size would say 6
+  const int fd = platform::OpenPrivateFile(dir.File("big"), platform::OpenMode::kCreateReadWrite);
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(platform::TruncateFile(fd, size)) << std::strerror(errno);
+  std::uint64_t got = 0;
+  ASSERT_TRUE(platform::FileSize(fd, &got));
+  EXPECT_EQ(got, size);
+  EXPECT_EQ(platform::WriteAt(fd, "tail!!", 6, size - 6), 6);
+  EXPECT_EQ(platform::WriteAt(fd, "mid", 3, 3ull << 30), 3);
+  char back[7] = {};
+  EXPECT_EQ(platform::ReadAt(fd, back, 6, size - 6), 6);
+  EXPECT_EQ(std::string(back), "tail!!");
+  EXPECT_EQ(platform::ReadAt(fd, back, 3, 3ull << 30), 3);
+  EXPECT_EQ(std::string(back, 3), "mid");
+  ::close(fd);
+  std::FILE* f = std::fopen(dir.File("big").c_str(), "rb");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(platform::StreamPosition(f), 0);
+  ASSERT_TRUE(platform::SeekStreamToEnd(f));
+  EXPECT_EQ(platform::StreamPosition(f), static_cast<long long>(size));
+  std::fclose(f);
+  // A descriptor that is not open has no size.
+  errno = 0;
+  EXPECT_FALSE(platform::FileSize(-1, &got));
+  EXPECT_EQ(errno, EBADF);
 }
 
 }  // namespace

@@ -18,8 +18,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# ccache when installed, paths taken relative to the checkout: a fresh clone (CI's) recompiles
+# only what changed since a build on this machine.
+launcher=()
+if command -v ccache >/dev/null; then
+  export CCACHE_BASEDIR="$root"
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DOKTA_BULK_BENCH=OFF \
-  -DOKTA_BULK_TESTS=OFF -DOKTA_BULK_SANITIZE=OFF >/dev/null
+  -DOKTA_BULK_TESTS=OFF -DOKTA_BULK_SANITIZE=OFF "${launcher[@]}" >/dev/null
 ninja -C "$build" ${JOBS:+-j "$JOBS"}  # JOBS=2 on a shared machine
 mkdir -p "$root/dist"
 (cd "$build" && cpack -G DEB -B "$build/cpack" >/dev/null)

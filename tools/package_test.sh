@@ -22,8 +22,10 @@ trap '[ -n "$mock_pid" ] && kill "$mock_pid" 2>/dev/null; rm -rf "$work"' EXIT
 # Depends: computed by dpkg-shlibdeps (libssl3, libsimdjson, libc6, libstdc++6 ...).
 depends="$(dpkg-deb -f "$deb" Depends)"
 echo "Depends: $depends"
-dpkg-deb -I "$deb" | grep -q '^ Depends:.*libssl' || fail "Depends does not name libssl"
-echo "$depends" | grep -q 'libsimdjson' || fail "Depends does not name libsimdjson"
+# (Matched in the shell, not by `... | grep -q`: under pipefail, grep -q leaving at the first
+# match can make the writer die of SIGPIPE and the pipeline fail though it matched.)
+[[ $depends == *libssl* ]] || fail "Depends does not name libssl"
+[[ $depends == *libsimdjson* ]] || fail "Depends does not name libsimdjson"
 
 dpkg-deb -x "$deb" "$work/root"
 usr="$work/root/usr"
@@ -41,10 +43,12 @@ grep -q "^OpenSSL: *OpenSSL 3" "$work/version" || fail "--version names no OpenS
 "$usr/bin/okta-mock" --version >/dev/null || fail "okta-mock --version"
 "$usr/bin/gen-users" --version >/dev/null || fail "gen-users --version"
 if command -v man >/dev/null; then
-  man -l "$usr/share/man/man1/okta-bulk.1" 2>/dev/null | grep -q "import" || fail "man -l okta-bulk.1"
+  man -l "$usr/share/man/man1/okta-bulk.1" >"$work/man.txt" 2>/dev/null || fail "man -l okta-bulk.1 exited $?"
+  grep -q "import" "$work/man.txt" || fail "man -l okta-bulk.1 does not mention import"
 fi
 bash -c 'source "$0"; complete -p okta-bulk' "$usr/share/bash-completion/completions/okta-bulk" \
-  | grep -q _okta_bulk || fail "the bash completion does not load"
+  >"$work/complete.txt" || fail "the bash completion does not load"
+grep -q _okta_bulk "$work/complete.txt" || fail "the bash completion does not register _okta_bulk"
 
 # A small import, every piece from the package.
 "$usr/bin/okta-mock" --port 0 --groups-count 1 >"$work/mock.out" 2>"$work/mock.err" &

@@ -7,6 +7,17 @@
 #      refuses the connection (certificate verify failed, nothing created), and accepts it
 #      once the certificate is given with --ca-file;
 #   4. an import killed with kill -9 part way, then --resume: every row exactly once.
+#   5. Ctrl-C part way (Wine turns a SIGINT sent to its process into the console's
+#      CTRL_C_EVENT, which the C runtime raises as SIGINT in okta-bulk.exe, as a Ctrl-C typed
+#      in a Windows console does): exit 130, the resume command printed; --resume: every row
+#      exactly once;
+#   6. non-ASCII paths and arguments (the UTF-8 code page of the embedded manifest): an import
+#      from and to files in a directory named "données-日本";
+#   7. --write-temp-passwords: the secrets file is created owner-only and accepted (and its
+#      Unix mode, what Wine makes of the access list, has no group or other bits);
+#   8. platform-check.exe (tools/windows_check/platform_check.cc): the platform seam's owner-only
+#      files at a non-ASCII path and a sparse 3 GiB file (sizes, a write and a read past 2 GiB,
+#      a stdio stream's end).
 #
 #   bash tools/windows_test.sh [N]
 #
@@ -18,6 +29,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 n="${1:-10000}"
+# Wine keeps no access lists: a file's Unix mode is what it makes of the DACL set on it, less
+# the umask of the wineserver (started below). 077, as a user who keeps secrets would have.
+umask 077
 win_build="${WIN_BUILD:-$root/build-win}"
 if [ -z "${LINUX_BUILD:-}" ]; then
   LINUX_BUILD="$root/build"
@@ -73,6 +87,7 @@ cd "$work"
 echo "== 1. import of $n users under Wine"
 "$gen" --count "$n" -o users.csv
 start_mock mock1.out --limits create=6000,get=10000 --window 10 --concurrency 75
+url1=$url
 echo "   okta-mock: $url"
 t0=$(date +%s.%N)
 set +e
@@ -136,7 +151,7 @@ echo "   with --ca-file cert.pem: exit $status, $(created_in trusted.csv) create
 check "the same certificate given with --ca-file is accepted" test "$status" = 0 -a "$(created_in trusted.csv)" = 5
 
 echo "== 4. a run killed (kill -9, the Wine stand-in for a crash or a closed window), then --resume"
-# (A console Ctrl-C cannot be pressed from a script under Wine; kill -9 is the harder case.)
+# (Ctrl-C is 5.)
 head -2001 users.csv >u2.csv
 start_mock mock3.out --limits create=100 --window 2
 OKTA_CLIENT_ORGURL="$url" OKTA_CLIENT_TOKEN=test-token \
@@ -159,6 +174,76 @@ check "the killed run had finished some rows, not all" test "$before" -gt 0 -a "
 check "--resume exits 0" test "$status" = 0
 check "after kill -9 and --resume every row is there exactly once, created" \
   test "$rows" = 2000 -a "$distinct" = 2000 -a "$(created_in r2.csv)" = 2000
+
+echo "== 5. Ctrl-C part way, then --resume"
+start_mock mock4.out --limits create=100 --window 2
+OKTA_CLIENT_ORGURL="$url" OKTA_CLIENT_TOKEN=test-token \
+  "$wine" "$exe" import u2.csv -o r3.csv --quiet 2>ctrlc.err &
+victim=$!
+for _ in $(seq 300); do [ "$(tail -n +2 r3.csv 2>/dev/null | wc -l)" -ge 300 ] && break; sleep 0.1; done
+before=$(tail -n +2 r3.csv | wc -l)
+t0=$(date +%s.%N)
+kill -INT "$victim" 2>/dev/null || true
+set +e
+wait "$victim"
+status=$?
+set -e
+echo "   Ctrl-C after $before rows: exit $status $(since "$t0") s later; stderr: $(tr '\n' ' ' <ctrlc.err | head -c 300)"
+check "Ctrl-C: exit 130 (interrupted)" test "$status" = 130
+check "Ctrl-C: okta-bulk said it was interrupted and printed the resume command" \
+  grep -q -- '--resume' ctrlc.err
+set +e
+OKTA_CLIENT_ORGURL="$url" OKTA_CLIENT_TOKEN=test-token \
+  "$wine" "$exe" import u2.csv -o r3.csv --resume --quiet 2>resume3.err
+status=$?
+set -e
+[ "$status" = 0 ] || cat resume3.err
+rows=$(tail -n +2 r3.csv | wc -l)
+distinct=$(tail -n +2 r3.csv | cut -d, -f1 | sort -un | wc -l)
+echo "   --resume: exit $status, $rows rows, $distinct distinct, $(created_in r3.csv) created"
+check "after Ctrl-C and --resume every row is there exactly once, created" \
+  test "$status" = 0 -a "$rows" = 2000 -a "$distinct" = 2000 -a "$(created_in r3.csv)" = 2000
+
+echo "== 6. non-ASCII paths and arguments"
+start_mock mock5.out
+dir="données-日本"
+mkdir "$dir"
+cp few.csv "$dir/utilisateurs-é.csv"
+set +e
+OKTA_CLIENT_ORGURL="$url" OKTA_CLIENT_TOKEN=test-token \
+  "$wine" "$exe" import "$dir/utilisateurs-é.csv" -o "$dir/résultats-✓.csv" --quiet 2>utf8.err
+status=$?
+set -e
+[ "$status" = 0 ] || cat utf8.err
+echo "   import $dir/utilisateurs-é.csv -o $dir/résultats-✓.csv: exit $status, $(created_in "$dir/résultats-✓.csv") created"
+check "an import from and to non-ASCII paths exits 0" test "$status" = 0
+check "its results are at the non-ASCII name, 5 created" test "$(created_in "$dir/résultats-✓.csv")" = 5
+
+echo "== 7. --write-temp-passwords (the secrets file's owner-only check)"
+{ echo login; sed -n '2,4p' users.csv | cut -d, -f1; } >expire.csv  # (no `| head`: pipefail)
+set +e
+OKTA_CLIENT_ORGURL="$url1" OKTA_CLIENT_TOKEN=test-token \
+  "$wine" "$exe" expire-password expire.csv --temp-password --write-temp-passwords --yes \
+  -o expire-results.csv --quiet 2>expire.err
+status=$?
+set -e
+[ "$status" = 0 ] || cat expire.err
+secrets=$(tail -n +2 expire-results.csv.secrets 2>/dev/null | grep -c ',tempPassword,' || true)
+mode=$(stat -c %a expire-results.csv.secrets 2>/dev/null || echo none)
+echo "   exit $status; expire-results.csv.secrets: $secrets temporary passwords, Unix mode $mode"
+check "expire-password --write-temp-passwords exits 0" test "$status" = 0
+check "the secrets file holds the 3 temporary passwords" test "$secrets" = 3
+check "the secrets file has no group or other permission bits on the host" \
+  test "$mode" = 600 -o "$mode" = 700
+
+echo "== 8. the platform seam on Windows (platform-check.exe)"
+mkdir pc
+set +e
+"$wine" "$win_build/okta/platform-check.exe" pc >pc.out 2>&1
+status=$?
+set -e
+sed 's/^/   /' pc.out
+check "platform-check.exe: owner-only files, a non-ASCII name, a sparse 3 GiB file" test "$status" = 0
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -11,6 +11,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 namespace okta_bulk::platform {
@@ -42,8 +43,8 @@ int CreateUniqueFile(std::string* path_template);
 // Windows a protected owner-only DACL). A device or a pipe is left alone (true).
 bool MakeOwnerOnly(int fd);
 // True when nobody but the owner may read the regular file behind `fd` (no group or other
-// bits; on Windows a DACL whose allow entries name the current user only). False for what is
-// not a regular file.
+// bits; on Windows a DACL whose allow entries name the current user, or SYSTEM, only). False
+// for what is not a regular file.
 bool IsOwnerOnly(int fd);
 
 // Flushes the file's data to the disk (fsync / FlushFileBuffers).
@@ -76,6 +77,17 @@ void AdviseSequential(int fd);
 // Reads / writes at an offset without moving the file position (pread / pwrite).
 long long ReadAt(int fd, void* buffer, std::size_t size, std::uint64_t offset);
 long long WriteAt(int fd, const void* buffer, std::size_t size, std::uint64_t offset);
+
+// Files over 2 GiB: the Windows C runtime's plain fstat and ftell are 32-bit (long is 32 bits
+// there). The MinGW build defines _FILE_OFFSET_BITS=64, which makes `struct stat`, stat and
+// fstat the 64-bit ones (platform_windows.cc checks it at compile time); these three are the
+// 64-bit forms of the rest.
+// The size in bytes of the file behind `fd` (fstat). False with errno when fstat fails.
+bool FileSize(int fd, std::uint64_t* size);
+// The position of a stdio stream (ftello; _ftelli64), or -1 with errno.
+long long StreamPosition(std::FILE* stream);
+// Moves a stdio stream to its end (fseeko; _fseeki64). False with errno on failure.
+bool SeekStreamToEnd(std::FILE* stream);
 
 // Takes an exclusive lock on the whole of the open file `fd` without waiting, held until the
 // descriptor is closed; the system drops it when the process dies (flock; LockFileEx on a

@@ -113,6 +113,20 @@ long long WriteAt(int fd, const void* buffer, std::size_t size, std::uint64_t of
   return ::pwrite(fd, buffer, size, static_cast<off_t>(offset));
 }
 
+bool FileSize(int fd, std::uint64_t* size) {
+  struct stat st{};
+  if (::fstat(fd, &st) != 0) return false;
+  *size = static_cast<std::uint64_t>(st.st_size);
+  return true;
+}
+
+long long StreamPosition(std::FILE* stream) {
+  static_assert(sizeof(off_t) == 8, "files over 2 GiB need a 64-bit off_t");
+  return static_cast<long long>(::ftello(stream));
+}
+
+bool SeekStreamToEnd(std::FILE* stream) { return ::fseeko(stream, 0, SEEK_END) == 0; }
+
 bool TryLockExclusive(int fd) { return ::flock(fd, LOCK_EX | LOCK_NB) == 0; }
 
 long long ProcessId() { return ::getpid(); }

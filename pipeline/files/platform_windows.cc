@@ -6,6 +6,11 @@
 // current user (the SID of the process token), so neither other users nor inherited entries of
 // the folder (Users: read, on a shared disk) reach it. Administrators and SYSTEM can still take
 // ownership, as root can read a 0600 file on Linux.
+// IsOwnerOnly accepts an allow entry for the current user or for SYSTEM (the system itself, as
+// root on Linux) and nothing else. Wine keeps no access lists of its own: it turns the DACL set
+// into a Unix mode (the owner's entry into user and group bits, less the umask) and reports a
+// file's mode back as SYSTEM + the owner (+ Everyone when "other" bits are set), so a file
+// created here is owner-only there too when its Unix mode has no "other" bits.
 #include "pipeline/files/platform.h"
 
 #ifndef WIN32_LEAN_AND_MEAN
@@ -22,6 +27,12 @@
 #include <memory>
 #include <random>
 #include <vector>
+
+// _FILE_OFFSET_BITS=64 (CMakeLists.txt, for the Windows build) makes stat/fstat the 64-bit
+// _stat64/_fstat64 everywhere okta-bulk calls them: without it a file over 2 GiB has a wrong
+// st_size (4 GiB exactly reads as empty).
+static_assert(sizeof(static_cast<struct stat*>(nullptr)->st_size) == 8,
+              "build with -D_FILE_OFFSET_BITS=64: struct stat's st_size is 32 bits");
 
 namespace okta_bulk::platform {
 namespace {
@@ -109,6 +120,7 @@ HANDLE CreatePrivate(const std::wstring& path, DWORD access, DWORD disposition) 
   if (PACL dacl = OwnerOnlyDacl()) {
     if (::InitializeSecurityDescriptor(&sd, SECURITY_DESCRIPTOR_REVISION) &&
         ::SetSecurityDescriptorDacl(&sd, TRUE, dacl, FALSE) &&
+        ::SetSecurityDescriptorOwner(&sd, CurrentUserSid(), FALSE) &&
         ::SetSecurityDescriptorControl(&sd, SE_DACL_PROTECTED, SE_DACL_PROTECTED))
       sa.lpSecurityDescriptor = &sd;
   }
@@ -208,11 +220,12 @@ int CreateUniqueFile(std::string* path_template) {
   return -1;
 }
 
-bool MakeOwnerOnly(int fd) {
+bool MakeOwnerOnly(int fd) {  // IsOwnerOnly is declared in platform.h
   HANDLE h = HandleOf(fd);
   if (h == INVALID_HANDLE_VALUE || ::GetFileType(h) != FILE_TYPE_DISK) return true;
   PACL dacl = OwnerOnlyDacl();
   if (!dacl) return true;  // no SID to name: the folder's permissions stay
+  if (IsOwnerOnly(fd)) return true;  // as created (rewriting it would widen Wine's Unix mode)
   const DWORD error = ::SetSecurityInfo(
       h, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
       nullptr, nullptr, dacl, nullptr);
@@ -240,7 +253,7 @@ bool IsOwnerOnly(int fd) {
     const auto* header = static_cast<ACE_HEADER*>(ace);
     if (header->AceType != ACCESS_ALLOWED_ACE_TYPE) continue;  // a deny entry takes, never gives
     const PSID sid = &static_cast<ACCESS_ALLOWED_ACE*>(ace)->SidStart;
-    only_user = ::EqualSid(sid, user) != FALSE;
+    only_user = ::EqualSid(sid, user) != FALSE || ::IsWellKnownSid(sid, WinLocalSystemSid) != FALSE;
   }
   ::LocalFree(sd);
   return only_user;
@@ -331,6 +344,17 @@ long long WriteAt(int fd, const void* buffer, std::size_t size, std::uint64_t of
   SetErrnoFromWin32();
   return -1;
 }
+
+bool FileSize(int fd, std::uint64_t* size) {
+  struct _stat64 st{};
+  if (::_fstat64(fd, &st) != 0) return false;
+  *size = static_cast<std::uint64_t>(st.st_size);
+  return true;
+}
+
+long long StreamPosition(std::FILE* stream) { return ::_ftelli64(stream); }
+
+bool SeekStreamToEnd(std::FILE* stream) { return ::_fseeki64(stream, 0, SEEK_END) == 0; }
 
 bool TryLockExclusive(int fd) {
   // Windows locks are mandatory for the bytes they cover: lock one byte far past any content,
