@@ -297,15 +297,16 @@ bool RunExport(boost::asio::io_context& io, HttpTransport& transport, const Expo
     }
     // The file must hold at least what the state says was written; then drop whatever
     // followed the last whole page (a page cut short by the crash).
-    if (std::fseek(out, 0, SEEK_END) != 0 || std::ftell(out) < static_cast<long>(state.bytes)) {
+    // 64-bit positions (platform.h): an export passes 2 GiB, where Windows' long stops.
+    if (!platform::SeekStreamToEnd(out) ||
+        platform::StreamPosition(out) < static_cast<long long>(state.bytes)) {
       *error = "cannot resume '" + options.output_path + "': it is shorter than the " +
                std::to_string(state.bytes) + " bytes already exported (was it edited?); run " +
                "without --resume to export again";
       std::fclose(out);
       return false;
     }
-    if (!platform::TruncateFile(::fileno(out), state.bytes) ||
-        std::fseek(out, 0, SEEK_END) != 0) {
+    if (!platform::TruncateFile(::fileno(out), state.bytes) || !platform::SeekStreamToEnd(out)) {
       *error = "cannot resume '" + options.output_path + "': " + std::strerror(errno);
       std::fclose(out);
       return false;
@@ -333,7 +334,7 @@ bool RunExport(boost::asio::io_context& io, HttpTransport& transport, const Expo
   ExportTask::SavePage save_page;
   if (!to_stdout)
     save_page = [&](const std::string& next, std::string* why) {
-      long at = std::ftell(out);
+      const long long at = platform::StreamPosition(out);
       if (at < 0) {
         *why = std::string("cannot write the output: ") + std::strerror(errno);
         return false;
@@ -382,7 +383,7 @@ bool RunExport(boost::asio::io_context& io, HttpTransport& transport, const Expo
   if (finished && summary->error.empty() && summary->abort_reason.empty() && !to_stdout &&
       !state.done) {
     // An org with no users: the header only.
-    long at = std::ftell(out);
+    const long long at = platform::StreamPosition(out);
     state.columns = writer.columns();
     state.bytes = at < 0 ? 0 : static_cast<uint64_t>(at);
     state.next.clear();
