@@ -1,3 +1,5 @@
+// Over 600 lines: every endpoint here is a member of MockTenant::Impl and reads its state (users, groups,
+// rate windows, ids); splitting them needs Impl in a private header first. Helpers live apart.
 #include "tools/okta_mock/mock_tenant.h"
 
 #include <algorithm>
@@ -14,6 +16,7 @@
 #include "net/json_text.h"
 #include "net/url_encoding.h"
 #include "tools/okta_mock/mock_buckets.h"
+#include "tools/okta_mock/mock_credentials.h"
 #include "tools/okta_mock/mock_filter.h"
 #include "tools/okta_mock/mock_groups.h"
 #include "tools/okta_mock/mock_load_users.h"
@@ -22,6 +25,7 @@
 #include "tools/okta_mock/mock_schema.h"
 #include "tools/okta_mock/mock_time.h"
 #include "tools/okta_mock/mock_url.h"
+#include "tools/okta_mock/mock_user_store.h"
 
 namespace okta_bulk::mock {
 namespace json = boost::json;
@@ -36,146 +40,6 @@ constexpr char kAlnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 // Small string helpers.
 
 void AppendJsonString(std::string& out, std::string_view s) { okta_bulk::AppendJsonString(&out, s); }
-
-bool IsRadix64(std::string_view s) {  // bcrypt's alphabet
-  for (char c : s)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '/')) return false;
-  return true;
-}
-
-// Standard base64 (padding optional). Returns the decoded length, or nullopt when invalid.
-std::optional<std::size_t> Base64DecodedLength(std::string_view s) {
-  std::size_t pad = 0;
-  while (!s.empty() && s.back() == '=') {
-    s.remove_suffix(1);
-    ++pad;
-  }
-  if (pad > 2 || s.empty()) return std::nullopt;
-  for (char c : s)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/')) return std::nullopt;
-  if (s.size() % 4 == 1) return std::nullopt;
-  if (pad && (s.size() + pad) % 4 != 0) return std::nullopt;
-  return s.size() * 3 / 4;
-}
-
-// ---------------------------------------------------------------------------------------------
-
-enum class Credential : unsigned char { kNone, kPassword, kHash, kHook };
-
-std::string_view CredentialName(Credential c) {
-  switch (c) {
-    case Credential::kPassword: return "password";
-    case Credential::kHash: return "hash";
-    case Credential::kHook: return "hook";
-    default: return "none";
-  }
-}
-
-// Profiles are kept serialized: a create only ever echoes them back, and one string per user
-// is far cheaper (allocations, page faults, /__users) than a JSON tree. The rare readers
-// (updates, filters) parse on demand.
-struct User {
-  std::string id;
-  std::string login;
-  std::string folded_login;
-  std::string status;
-  TimePoint created, status_changed, last_updated;
-  std::optional<TimePoint> activated, password_changed;
-  std::string profile_json;  // the profile object, serialized
-  std::vector<std::string> group_ids;
-  Credential credential = Credential::kNone;
-  std::string hash_json;  // the hash object minus its value, serialized (credential kHash)
-  TimePoint visible_at;
-  bool deleted = false;
-};
-
-// An index from a user's key (its id, or its folded login) to its place in the tenant's
-// users. Open addressing with linear probing, at most half full: a slot holds the key's hash
-// and the place, not the key, and a match is confirmed against the user's own string. No
-// allocation per user (an unordered_map node each was a third of a create's CPU, in cache
-// misses and malloc). `users` must outlive the index and never move its elements (a deque).
-class UserIndex {
- public:
-  using KeyOf = const std::string& (*)(const User&);
-  UserIndex(const std::deque<User>& users, KeyOf key_of) : users_(users), key_of_(key_of) {
-    slots_.resize(1 << 17);
-  }
-
-  std::optional<std::size_t> find(std::string_view key) const {
-    const uint64_t h = Hash(key);
-    for (std::size_t j = h & Mask();; j = (j + 1) & Mask()) {
-      const Slot& s = slots_[j];
-      if (!s.pos_plus_1) return std::nullopt;
-      if (s.hash == h && key_of_(users_[s.pos_plus_1 - 1]) == key) return s.pos_plus_1 - 1;
-    }
-  }
-  std::size_t count(std::string_view key) const { return find(key) ? 1 : 0; }
-  std::size_t at(std::string_view key) const { return *find(key); }
-  std::size_t size() const { return size_; }
-
-  // Adds `key` (the key of users[pos]); false, and nothing added, when it is present already.
-  bool try_insert(std::string_view key, std::size_t pos) {
-    if ((size_ + 1) * 2 > slots_.size()) Grow();
-    const uint64_t h = Hash(key);
-    for (std::size_t j = h & Mask();; j = (j + 1) & Mask()) {
-      Slot& s = slots_[j];
-      if (!s.pos_plus_1) {
-        s = Slot{h, pos + 1};
-        ++size_;
-        return true;
-      }
-      if (s.hash == h && key_of_(users_[s.pos_plus_1 - 1]) == key) return false;
-    }
-  }
-
-  // Removes `key`; its user must still hold it. Backward-shift deletion keeps probes short.
-  void erase(std::string_view key) {
-    const uint64_t h = Hash(key);
-    std::size_t i = h & Mask();
-    for (;; i = (i + 1) & Mask()) {
-      const Slot& s = slots_[i];
-      if (!s.pos_plus_1) return;
-      if (s.hash == h && key_of_(users_[s.pos_plus_1 - 1]) == key) break;
-    }
-    for (std::size_t j = (i + 1) & Mask();; j = (j + 1) & Mask()) {
-      if (!slots_[j].pos_plus_1) break;
-      const std::size_t home = slots_[j].hash & Mask();
-      // Move slot j back to the hole at i unless its home lies cyclically in (i, j].
-      const bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-      if (stays) continue;
-      slots_[i] = slots_[j];
-      i = j;
-    }
-    slots_[i] = Slot{};
-    --size_;
-  }
-
- private:
-  struct Slot {
-    uint64_t hash = 0;
-    std::size_t pos_plus_1 = 0;  // the user's place + 1; 0 = empty
-  };
-  static uint64_t Hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
-  std::size_t Mask() const { return slots_.size() - 1; }
-  void Grow() {
-    std::vector<Slot> old = std::move(slots_);
-    slots_.assign(old.size() * 2, Slot{});
-    for (const Slot& s : old) {
-      if (!s.pos_plus_1) continue;
-      std::size_t j = s.hash & Mask();
-      while (slots_[j].pos_plus_1) j = (j + 1) & Mask();
-      slots_[j] = s;
-    }
-  }
-
-  const std::deque<User>& users_;
-  KeyOf key_of_;
-  std::vector<Slot> slots_;
-  std::size_t size_ = 0;
-};
-
-const std::string& IdOf(const User& u) { return u.id; }
-const std::string& FoldedLoginOf(const User& u) { return u.folded_login; }
 
 
 }  // namespace
@@ -413,119 +277,6 @@ struct MockTenant::Impl {
     return Json(200, std::move(b));
   }
 
-  bool PasswordMeetsPolicy(std::string_view p) {
-    if (!opt.password_policy) return true;
-    bool upper = false, lower = false, digit = false;
-    for (char c : p) {
-      upper |= (c >= 'A' && c <= 'Z');
-      lower |= (c >= 'a' && c <= 'z');
-      digit |= (c >= '0' && c <= '9');
-    }
-    return Utf8Length(p) >= 8 && upper && lower && digit;
-  }
-
-  // Hash import rules of contract §2. Appends causes; fills `params` (the hash minus value).
-  void ValidateHash(const json::value& hv, std::vector<Cause>& causes, json::object& params) {
-    auto cause = [&](std::string_view name, std::string msg) {
-      causes.push_back({"password.hash." + std::string(name), std::move(msg)});
-    };
-    if (!hv.is_object()) {
-      cause("algorithm", "The field cannot be left blank");
-      return;
-    }
-    const json::object& h = hv.get_object();
-    for (const auto& kv : h)
-      if (kv.key() != "value") params.emplace(kv.key(), kv.value());
-    auto str = [&](std::string_view name) -> std::optional<std::string_view> {
-      auto it = h.find(name);
-      if (it == h.end() || !it->value().is_string()) return std::nullopt;
-      return std::string_view(it->value().get_string());
-    };
-    auto integer = [&](std::string_view name) -> std::optional<int64_t> {
-      auto it = h.find(name);
-      if (it == h.end()) return std::nullopt;
-      if (it->value().is_int64()) return it->value().get_int64();
-      if (it->value().is_uint64()) return static_cast<int64_t>(it->value().get_uint64());
-      return std::nullopt;
-    };
-    auto alg = str("algorithm");
-    auto value = str("value");
-    auto salt = str("salt");
-    if (!alg) {
-      cause("algorithm", "The field cannot be left blank");
-      return;
-    }
-    std::size_t digest = 0;
-    if (*alg == "SHA-512") digest = 64;
-    else if (*alg == "SHA-256") digest = 32;
-    else if (*alg == "SHA-1") digest = 20;
-    else if (*alg == "MD5") digest = 16;
-    if (*alg == "BCRYPT") {
-      auto wf = integer("workFactor");
-      if (!wf || *wf < 1 || *wf > 20) cause("workFactor", "must be an integer from 1 to 20");
-      if (!salt || salt->size() != 22 || !IsRadix64(*salt))
-        cause("salt", "must be 22 characters of bcrypt radix-64");
-      if (!value || value->size() != 31 || !IsRadix64(*value))
-        cause("value", "must be 31 characters of bcrypt radix-64");
-    } else if (digest) {
-      auto n = value ? Base64DecodedLength(*value) : std::nullopt;
-      if (!n || *n != digest)
-        cause("value", "must be the base64 " + std::string(*alg) + " digest (" +
-                           std::to_string(digest) + " bytes)");
-      if (salt && !salt->empty()) {
-        if (!Base64DecodedLength(*salt)) cause("salt", "must be base64");
-        auto order = str("saltOrder");
-        if (!order || (*order != "PREFIX" && *order != "POSTFIX"))
-          cause("saltOrder", "must be PREFIX or POSTFIX when a salt is given");
-      }
-    } else if (*alg == "PBKDF2") {
-      if (!salt || !Base64DecodedLength(*salt)) cause("salt", "must be base64");
-      auto iters = integer("iterationCount");
-      if (!iters || *iters < 4096) cause("iterationCount", "must be an integer of at least 4096");
-      auto key_size = integer("keySize");
-      if (!key_size || *key_size < 1) cause("keySize", "must be a positive integer (bytes)");
-      auto da = str("digestAlgorithm");
-      if (!da || (*da != "SHA256_HMAC" && *da != "SHA512_HMAC"))
-        cause("digestAlgorithm", "must be SHA256_HMAC or SHA512_HMAC");
-      auto n = value ? Base64DecodedLength(*value) : std::nullopt;
-      if (!n || (key_size && *key_size > 0 && *n != static_cast<std::size_t>(*key_size)))
-        cause("value", "must be base64 of keySize bytes");
-    } else {
-      cause("algorithm", "must be one of BCRYPT, SHA-512, SHA-256, SHA-1, MD5, PBKDF2");
-    }
-  }
-
-  // Reads body.credentials.password; appends causes.
-  Credential ReadCredentials(const json::object& body, std::vector<Cause>& causes,
-                             json::object& hash_params) {
-    auto cit = body.find("credentials");
-    if (cit == body.end() || !cit->value().is_object()) return Credential::kNone;
-    const json::object& creds = cit->value().get_object();
-    auto pit = creds.find("password");
-    if (pit == creds.end() || !pit->value().is_object()) return Credential::kNone;
-    const json::object& pw = pit->value().get_object();
-    if (auto v = pw.find("value"); v != pw.end()) {
-      std::string_view s = v->value().is_string() ? std::string_view(v->value().get_string()) : "";
-      if (!PasswordMeetsPolicy(s) || (!opt.password_policy && s.empty()) || Utf8Length(s) > 72)
-        causes.push_back({"password",
-                          "Password requirements: at least 8 characters, a lowercase letter, an "
-                          "uppercase letter, a number."});
-      return Credential::kPassword;
-    }
-    if (auto h = pw.find("hash"); h != pw.end()) {
-      ValidateHash(h->value(), causes, hash_params);
-      return Credential::kHash;
-    }
-    if (auto k = pw.find("hook"); k != pw.end()) {
-      const json::value& hv = k->value();
-      if (!hv.is_object() || !hv.get_object().contains("type") ||
-          hv.get_object().at("type") != "default")
-        causes.push_back({"password.hook.type", "must be \"default\""});
-      return Credential::kHook;
-    }
-    return Credential::kNone;
-  }
-
   // Parses `body` into the per-request arena; nullptr unless it is one JSON object.
   json::object* ParseBodyObject(std::string_view body) {
     body_value = nullptr;
@@ -592,7 +343,7 @@ struct MockTenant::Impl {
     ProfileVerdict verdict = schema.Check(profile, nullptr, nullptr);
     std::vector<Cause>& causes = verdict.causes;
     json::object hash_params;
-    Credential cred = ReadCredentials(req, causes, hash_params);
+    Credential cred = ReadCredentials(req, causes, hash_params, opt.password_policy);
     if (!causes.empty()) return ValidationError(causes);
     if (!verdict.unknown.empty()) return UnknownProperties("newUser", verdict.unknown);
     bool expire_password = false;
@@ -719,7 +470,7 @@ struct MockTenant::Impl {
     ProfileVerdict verdict = schema.Check(profile, sent, &stored);
     std::vector<Cause>& causes = verdict.causes;
     json::object hash_params;
-    Credential cred = ReadCredentials(req, causes, hash_params);
+    Credential cred = ReadCredentials(req, causes, hash_params, opt.password_policy);
     if (cred == Credential::kHash && u.status != "STAGED")
       causes.push_back({"password", "A hashed password can be imported only while the user is STAGED"});
     if (!causes.empty()) return ValidationError(causes);
@@ -863,48 +614,6 @@ struct MockTenant::Impl {
 
   // ---- list and search -----------------------------------------------------------------------
 
-  static std::string Lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-  }
-
-  // `profile` caches the parsed profile of `u` across the attributes of one expression.
-  std::optional<std::string> Attr(const User& u, std::string_view attr,
-                                  std::optional<json::object>& profile) {
-    if (attr == "status") return u.status;
-    if (attr == "id") return u.id;
-    if (attr == "created") return IsoMillis(u.created);
-    if (attr == "lastUpdated") return IsoMillis(u.last_updated);
-    if (attr == "statusChanged") return IsoMillis(u.status_changed);
-    if (attr == "activated") return u.activated ? std::optional(IsoMillis(*u.activated)) : std::nullopt;
-    if (attr == "type.id") return type_id;
-    if (attr.starts_with("profile.")) {
-      if (!profile) profile = json::parse(u.profile_json).as_object();
-      auto it = profile->find(attr.substr(8));
-      if (it == profile->end() || it->value().is_null()) return std::nullopt;
-      if (it->value().is_string()) return std::string(it->value().get_string());
-      return json::serialize(it->value());
-    }
-    return std::nullopt;
-  }
-
-  bool Matches(const Expr& e, const User& u, std::optional<json::object>& profile) {
-    if (e.kind == Expr::kAnd) return Matches(*e.lhs, u, profile) && Matches(*e.rhs, u, profile);
-    if (e.kind == Expr::kOr) return Matches(*e.lhs, u, profile) || Matches(*e.rhs, u, profile);
-    auto v = Attr(u, e.attr, profile);
-    if (e.op == "pr") return v.has_value() && !v->empty();
-    if (!v) return false;
-    std::string a = Lower(*v), b = Lower(e.value);
-    if (e.op == "eq") return a == b;
-    if (e.op == "sw") return a.starts_with(b);
-    if (e.op == "co") return a.find(b) != std::string::npos;
-    if (e.op == "gt") return a > b;
-    if (e.op == "ge") return a >= b;
-    if (e.op == "lt") return a < b;
-    if (e.op == "le") return a <= b;
-    return false;
-  }
 
   // `limit` from the query: `max` when absent, clamped to 1..`max`; false (and 400
   // E0000029 in *error) when it is not a number.
@@ -1013,7 +722,7 @@ struct MockTenant::Impl {
     }
     return UserPage(q, now, limit, base_url + "/api/v1/users", extra, [&](const User& u) {
       std::optional<json::object> profile;
-      return expr ? Matches(*expr, u, profile) : u.status != "DEPROVISIONED";
+      return expr ? Matches(*expr, u, type_id, profile) : u.status != "DEPROVISIONED";
     });
   }
 
