@@ -1,3 +1,5 @@
+// One file though over 600 lines: the help-text reader and its four generators (bash, zsh, fish,
+// man) share a dozen small helpers (Lines, Trim, SplitColumns, ...) that a split would expose.
 #include "tools/okta_bulk/completion.h"
 
 #include <algorithm>

@@ -5,7 +5,12 @@
 #include <iterator>
 #include <utility>
 
+#include <boost/json.hpp>
+
+#include "tools/okta_mock/mock_time.h"
+
 namespace okta_bulk::mock {
+namespace json = boost::json;
 
 void ExprParser::Skip() {
   while (pos < s.size() && (s[pos] == ' ' || s[pos] == '\t')) ++pos;
@@ -87,6 +92,58 @@ std::unique_ptr<Expr> ExprParser::Primary() {
     if (e->value.empty()) ok = false;
   }
   return e;
+}
+
+// ---- evaluation: which users an expression matches --------------------------------------------
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+namespace {
+
+// `profile` caches the parsed profile of `u` across the attributes of one expression.
+std::optional<std::string> Attr(const User& u, std::string_view attr, const std::string& type_id,
+                                std::optional<json::object>& profile) {
+  if (attr == "status") return u.status;
+  if (attr == "id") return u.id;
+  if (attr == "created") return IsoMillis(u.created);
+  if (attr == "lastUpdated") return IsoMillis(u.last_updated);
+  if (attr == "statusChanged") return IsoMillis(u.status_changed);
+  if (attr == "activated") return u.activated ? std::optional(IsoMillis(*u.activated)) : std::nullopt;
+  if (attr == "type.id") return type_id;
+  if (attr.starts_with("profile.")) {
+    if (!profile) profile = json::parse(u.profile_json).as_object();
+    auto it = profile->find(attr.substr(8));
+    if (it == profile->end() || it->value().is_null()) return std::nullopt;
+    if (it->value().is_string()) return std::string(it->value().get_string());
+    return json::serialize(it->value());
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool Matches(const Expr& e, const User& u, const std::string& type_id,
+             std::optional<json::object>& profile) {
+  if (e.kind == Expr::kAnd)
+    return Matches(*e.lhs, u, type_id, profile) && Matches(*e.rhs, u, type_id, profile);
+  if (e.kind == Expr::kOr)
+    return Matches(*e.lhs, u, type_id, profile) || Matches(*e.rhs, u, type_id, profile);
+  auto v = Attr(u, e.attr, type_id, profile);
+  if (e.op == "pr") return v.has_value() && !v->empty();
+  if (!v) return false;
+  std::string a = Lower(*v), b = Lower(e.value);
+  if (e.op == "eq") return a == b;
+  if (e.op == "sw") return a.starts_with(b);
+  if (e.op == "co") return a.find(b) != std::string::npos;
+  if (e.op == "gt") return a > b;
+  if (e.op == "ge") return a >= b;
+  if (e.op == "lt") return a < b;
+  if (e.op == "le") return a <= b;
+  return false;
 }
 
 }  // namespace okta_bulk::mock

@@ -1,11 +1,16 @@
 // okta-mock's reading of a users `filter` or `search` expression (contract §4): attribute,
-// operator and value, combined with and/or and parentheses. Parsing only; which users match
-// is the tenant's business (mock_tenant.cc).
+// operator and value, combined with and/or and parentheses: parsing it, and which users it
+// matches (the tenant chooses which users to offer and pages them, mock_tenant.cc).
 #pragma once
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include <boost/json/object.hpp>
+
+#include "tools/okta_mock/mock_user_store.h"
 
 namespace okta_bulk::mock {
 
@@ -30,5 +35,14 @@ struct ExprParser {
   std::unique_ptr<Expr> And();
   std::unique_ptr<Expr> Primary();
 };
+
+// ASCII lower-casing, as filters, searches and the quick search (q=) compare.
+std::string Lower(std::string_view s);
+
+// True when user `u` matches `e` (comparisons ignore case); `type_id` is the org's default
+// user type (type.id). `profile` caches the parsed profile of `u` across the attributes of
+// one expression.
+bool Matches(const Expr& e, const User& u, const std::string& type_id,
+             std::optional<boost::json::object>& profile);
 
 }  // namespace okta_bulk::mock
