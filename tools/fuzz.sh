@@ -25,7 +25,7 @@ fi
 # The project sources each target needs (no CMake: these are plain, dependency-light files).
 sources_of() {
   case "$1" in
-    csv_reader) echo "pipeline/csv/csv_reader.cc pipeline/files/platform_posix.cc" ;;
+    csv_reader) echo "pipeline/csv/csv_reader.cc pipeline/csv/csv_detect.cc pipeline/files/platform_posix.cc" ;;
     response_reader) echo "pipeline/okta/okta_json.cc pipeline/rows/login_fold.cc net/json_text.cc net/url_encoding.cc" ;;
     rate_headers) echo "net/rate_limit_headers.cc" ;;
     link_header) echo "net/link_header.cc" ;;
