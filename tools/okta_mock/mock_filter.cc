@@ -135,14 +135,17 @@ bool Matches(const Expr& e, const User& u, const std::string& type_id,
   auto v = Attr(u, e.attr, type_id, profile);
   if (e.op == "pr") return v.has_value() && !v->empty();
   if (!v) return false;
-  std::string a = Lower(*v), b = Lower(e.value);
-  if (e.op == "eq") return a == b;
-  if (e.op == "sw") return a.starts_with(b);
-  if (e.op == "co") return a.find(b) != std::string::npos;
-  if (e.op == "gt") return a > b;
-  if (e.op == "ge") return a >= b;
-  if (e.op == "lt") return a < b;
-  if (e.op == "le") return a <= b;
+  return CompareLowered(e.op, Lower(*v), Lower(e.value));
+}
+
+bool CompareLowered(std::string_view op, const std::string& a, const std::string& b) {
+  if (op == "eq") return a == b;
+  if (op == "sw") return a.starts_with(b);
+  if (op == "co") return a.find(b) != std::string::npos;
+  if (op == "gt") return a > b;
+  if (op == "ge") return a >= b;
+  if (op == "lt") return a < b;
+  if (op == "le") return a <= b;
   return false;
 }
 

@@ -39,6 +39,10 @@ struct ExprParser {
 // ASCII lower-casing, as filters, searches and the quick search (q=) compare.
 std::string Lower(std::string_view s);
 
+// One comparison of an expression (eq, sw, co, gt, ge, lt, le), its two sides already
+// lower-cased; false for an operator it does not know. Users' and groups' filters share it.
+bool CompareLowered(std::string_view op, const std::string& a, const std::string& b);
+
 // True when user `u` matches `e` (comparisons ignore case); `type_id` is the org's default
 // user type (type.id). `profile` caches the parsed profile of `u` across the attributes of
 // one expression.

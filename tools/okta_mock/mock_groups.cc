@@ -63,15 +63,7 @@ struct MockGroups::Filter {
     std::optional<std::string> v = Attr(g, e.attr);
     if (e.op == "pr") return v.has_value() && !v->empty();
     if (!v) return false;
-    const std::string a = LowerAscii(*v), b = LowerAscii(e.value);
-    if (e.op == "eq") return a == b;
-    if (e.op == "sw") return a.starts_with(b);
-    if (e.op == "co") return a.find(b) != std::string::npos;
-    if (e.op == "gt") return a > b;
-    if (e.op == "ge") return a >= b;
-    if (e.op == "lt") return a < b;
-    if (e.op == "le") return a <= b;
-    return false;
+    return CompareLowered(e.op, LowerAscii(*v), LowerAscii(e.value));
   }
 
   // Whether every comparison is one the parameter supports. search: any property but
