@@ -261,16 +261,20 @@ void Journal::EndInput() {
     // invalid itself: the one with its content, else (content not recorded) the one at its
     // row number, else the latest record left. Never to the earliest first: a duplicate's
     // result taken by the first record would keep the user from ever being sent.
+    // `end`: every record from it on has its result (keeps a file of many identical
+    // duplicates linear: each takes the last record left).
+    std::size_t end = records.size();
     for (std::size_t i = lo; i < hi; ++i) {
       if (entries[i].outcome != Outcome::kInvalid) continue;
+      while (end > 0 && paired[end - 1] >= 0) --end;
       int pick = -1;
-      for (std::size_t r = records.size(); r-- > 0 && pick < 0;)
+      for (std::size_t r = end; r-- > 0 && pick < 0;)
         if (paired[r] < 0 && entries[i].content != 0 && records[r].content == entries[i].content)
           pick = static_cast<int>(r);
-      for (std::size_t r = records.size(); r-- > 0 && pick < 0;)
+      for (std::size_t r = end; r-- > 0 && pick < 0;)
         if (paired[r] < 0 && entries[i].content == 0 && records[r].row == entries[i].old_row)
           pick = static_cast<int>(r);
-      for (std::size_t r = records.size(); r-- > 0 && pick < 0;)
+      for (std::size_t r = end; r-- > 0 && pick < 0;)
         if (paired[r] < 0) pick = static_cast<int>(r);
       if (pick < 0) break;  // more results than records: the rest keep their result, no row
       take(i, static_cast<std::size_t>(pick));
