@@ -111,7 +111,7 @@ struct PrepareContext {
   char delimiter;  // the input's, as detected
   // Lines for the user (printed on stdout in a dry run, stderr otherwise): what was learnt
   // from the org, what was created.
-  std::vector<std::string> notes;
+  std::vector<std::string> notes{};
   uint64_t requests = 0;  // sent to the org
   std::array<uint64_t, kBucketCount> requests_by_bucket{};
   // The look-ups run on their own dispatcher, shown to on_dispatcher like the run's (so
@@ -121,11 +121,11 @@ struct PrepareContext {
   // error.
   const std::function<void(Dispatcher&)>* on_dispatcher = nullptr;
   bool interrupted = false;
-  std::string abort_reason;
+  std::string abort_reason{};
   // A resumed job: whether the input's record (its LoginOf key, its row number) finished in
   // an earlier run and will not be built nor sent (so its state need not be read). Empty when
   // the job is not resumed.
-  std::function<bool(std::string_view key, uint64_t row)> finished;
+  std::function<bool(std::string_view key, uint64_t row)> finished{};
 };
 
 // A subcommand's rows: which columns mean what, how a record is checked, which Task it
