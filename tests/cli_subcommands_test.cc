@@ -54,7 +54,7 @@ const std::map<std::string, std::set<std::string>>& OwnFlags() {
       {"groups export", {"--filter", "--search", "--page-size"}},
       {"sync",
        {"--plan", "--plan-out", "--empty-cells", "--exact-groups", "--group-scope", "--group",
-        "--scope", "--read-org", "--apply", "--deactivate-missing", "--no-activate",
+        "--scope", "--read-org", "--apply", "--deactivate-missing", "--max-deactivate", "--no-activate",
         "--no-schema-check"}},
   };
   return own;
@@ -70,7 +70,7 @@ const std::map<std::string, std::string>& Values() {
       {"--page-size", "50"},               {"--columns", "id,login"},
       {"--plan-out", "plan.csv"},          {"--group-scope", "00g1abcd2EFGH3ijk4x5"},
       {"--scope", "profile.department eq \"Sales\""}, {"--read-org", "list"},
-      {"--apply", "plan.csv"},
+      {"--apply", "plan.csv"},            {"--max-deactivate", "5%"},
   };
   return values;
 }

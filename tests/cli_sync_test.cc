@@ -74,6 +74,27 @@ TEST(CliSyncTest, EveryFlagLandsInTheSyncOptionsAndTheSharedOnesStillApply) {
   EXPECT_EQ(c.sync.dispatch.workers, 4);
 }
 
+TEST(CliSyncTest, MaxDeactivateTakesACountOrAPercentAndDefaultsToTenPercent) {
+  OrgEnvironment env(true);
+  const std::vector<std::string> base = {"sync", "hr.csv", "--deactivate-missing", "--scope", "x"};
+  CliConfig c;
+  std::string error;
+  ASSERT_TRUE(Parse(base, &c, &error)) << error;
+  EXPECT_EQ(c.sync.max_deactivate, -1);
+  EXPECT_EQ(c.sync.max_deactivate_percent, 10);
+  std::vector<std::string> args = base;
+  args.insert(args.end(), {"--max-deactivate", "500"});
+  CliConfig count;
+  ASSERT_TRUE(Parse(args, &count, &error)) << error;
+  EXPECT_EQ(count.sync.max_deactivate, 500);
+  args = base;
+  args.insert(args.end(), {"--max-deactivate", "2.5%"});
+  CliConfig percent;
+  ASSERT_TRUE(Parse(args, &percent, &error)) << error;
+  EXPECT_EQ(percent.sync.max_deactivate, -1);
+  EXPECT_EQ(percent.sync.max_deactivate_percent, 2.5);
+}
+
 TEST(CliSyncTest, ASyncWithoutPlanSendsAndNeedsTheOrg) {
   {
     OrgEnvironment env(true);
@@ -108,6 +129,11 @@ TEST(CliSyncTest, MisusesAreUsageErrorsNamingTheFlag) {
       {{"sync", "hr.csv", "--plan-out"}, "--plan-out needs a value"},
       {{"sync", "hr.csv", "--existing", "update"}, "unknown flag '--existing' for sync"},
       {{"sync", "hr.csv", "--plan", "--apply", "plan.csv"}, "--apply sends a reviewed plan and --plan makes one"},
+      {{"sync", "hr.csv", "--max-deactivate", "5"}, "--max-deactivate limits --deactivate-missing"},
+      {{"sync", "hr.csv", "--deactivate-missing", "--scope", "x", "--max-deactivate", "-1"}, "--max-deactivate takes a count"},
+      {{"sync", "hr.csv", "--deactivate-missing", "--scope", "x", "--max-deactivate", "2.5"}, "--max-deactivate takes a count"},
+      {{"sync", "hr.csv", "--deactivate-missing", "--scope", "x", "--max-deactivate", "101%"}, "--max-deactivate takes a count"},
+      {{"sync", "hr.csv", "--deactivate-missing", "--scope", "x", "--max-deactivate", "%"}, "--max-deactivate takes a count"},
   };
   for (const Case& k : cases) {
     CliConfig c;

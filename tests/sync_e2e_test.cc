@@ -204,6 +204,37 @@ TEST_F(SyncTest, MissingUsersAreCreatedAndGroupsAddedOnlyWhereMissing) {
   EXPECT_EQ(Bucket(*mock, "groups") - groups_before, 3 + 1 + 1);
 }
 
+TEST_F(SyncTest, TheGroupsMembersCarryTheirUsersSoOnlyTheRestIsLookedUp) {
+  auto mock = StartMock();
+  // 400 users, more than a listing page, each in A or B; the file adds two new users (in C)
+  // and changes 20 departments.
+  auto group = [](int i) { return i > 400 ? std::string(kGroupC) : i % 2 ? std::string(kGroupA) : std::string(kGroupB); };
+  Seed(*mock, Users(400, {}, ",groupId", group));
+  std::map<int, std::string> moved;
+  for (int i = 1; i <= 400; i += 20) moved[i] = "Moved";
+  const int64_t lists = Bucket(*mock, "create"), gets = Bucket(*mock, "get"),
+                groups = Bucket(*mock, "groups");
+  ProcessResult r = Sync(*mock, Users(402, moved, ",groupId", group));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(Outcomes(), (std::map<std::string, int>{{"created", 2}, {"updated", 20}, {"unchanged", 380}}))
+      << r.err;
+  EXPECT_EQ(Bucket(*mock, "create") - lists, 2) << "the two creates; no users listing";
+  EXPECT_EQ(Bucket(*mock, "get") - gets, 2) << "one lookup for each row not among the members";
+  // The groups listing (the ids' check) and one members page per group.
+  EXPECT_EQ(Bucket(*mock, "groups") - groups, 1 + 3);
+  EXPECT_NE(r.err.find("reading the org: the members of 3 groups first"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("reading the org: one lookup per row (GET /api/v1/users/{login}), 2 (the 2 rows "
+                       "not among the members"),
+            std::string::npos)
+      << r.err;
+  auto users = UsersByLogin(*mock);
+  for (int i = 1; i <= 402; ++i) {
+    const json::object& u = users.at("u" + std::to_string(i) + "@example.com");
+    EXPECT_EQ(u.at("profile").at("department").as_string(), moved.count(i) ? "Moved" : "D" + std::to_string(i % 3)) << i;
+    EXPECT_EQ(GroupsOf(u), std::set<std::string>{group(i)}) << i;
+  }
+}
+
 TEST_F(SyncTest, ExactGroupsRemovesOnlyFromGroupsTheFileManages) {
   auto mock = StartMock();
   // u1 in A and C, u2 in B.
@@ -283,7 +314,8 @@ TEST_F(SyncTest, DeactivateMissingNeverTouchesAUserOutsideTheScope) {
     if (line.starts_with("u9@")) line = "u9@example.com,not-an-email,First9,Last,D0,9,B9";
     csv += line + "\n";
   }
-  const std::vector<std::string> scope = {"--deactivate-missing", "--scope", "profile.department eq \"D0\""};
+  const std::vector<std::string> scope = {"--deactivate-missing", "--scope", "profile.department eq \"D0\"",
+                                          "--yes"};
   std::vector<std::string> plan_flags = scope;
   plan_flags.insert(plan_flags.end(), {"--plan-out", dir_.File("plan.csv")});
   ProcessResult plan = Sync(*mock, csv, plan_flags);
@@ -318,6 +350,81 @@ TEST_F(SyncTest, DeactivateMissingNeverTouchesAUserOutsideTheScope) {
   EXPECT_EQ(Outcomes("again.csv")["deactivated"], 0);
   EXPECT_EQ(Bucket(*mock, "create") - lifecycle, 1) << "only the scope's listing page";
   EXPECT_EQ(Bucket(*mock, "get") - gets, 19) << "the 19 valid rows outside the scope, looked up";
+}
+
+TEST_F(SyncTest, DeactivateMissingNeverTakesAGroupsMemberForAUserOfTheScope) {
+  auto mock = StartMock();
+  // Everyone in group A; the scope D0 is u3, u6, ..., u30. The file drops u1 (outside the
+  // scope, but a member of A, whose members the sync reads) and u3 (in the scope).
+  auto group = [](int) { return std::string(kGroupA); };
+  Seed(*mock, Users(30, {}, ",groupId", group));
+  std::string csv;
+  std::istringstream all(Users(30, {}, ",groupId", group));
+  for (std::string line; std::getline(all, line);)
+    if (!line.starts_with("u1@") && !line.starts_with("u3@")) csv += line + "\n";
+  ProcessResult r = Sync(*mock, csv, {"--deactivate-missing", "--scope", "profile.department eq \"D0\"", "--yes"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto users = UsersByLogin(*mock);
+  EXPECT_EQ(users.at("u3@example.com").at("status").as_string(), "DEPROVISIONED");
+  EXPECT_EQ(users.at("u1@example.com").at("status").as_string(), "PROVISIONED") << "outside the scope";
+  EXPECT_EQ(Outcomes(), (std::map<std::string, int>{{"deactivated", 1}, {"unchanged", 28}})) << r.err;
+}
+
+TEST_F(SyncTest, DeactivateMissingAsksFirstAndStopsPastItsLimitBeforeAnyWrite) {
+  auto mock = StartMock();
+  Seed(*mock, Users(300));  // the scope D0: u3, u6, ..., u300 (100 users)
+  // A truncated export: rows 1-240 only, and u2 changed. 20 of the scope are missing: 20%.
+  std::map<int, std::string> moved = {{2, "Moved"}};
+  const std::string truncated = Users(240, moved);
+  const std::vector<std::string> scope = {"--deactivate-missing", "--scope", "profile.department eq \"D0\""};
+  auto status_of = [&](const char* login) {
+    return std::string(UsersByLogin(*mock).at(login).at("status").as_string());
+  };
+  auto department_of_u2 = [&] {
+    return std::string(UsersByLogin(*mock).at("u2@example.com").at("profile").at("department").as_string());
+  };
+  const int64_t updates = Bucket(*mock, "update");
+
+  // No terminal to ask, no --yes: exit 2 once the count is known, nothing sent.
+  std::vector<std::string> flags = scope;
+  flags.insert(flags.end(), {"--max-deactivate", "50"});
+  ProcessResult unasked = Sync(*mock, truncated, flags, "unasked.csv");
+  EXPECT_EQ(unasked.exit_code, 2) << unasked.out << unasked.err;
+  EXPECT_NE(unasked.err.find("--deactivate-missing would deactivate 20 users of --scope"), std::string::npos)
+      << unasked.err;
+  EXPECT_NE(unasked.err.find("pass --yes"), std::string::npos) << unasked.err;
+
+  // The default limit (10% of the scope's 100 users): stopped, even with --yes.
+  flags = scope;
+  flags.push_back("--yes");
+  ProcessResult limited = Sync(*mock, truncated, flags, "limited.csv");
+  EXPECT_EQ(limited.exit_code, 2) << limited.out << limited.err;
+  EXPECT_NE(limited.err.find("20 deactivations (20% of the scope's 100 users not deactivated) is more "
+                             "than the default, 10% of the scope's 100 users not deactivated, at least "
+                             "10: 10; stopped before any write"),
+            std::string::npos)
+      << limited.err;
+  EXPECT_NE(limited.err.find("--max-deactivate 20"), std::string::npos) << limited.err;
+  // --plan shows it as a warning and the counts.
+  flags = scope;
+  flags.push_back("--plan");
+  ProcessResult plan = Sync(*mock, truncated, flags, "plan.csv");
+  EXPECT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  EXPECT_NE(plan.out.find("warning: --deactivate-missing: 20 deactivations"), std::string::npos) << plan.out;
+  EXPECT_EQ(Bucket(*mock, "update"), updates) << "u2's update was sent";
+  EXPECT_EQ(department_of_u2(), "D2");
+  EXPECT_EQ(status_of("u300@example.com"), "PROVISIONED");
+
+  // Allowed: the 20 go, and u2's change.
+  flags = scope;
+  flags.insert(flags.end(), {"--yes", "--max-deactivate", "20%"});
+  ProcessResult allowed = Sync(*mock, truncated, flags, "allowed.csv");
+  EXPECT_EQ(allowed.exit_code, 0) << allowed.out << allowed.err;
+  EXPECT_EQ(Outcomes("allowed.csv")["deactivated"], 20) << allowed.err;
+  EXPECT_EQ(status_of("u300@example.com"), "DEPROVISIONED");
+  EXPECT_EQ(status_of("u243@example.com"), "DEPROVISIONED");
+  EXPECT_EQ(status_of("u241@example.com"), "PROVISIONED") << "outside the scope";
+  EXPECT_EQ(department_of_u2(), "Moved");
 }
 
 // What a test compares between two orgs: each user's profile, status and groups, by login.

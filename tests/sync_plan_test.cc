@@ -63,6 +63,28 @@ TEST(SyncPlanTest, UsersOutsideTheFileAreKeptAsOthersOnlyWhenAsked) {
   EXPECT_EQ(org.others()[0].login, "zed@example.com");
 }
 
+TEST(SyncPlanTest, AMembersPageGivesTheFilesUsersButNeverOthers) {
+  OrgState org;
+  org.KeepAttributes({"department", "level"});
+  org.Want("ann@example.com");
+  org.keep_others = true;  // --deactivate-missing: only a --scope listing may name them
+  std::string error;
+  // A member without a profile (not what Okta sends) still counts as a membership.
+  std::string page = kPage;
+  page.insert(page.size() - 1, R"(,{"id":"00u4","status":"ACTIVE"})");
+  ASSERT_TRUE(org.AddMembers("00gA", page, &error)) << error;
+  const OrgUser* ann = org.Find("ann@example.com");
+  ASSERT_NE(ann, nullptr);
+  EXPECT_EQ(ann->id, "00u1");
+  EXPECT_EQ(ann->profile, R"({"profile":{"department":"Sales","level":3}})");
+  EXPECT_EQ(org.size(), 1u);
+  EXPECT_TRUE(org.others().empty()) << "a group is not --scope";
+  EXPECT_EQ(org.GroupsOf("00u3"), std::vector<std::string>{"00gA"});
+  EXPECT_EQ(org.GroupsOf("00u4"), std::vector<std::string>{"00gA"});
+  EXPECT_FALSE(org.AddMembers("00gA", R"([{"status":"ACTIVE"}])", &error));
+  EXPECT_NE(error.find("has no id"), std::string::npos) << error;
+}
+
 TEST(SyncPlanTest, OneUserObjectReadsLikeAPageOfOne) {
   OrgState org;
   std::string error;

@@ -26,6 +26,15 @@
 namespace okta_bulk {
 namespace {
 
+// "10%", "6.7%".
+std::string FormatPercent(double percent) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", percent);
+  std::string out = text;
+  if (out.ends_with(".0")) out.erase(out.size() - 2);
+  return out + "%";
+}
+
 // One listing read before the first row, page by page through its rel="next" links (the
 // org's users, or one group's members) into the OrgState. Ends `existed` ("not failed") or
 // `failed` with what went wrong.
@@ -123,8 +132,8 @@ class LookupTask final : public Task {
   TaskRequest request_;
 };
 
-// The reads, handed out one by one: the users listing or the lookups, then each managed
-// group's members.
+// The reads, handed out one by one: paged listings (the users, or each managed group's
+// members), then one lookup per login.
 class ReadSource final : public TaskSource {
  public:
   std::unique_ptr<Task> Next() override {
@@ -283,33 +292,66 @@ class SyncRows final : public RowHandler {
     if (group_columns)
       for (const std::string& g : options_.group_scope) shared_.scope.managed.insert(g);
 
-    // The cheaper read of the org's users: a listing costs one request per page_size users of
-    // the org (or of --scope), however few the file names; lookups one per row.
+    // The members of the groups the file manages come first (their memberships are needed
+    // anyway): Okta lists members as whole users, 1,000 a page, so they also give the state of
+    // every file user in those groups, five times denser than the users listing.
+    ReadSource members;
+    members.org_ = &shared_.org;
+    uint64_t member_pages = 0;
+    if (group_columns)
+      for (const std::string& g : shared_.scope.managed)
+        members.tasks_.push_back(std::make_unique<PagedReadTask>(
+            "/api/v1/groups/" + UrlEncodePathSegment(g) + "/users?limit=1000", g, shared_.org,
+            job.org, member_pages));
+    std::string failed;
+    auto note_failure = [&](Task& t) {
+      if (t.result().outcome == Outcome::kFailed && failed.empty()) failed = t.result().error;
+      return true;
+    };
+    if (!members.tasks_.empty()) {
+      std::fprintf(stderr,
+                   "okta-bulk: reading the org: the members of %s first, 1,000 a page (GET "
+                   "/api/v1/groups/{id}/users): their pages carry the users too\n",
+                   Count(members.tasks_.size(), "group", "groups").c_str());
+      if (!RunOrgTasks(context, members, job.dispatch.workers, note_failure, error)) return false;
+    }
+    const uint64_t among_members = members.tasks_.empty() ? 0 : shared_.org.size();
+    std::vector<std::string> rest;  // the logins still to find
+    for (std::string& login : logins)
+      if (!shared_.org.Find(login)) rest.push_back(std::move(login));
+
+    // The cheaper read of the rest: a listing costs one request per page_size users of the
+    // org (or of --scope), however few the file names; lookups one per row.
     using ReadOrg = SyncJobOptions::ReadOrg;
-    const uint64_t n = logins.size();
+    const uint64_t n = rest.size();
     const uint64_t page = static_cast<uint64_t>(options_.page_size);
     ReadOrg how = options_.read_org;
     std::string why;
     shared_.org.keep_others = options_.deactivate_missing;
+    const std::string rows_word =
+        among_members ? "the " + GroupDigits(n) + (n == 1 ? " row" : " rows") + " not among the members"
+                      : "the file's " + GroupDigits(n) + (n == 1 ? " row" : " rows");
     if (options_.deactivate_missing) {
       how = ReadOrg::kList;
       why = "--deactivate-missing needs every user of --scope";
+    } else if (n == 0) {
+      how = ReadOrg::kLookup;  // nothing left to find
     } else if (how == ReadOrg::kAuto) {
       how = n <= page ? ReadOrg::kLookup : ReadOrg::kList;
       why = n <= page
-                ? "the file's " + Count(n, "row", "rows") + " fit in one listing page (" +
-                      std::to_string(page) + "): " + Count(n, "lookup costs", "lookups cost") +
-                      " no more than listing an org of " + GroupDigits(n * page) + " users"
-                : "the file's " + GroupDigits(n) + " rows would cost " + GroupDigits(n) +
+                ? rows_word + " fit in one listing page (" + std::to_string(page) + "): " +
+                      Count(n, "lookup costs", "lookups cost") + " no more than listing an org of " +
+                      GroupDigits(n * page) + " users"
+                : rows_word + " would cost " + GroupDigits(n) +
                       " lookups; a listing costs one request per " + std::to_string(page) +
                       " users (" + GroupDigits((n + page - 1) / page) +
-                      " if the org holds just the file's users); --read-org lookup forces lookups";
+                      " if the org holds just these users); --read-org lookup forces lookups";
     } else {
       why = "as --read-org says";
     }
     ReadSource source;
     source.org_ = &shared_.org;
-    uint64_t pages = 0, member_pages = 0;
+    uint64_t pages = 0;
     std::string target;
     if (how == ReadOrg::kList) {
       target = "/api/v1/users?limit=" + std::to_string(page);
@@ -317,43 +359,37 @@ class SyncRows final : public RowHandler {
       source.tasks_.push_back(
           std::make_unique<PagedReadTask>(target, "", shared_.org, job.org, pages));
     } else {
-      source.logins_ = std::move(logins);
+      source.logins_ = rest;
     }
-    if (group_columns)
-      for (const std::string& g : shared_.scope.managed)
-        source.tasks_.push_back(std::make_unique<PagedReadTask>(
-            "/api/v1/groups/" + UrlEncodePathSegment(g) + "/users?limit=1000", g, shared_.org,
-            job.org, member_pages));
     if (finished_rows)
-      why += "; --resume: " + Count(finished_rows, "row finished", "rows finished") +
-             " before is not read again";
-    std::fprintf(stderr, "okta-bulk: reading the org: %s (%s)\n",
-                 how == ReadOrg::kList
-                     ? ("listing its users, " + std::to_string(page) + " a page (GET " + target + ")").c_str()
-                     : ("one lookup per row (GET /api/v1/users/{login}), " + GroupDigits(n)).c_str(),
-                 why.c_str());
-    std::string failed;
-    if (!RunOrgTasks(context, source, job.dispatch.workers, [&](Task& t) {
-          if (t.result().outcome == Outcome::kFailed && failed.empty()) failed = t.result().error;
-          return true;
-        }, error))
+      why += std::string(why.empty() ? "" : "; ") + "--resume: " +
+             Count(finished_rows, "row finished", "rows finished") + " before is not read again";
+    std::string plan_text;
+    if (how == ReadOrg::kList)
+      plan_text = "listing its users, " + std::to_string(page) + " a page (GET " + target + ")";
+    else if (n > 0)
+      plan_text = "one lookup per row (GET /api/v1/users/{login}), " + GroupDigits(n);
+    else if (among_members)
+      plan_text = "every row's user is among the members: nothing more to read";
+    else
+      plan_text = "no row to read the org for";
+    std::fprintf(stderr, "okta-bulk: reading the org: %s%s\n", plan_text.c_str(),
+                 why.empty() ? "" : (" (" + why + ")").c_str());
+    if (failed.empty() && (!source.tasks_.empty() || !source.logins_.empty()) &&
+        !RunOrgTasks(context, source, job.dispatch.workers, note_failure, error))
       return false;
-    uint64_t reads = how == ReadOrg::kList ? pages + member_pages : n + member_pages;
+    uint64_t reads = member_pages + (how == ReadOrg::kList ? pages : source.logins_.size());
     // A scoped listing shows only the scope: the rows it did not find may be users outside
     // it, so they are looked up one by one (a whole-org listing leaves out only deactivated
     // users, found when a create meets them).
     uint64_t leftovers = 0;
     if (failed.empty() && how == ReadOrg::kList && !options_.scope.empty()) {
-      ReadSource rest;
-      rest.org_ = &shared_.org;
-      for (std::string& login : logins)
-        if (!shared_.org.Find(login)) rest.logins_.push_back(std::move(login));
-      leftovers = rest.logins_.size();
-      if (leftovers > 0 &&
-          !RunOrgTasks(context, rest, job.dispatch.workers, [&](Task& t) {
-            if (t.result().outcome == Outcome::kFailed && failed.empty()) failed = t.result().error;
-            return true;
-          }, error))
+      ReadSource left;
+      left.org_ = &shared_.org;
+      for (std::string& login : rest)
+        if (!shared_.org.Find(login)) left.logins_.push_back(std::move(login));
+      leftovers = left.logins_.size();
+      if (leftovers > 0 && !RunOrgTasks(context, left, job.dispatch.workers, note_failure, error))
         return false;
       reads += leftovers;
     }
@@ -364,8 +400,10 @@ class SyncRows final : public RowHandler {
     shared_.org.memberships_known = group_columns;
     read_note_ = "read the org in " + Count(reads, "request", "requests") + ": " +
                  Count(shared_.org.size(), "of the file's users exists", "of the file's users exist") +
-                 (group_columns && !shared_.scope.managed.empty() ? ", the members of " + Count(shared_.scope.managed.size(), "group", "groups")
-                                : std::string()) +
+                 (group_columns && !shared_.scope.managed.empty()
+                      ? ", the members of " + Count(shared_.scope.managed.size(), "group", "groups") +
+                            " (" + GroupDigits(among_members) + " of the users among them)"
+                      : std::string()) +
                  (leftovers ? " (" + Count(leftovers, "row", "rows") + " not in --scope looked up one by one)"
                             : std::string());
     context.notes.push_back(read_note_);
@@ -388,6 +426,7 @@ class SyncRows final : public RowHandler {
           "--deactivate-missing: " + Count(missing_.size(), "user", "users") + " of --scope " +
           (missing_.size() == 1 ? "is" : "are") + " not in the file" +
           (options_.plan ? "" : " and will be deactivated after the rows"));
+      if (!CheckDeactivations(context, error)) return false;
     }
 
     // --plan: the whole plan, counted (and written with --plan-out), before the dry run's
@@ -477,6 +516,44 @@ class SyncRows final : public RowHandler {
     if (now.key == then.key) return {};
     return "refused: the org changed since the plan (the plan: " + then.Text() + "; now: " +
            now.Text() + "); nothing was sent for this row (plan again to review it)";
+  }
+
+  // --deactivate-missing: missing_ against --max-deactivate (past it, --plan warns and a run
+  // stops before any write), then the question (not for --plan).
+  bool CheckDeactivations(PrepareContext& context, std::string* error) {
+    const uint64_t n = missing_.size(), scope = shared_.org.listed_active();
+    uint64_t limit = 0;
+    std::string limit_text;
+    if (options_.max_deactivate >= 0) {
+      limit = static_cast<uint64_t>(options_.max_deactivate);
+      limit_text = "--max-deactivate " + GroupDigits(limit);
+    } else {
+      limit = std::max<uint64_t>(
+          10, static_cast<uint64_t>(static_cast<double>(scope) * options_.max_deactivate_percent / 100));
+      limit_text = (options_.max_deactivate_set ? "--max-deactivate " : "the default, ") +
+                   FormatPercent(options_.max_deactivate_percent) + " of the scope's " +
+                   GroupDigits(scope) + " users not deactivated, at least 10: " + GroupDigits(limit);
+    }
+    if (n > limit) {
+      const std::string what =
+          Count(n, "deactivation", "deactivations") + " (" + FormatPercent(scope ? 100.0 * n / scope : 100) +
+          " of the scope's " + GroupDigits(scope) + " users not deactivated) is more than " + limit_text;
+      if (options_.plan) {
+        context.notes.push_back("warning: --deactivate-missing: " + what +
+                                ": a sync of this file would stop before any write");
+        return true;
+      }
+      *error = "--deactivate-missing: " + what + "; stopped before any write. Check that " +
+               context.options.input_path + " is whole (a truncated export drops users), review "
+               "them with --plan --plan-out PLAN.csv, then allow them with --max-deactivate " +
+               std::to_string(n);
+      return false;
+    }
+    if (options_.plan || n == 0 || !options_.confirm_deactivations) return true;
+    return options_.confirm_deactivations(
+        "--deactivate-missing would deactivate " + Count(n, "user", "users") + " of --scope '" +
+            options_.scope + "' that " + context.options.input_path + " does not name",
+        error);
   }
 
   const PlanCounts& counts() const { return counts_; }

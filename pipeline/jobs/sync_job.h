@@ -42,6 +42,17 @@ struct SyncJobOptions : JobOptions {
   // deactivated after the rows (outcome `deactivated`, appended to the results file); a user
   // outside the scope is never touched, and one already DEPROVISIONED is left alone.
   bool deactivate_missing = false;
+  // --max-deactivate N|P%: the most users --deactivate-missing may deactivate in one run; more
+  // stops the run once the org is read, before any write (a truncated HR export must not
+  // deactivate half the org). A count when max_deactivate >= 0, else max_deactivate_percent
+  // of the scope's users the listing showed that are not DEPROVISIONED (at least 10 users).
+  int64_t max_deactivate = -1;
+  double max_deactivate_percent = 10;
+  bool max_deactivate_set = false;  // given on the command line (it needs --deactivate-missing)
+  // Asked (not for --plan) once the org is read and --deactivate-missing would deactivate
+  // users: `what` says how many, of what scope. False (with `error`) stops the run before any
+  // write. Unset: not asked.
+  std::function<bool(const std::string& what, std::string* error)> confirm_deactivations;
   // How the org's users are read: kAuto chooses from the row count (see RunSync).
   enum class ReadOrg : unsigned char { kAuto, kList, kLookup };
   ReadOrg read_org = ReadOrg::kAuto;

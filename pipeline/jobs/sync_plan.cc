@@ -31,6 +31,52 @@ bool OrgState::wants(std::string_view login) const {
   return want_all_ || wanted_.contains(FoldLogin(login));
 }
 
+bool OrgState::Keep(simdjson::dom::element user, From from, std::string* error) {
+  const bool member = from == From::kMembers;
+  dom::object profile;
+  std::string_view id;
+  if (user["id"].get_string().get(id) || user["profile"].get_object().get(profile)) {
+    if (member) return true;  // its membership is all the member list must give
+    *error = "a user in the answer has no id or no profile";
+    return false;
+  }
+  OrgUser u;
+  u.id = std::string(id);
+  dom::element status, login;
+  if (!user["status"].get(status)) u.status = StringOf(status);
+  if (!profile["login"].get(login)) u.login = StringOf(login);
+  if (u.login.empty()) {
+    if (member) return true;
+    *error = "user " + u.id + " in the answer has no profile.login";
+    return false;
+  }
+  if (from == From::kListing && u.status != "DEPROVISIONED") ++listed_active_;
+  std::string key = FoldLogin(u.login);
+  if (!want_all_ && !wanted_.contains(key)) {
+    // A member list shows users of groups, not of --scope: never one to deactivate.
+    if (keep_others && !member) others_.push_back(std::move(u));
+    return true;
+  }
+  if (attributes_.empty()) {
+    u.profile = "{\"profile\":" + simdjson::minify(profile) + "}";
+  } else {
+    u.profile = "{\"profile\":{";
+    bool first = true;
+    for (const std::string& name : attributes_) {
+      dom::element value;
+      if (profile.at_key(name).get(value)) continue;
+      if (!first) u.profile.push_back(',');
+      first = false;
+      AppendJsonString(&u.profile, name);
+      u.profile.push_back(':');
+      u.profile += simdjson::minify(value);
+    }
+    u.profile += "}}";
+  }
+  users_[std::move(key)] = std::move(u);
+  return true;
+}
+
 bool OrgState::AddUsers(std::string_view body, std::string* error) {
   thread_local dom::parser parser;
   dom::element root;
@@ -38,54 +84,14 @@ bool OrgState::AddUsers(std::string_view body, std::string* error) {
     *error = "the answer is not JSON";
     return false;
   }
-  auto add = [&](dom::element user) -> bool {
-    dom::object profile;
-    std::string_view id;
-    if (user["id"].get_string().get(id) || user["profile"].get_object().get(profile)) {
-      *error = "a user in the answer has no id or no profile";
-      return false;
-    }
-    OrgUser u;
-    u.id = std::string(id);
-    dom::element status, login;
-    if (!user["status"].get(status)) u.status = StringOf(status);
-    if (!profile["login"].get(login)) u.login = StringOf(login);
-    if (u.login.empty()) {
-      *error = "user " + u.id + " in the answer has no profile.login";
-      return false;
-    }
-    std::string key = FoldLogin(u.login);
-    if (!want_all_ && !wanted_.contains(key)) {
-      if (keep_others) others_.push_back(std::move(u));
-      return true;
-    }
-    if (attributes_.empty()) {
-      u.profile = "{\"profile\":" + simdjson::minify(profile) + "}";
-    } else {
-      u.profile = "{\"profile\":{";
-      bool first = true;
-      for (const std::string& name : attributes_) {
-        dom::element value;
-        if (profile.at_key(name).get(value)) continue;
-        if (!first) u.profile.push_back(',');
-        first = false;
-        AppendJsonString(&u.profile, name);
-        u.profile.push_back(':');
-        u.profile += simdjson::minify(value);
-      }
-      u.profile += "}}";
-    }
-    users_[std::move(key)] = std::move(u);
-    return true;
-  };
-  if (root.is_object()) return add(root);
+  if (root.is_object()) return Keep(root, From::kLookup, error);
   dom::array users;
   if (root.get_array().get(users)) {
     *error = "the answer is neither a user nor a list of users";
     return false;
   }
   for (dom::element user : users)
-    if (!add(user)) return false;
+    if (!Keep(user, From::kListing, error)) return false;
   return true;
 }
 
@@ -108,6 +114,8 @@ bool OrgState::AddMembers(std::string_view group_id, std::string_view body, std:
       return false;
     }
     AddMember(group_id, id);
+    std::string ignored;  // a member without a profile is only a membership
+    Keep(user, From::kMembers, &ignored);
   }
   return true;
 }

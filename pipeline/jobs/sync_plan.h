@@ -17,6 +17,10 @@
 
 #include "pipeline/okta/profile_match.h"
 
+namespace simdjson::dom {
+class element;
+}
+
 namespace okta_bulk {
 
 // One user of the org as the plan compares it.
@@ -52,9 +56,15 @@ class OrgState {
   // not wanted: the scope's users the file no longer has.
   bool keep_others = false;
   const std::vector<OrgUser>& others() const { return others_; }
+  // The users of listing pages (AddUsers with an array) not DEPROVISIONED, wanted or not:
+  // --deactivate-missing's scope, the base of --max-deactivate's percent.
+  uint64_t listed_active() const { return listed_active_; }
 
   // Memberships: the members of `group_id` (a page of GET /api/v1/groups/{id}/users).
-  // False with `error` when the body is not a JSON array of users.
+  // Okta lists members as whole users, so the wanted ones are kept as AddUsers keeps them
+  // (a member without a profile or login counts as a membership only), but never as
+  // others(): a group is not --scope. False with `error` when the body is not a JSON array
+  // of users with ids.
   bool AddMembers(std::string_view group_id, std::string_view body, std::string* error);
   void AddMember(std::string_view group_id, std::string_view user_id);
   // Set once every managed group's members were read; until then GroupsOf is not known.
@@ -63,6 +73,11 @@ class OrgState {
   std::vector<std::string> GroupsOf(std::string_view user_id) const;
 
  private:
+  // Keeps one user of an answer: one looked up, one of a listing page (AddUsers), or a
+  // member (AddMembers).
+  enum class From : unsigned char { kLookup, kListing, kMembers };
+  bool Keep(simdjson::dom::element user, From from, std::string* error);
+  uint64_t listed_active_ = 0;
   std::vector<std::string> attributes_;
   std::unordered_set<std::string> wanted_;  // folded logins
   bool want_all_ = true;

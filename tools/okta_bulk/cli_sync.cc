@@ -52,6 +52,18 @@ FlagStatus SyncFlag(FlagCursor& f, SyncJobOptions* o) {
     o->apply_path = value;
   } else if (name == "--deactivate-missing") {
     o->deactivate_missing = true;
+  } else if (name == "--max-deactivate") {
+    if (!f.Need(&value)) return FlagStatus::kError;
+    const bool percent = !value.empty() && value.back() == '%';
+    double number = 0;
+    if (!ParseDouble(percent ? value.substr(0, value.size() - 1) : value, &number) ||
+        !(number >= 0) || number > (percent ? 100 : 1e12) ||
+        (!percent && number != static_cast<double>(static_cast<int64_t>(number))))
+      return f.Fail("--max-deactivate takes a count of users or a percent of the scope's, e.g. "
+                    "--max-deactivate 500 or --max-deactivate 5% (got '" + value + "')");
+    o->max_deactivate = percent ? -1 : static_cast<int64_t>(number);
+    o->max_deactivate_percent = percent ? number : 0;
+    o->max_deactivate_set = true;
   } else if (name == "--no-activate") {
     o->activate = false;
   } else if (name == "--no-schema-check") {
@@ -78,6 +90,10 @@ bool ParseSync(const std::vector<std::string>& args, CliConfig* c, std::string* 
   if (o.plan) o.dry_run = true;  // sends nothing but the reads
   if (!o.group_scope.empty() && !o.exact_groups) {
     *error = "--group-scope limits the removes of --exact-groups; add --exact-groups";
+    return false;
+  }
+  if (o.max_deactivate_set && !o.deactivate_missing) {
+    *error = "--max-deactivate limits --deactivate-missing; add --deactivate-missing --scope EXPR";
     return false;
   }
   if (o.deactivate_missing && o.scope.empty()) {
@@ -126,6 +142,12 @@ std::string SyncHelp() {
              "  --deactivate-missing     with --scope: deactivate the users of the scope that the\n"
              "                           file does not name (after the rows; outcome\n"
              "                           'deactivated'); a user outside the scope is never touched\n"
+             "  --yes                    do not ask: once the org is read, --deactivate-missing\n"
+             "                           asks you to type the org's host name on a terminal;\n"
+             "                           elsewhere it needs --yes\n"
+             "  --max-deactivate N|P%    the most users --deactivate-missing may deactivate in\n"
+             "                           one run (default 10% of the scope's users, at least\n"
+             "                           10); more stops the run before any write\n"
              "  --read-org auto|list|lookup\n"
              "                           how the org's users are read (default auto: lookups\n"
              "                           for a file of at most 200 rows, else a listing)\n"

@@ -1,6 +1,7 @@
 #include "tools/okta_bulk/confirm.h"
 
 #include <cstdio>
+#include <functional>
 #include <vector>
 
 #include "pipeline/csv/csv_reader.h"
@@ -63,7 +64,39 @@ long long CountRows(const std::string& path, char delimiter) {
   return n < 0 ? 0 : n;
 }
 
+// Asks for the org's host name on the terminal; false with the message when the answer is not
+// it.
+bool AskForHost(const std::string& host, std::string* error) {
+  std::fprintf(stderr, "Type the org's host name (%s) to go on: ", host.c_str());
+  std::fflush(stderr);
+  char line[512];
+  std::string answer = std::fgets(line, sizeof line, stdin) ? line : "";
+  while (!answer.empty() && (answer.back() == '\n' || answer.back() == '\r' || answer.back() == ' '))
+    answer.pop_back();
+  if (answer != host) {
+    *error = "not confirmed ('" + answer + "' is not " + host + "); nothing was sent";
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+std::function<bool(const std::string&, std::string*)> DeactivationQuestion(const CliConfig& config) {
+  const bool yes = config.yes;
+  const std::string host = config.http.org.host, origin = config.http.org.Origin();
+  return [yes, host, origin](const std::string& what, std::string* error) {
+    if (yes) return true;
+    if (!platform::IsTerminal(0) || !platform::IsTerminal(2)) {
+      *error = "sync in " + origin + ": " + what + ": pass --yes to confirm (asked because no "
+               "terminal can answer; review them first with --plan --plan-out PLAN.csv); "
+               "nothing was sent";
+      return false;
+    }
+    std::fprintf(stderr, "okta-bulk sync in %s: %s.\n", origin.c_str(), what.c_str());
+    return AskForHost(host, error);
+  };
+}
 
 bool ConfirmDestructive(const CliConfig& config, std::string* error) {
   // What each command that locks people out (or removes them) does, for the question.
@@ -90,17 +123,7 @@ bool ConfirmDestructive(const CliConfig& config, std::string* error) {
   std::fprintf(stderr, "okta-bulk %s: %s the users of %s (%s) in %s.\n",
                config.command.c_str(), what.c_str(), job.input_path.c_str(), row_count.c_str(),
                config.http.org.Origin().c_str());
-  std::fprintf(stderr, "Type the org's host name (%s) to go on: ", host.c_str());
-  std::fflush(stderr);
-  char line[512];
-  std::string answer = std::fgets(line, sizeof line, stdin) ? line : "";
-  while (!answer.empty() && (answer.back() == '\n' || answer.back() == '\r' || answer.back() == ' '))
-    answer.pop_back();
-  if (answer != host) {
-    *error = "not confirmed ('" + answer + "' is not " + host + "); nothing was sent";
-    return false;
-  }
-  return true;
+  return AskForHost(host, error);
 }
 
 }  // namespace okta_bulk

@@ -1,5 +1,6 @@
 // Guards of okta-bulk's command line against the user's slips (issue 18), before a job starts.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,5 +23,11 @@ bool SummaryJsonMayBeWritten(const CliConfig& config, const std::vector<std::str
 // the org and the number of rows and ask for the org's host name; elsewhere they need
 // --yes. False with the message when not confirmed (exit 2).
 bool ConfirmDestructive(const CliConfig& config, std::string* error);
+
+// sync --deactivate-missing's question (SyncJobOptions::confirm_deactivations), asked once
+// the org was read and the count is known: true with --yes; on a terminal the user types
+// the org's host name; elsewhere false with the message (exit 2, nothing sent).
+std::function<bool(const std::string& what, std::string* error)> DeactivationQuestion(
+    const CliConfig& config);
 
 }  // namespace okta_bulk

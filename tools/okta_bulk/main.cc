@@ -210,6 +210,8 @@ int main(int argc, char** argv) {
     WriteStartFailure(config, identity, error);
     return 2;
   }
+  // sync --deactivate-missing asks once the org is read (the count is known only then).
+  config.sync.confirm_deactivations = DeactivationQuestion(config);
   identity.started = std::chrono::system_clock::now();  // after any question was answered
   try {
     asio::io_context io;
