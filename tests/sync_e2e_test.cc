@@ -101,8 +101,13 @@ TEST_F(SyncTest, AFileIdenticalToTheOrgSendsNoWrite) {
   EXPECT_EQ(Outcomes(), (std::map<std::string, int>{{"unchanged", 50}})) << r.out << r.err;
   EXPECT_EQ(Bucket(*mock, "update"), updates);
   EXPECT_EQ(MockStats(*mock).at("users_created").as_int64(), creates);
-  // 50 rows fit one page: one lookup each, and it says so.
-  EXPECT_NE(r.err.find("reading the org: one lookup per row"), std::string::npos) << r.err;
+  // The org's 50 users are one listing page, cheaper than 50 lookups, and it says so.
+  EXPECT_NE(r.err.find("reading the org: listing its users, 200 a page (GET /api/v1/users?limit=200) "
+                       "(the org holds 50 users (its Everyone group): a listing costs 1 request, "
+                       "looking up the file's 50 rows 50; --read-org lookup forces the other)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(Bucket(*mock, "get"), 0) << "no lookup";
 }
 
 TEST_F(SyncTest, OneChangedAttributeSendsOnlyThosePartialUpdatesAndTheirValuesLand) {
@@ -165,8 +170,9 @@ TEST_F(SyncTest, ThePlanListsExactlyTheChangesAndSendsNothing) {
                        "removes), 18 unchanged, 0 to deactivate: 3 requests to send"),
             std::string::npos)
       << r.out;
-  // Only reads: the schema and one lookup per row.
-  EXPECT_EQ(MockStats(*mock).at("requests_total").as_int64() - total, 1 + 21);
+  // Only reads: the schema, the org's size, and its 20 users in one listing page (cheaper than
+  // 21 lookups).
+  EXPECT_EQ(MockStats(*mock).at("requests_total").as_int64() - total, 1 + 1 + 1);
   EXPECT_EQ(Bucket(*mock, "update"), 0);
   EXPECT_EQ(UsersByLogin(*mock).count("new@example.com"), 0u);
 }
@@ -200,8 +206,9 @@ TEST_F(SyncTest, MissingUsersAreCreatedAndGroupsAddedOnlyWhereMissing) {
   auto users = UsersByLogin(*mock);
   EXPECT_EQ(GroupsOf(users.at("u2@example.com")), std::set<std::string>{kGroupB});
   EXPECT_EQ(GroupsOf(users.at("u4@example.com")), std::set<std::string>{kGroupC});
-  // The member lists of the 3 groups, the groups listing that checks the ids, one PUT.
-  EXPECT_EQ(Bucket(*mock, "groups") - groups_before, 3 + 1 + 1);
+  // The member lists of the 3 groups, the groups listing that checks the ids, the org's size
+  // (u2, u3 and u4 are in none of them: three rows to find), one PUT.
+  EXPECT_EQ(Bucket(*mock, "groups") - groups_before, 3 + 1 + 1 + 1);
 }
 
 TEST_F(SyncTest, TheGroupsMembersCarryTheirUsersSoOnlyTheRestIsLookedUp) {

@@ -158,11 +158,34 @@ TEST_F(SyncReportTest, ThePlanFileIsGuardedAgainstFormulasAndApplyReadsTheValues
   for (auto& row : ReadCsvFile(dir_.File("apply.csv"))) EXPECT_EQ(row["outcome"], "updated") << row["error"];
 }
 
+TEST_F(SyncReportTest, AFileOfFewerRowsThanTheOrgsListingPagesIsLookedUp) {
+  // 60,000 users (okta-mock --load-users): listing them costs 300 pages, more than looking up
+  // a file of 250 rows; the org's Everyone group says how many there are.
+  dir_.Write("org.csv", Users(1, 60000));
+  auto mock = StartMock({"--load-users", dir_.File("org.csv")});
+  std::map<int, std::string> moved = {{7, "Moved"}, {250, "Moved"}};
+  const int64_t lists = Bucket(*mock, "create"), gets = Bucket(*mock, "get");
+  ProcessResult r = Sync(*mock, WithoutGroups(Users(1, 250, moved)));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find("reading the org: one lookup per row (GET /api/v1/users/{login}), 250 (the org "
+                       "holds 60,000 users (its Everyone group): a listing costs 300 requests, looking "
+                       "up the file's 250 rows 250; --read-org list forces the other)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(Bucket(*mock, "create"), lists) << "no listing page";
+  EXPECT_EQ(Bucket(*mock, "get") - gets, 250);
+  std::map<std::string, int> outcomes;
+  for (auto& row : ReadCsvFile(dir_.File("sync.csv"))) ++outcomes[row["outcome"]];
+  EXPECT_EQ(outcomes, (std::map<std::string, int>{{"updated", 2}, {"unchanged", 248}}));
+}
+
 TEST_F(SyncReportTest, AResumedSyncReadsTheOrgOnlyForTheRowsNotFinished) {
   // 300 changes (more than a listing page: the first run lists the org) against an update
   // bucket of 280 per 4 s: the first run is interrupted while it waits for the next window,
-  // with a few rows left. The resumed run looks those up, one each, and lists nothing. No
-  // group column: the members' pages would carry the users (SyncTest covers that read).
+  // with a few rows left. The resumed run reads the org for those only: its plan holds them
+  // alone, read the cheaper way (the org's 300 users are 2 listing pages: a listing when
+  // more than 2 rows are left, else lookups). No group column: the members' pages would
+  // carry the users (SyncTest covers that read).
   auto mock = StartMock({"--limits", "update=280", "--window", "4"});
   Seed(*mock, Users(1, 300));
   std::map<int, std::string> moved;
@@ -193,9 +216,18 @@ TEST_F(SyncReportTest, AResumedSyncReadsTheOrgOnlyForTheRowsNotFinished) {
     EXPECT_EQ(p.at("update").as_int64() + p.at("unchanged").as_int64(), left)
         << dir_.Read("resumed.json");
   }
-  EXPECT_EQ(Bucket(*mock, "create"), lists1) << "the resumed sync listed the org again";
-  EXPECT_EQ(Bucket(*mock, "get") - gets1, left) << "one lookup per row not finished, none else";
-  EXPECT_NE(second.err.find("one lookup per row"), std::string::npos) << second.err;
+  const bool listed = left > 2;
+  EXPECT_EQ(Bucket(*mock, "create") - lists1, listed ? 2 : 0) << second.err;
+  EXPECT_EQ(Bucket(*mock, "get") - gets1, listed ? 0 : left) << second.err;
+  EXPECT_NE(second.err.find(listed ? "listing its users" : "one lookup per row"), std::string::npos)
+      << second.err;
+  if (listed) {
+    EXPECT_NE(second.err.find("the org holds 300 users (its Everyone group): a listing costs 2 "
+                              "requests, looking up the file's " + std::to_string(left) + " rows " +
+                              std::to_string(left)),
+              std::string::npos)
+        << second.err;
+  }
   EXPECT_NE(second.err.find("--resume: " + std::to_string(finished) + " rows finished before"),
             std::string::npos)
       << second.err;

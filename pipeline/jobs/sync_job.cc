@@ -15,6 +15,7 @@
 #include "pipeline/jobs/listing_cursor.h"
 #include "pipeline/jobs/org_groups.h"
 #include "pipeline/jobs/org_lookup.h"
+#include "pipeline/jobs/org_size.h"
 #include "pipeline/jobs/sync_plan.h"
 #include "pipeline/jobs/sync_task.h"
 #include "pipeline/okta/group_requests.h"
@@ -325,6 +326,7 @@ class SyncRows final : public RowHandler {
     using ReadOrg = SyncJobOptions::ReadOrg;
     const uint64_t n = rest.size();
     const uint64_t page = static_cast<uint64_t>(options_.page_size);
+    uint64_t size_reads = 0;  // asking the org's size
     ReadOrg how = options_.read_org;
     std::string why;
     shared_.org.keep_others = options_.deactivate_missing;
@@ -336,16 +338,36 @@ class SyncRows final : public RowHandler {
       why = "--deactivate-missing needs every user of --scope";
     } else if (n == 0) {
       how = ReadOrg::kLookup;  // nothing left to find
+    } else if (how == ReadOrg::kAuto && n > 2 && options_.scope.empty()) {
+      // A listing costs one request per page_size users of the whole org, lookups one per
+      // row: the org's size decides (one request; with two rows or fewer lookups cost no more).
+      OrgSize size;
+      const uint64_t before = context.requests;
+      if (!ReadOrgSize(context, &size, error)) return false;
+      size_reads = context.requests - before;
+      if (size.known) {
+        const uint64_t listing = std::max<uint64_t>(1, (size.users + page - 1) / page);
+        how = listing < n ? ReadOrg::kList : ReadOrg::kLookup;
+        why = "the org holds " + Count(size.users, "user", "users") + " (its Everyone group): a " +
+              "listing costs " + Count(listing, "request", "requests") + ", looking up " + rows_word +
+              " " + GroupDigits(n) + "; --read-org " + (how == ReadOrg::kList ? "lookup" : "list") +
+              " forces the other";
+      } else {
+        how = n <= page ? ReadOrg::kLookup : ReadOrg::kList;
+        why = "the org's size is unknown (" + size.why_unknown + "), so " +
+              (n <= page ? rows_word + ", at most one listing page, are looked up"
+                         : rows_word + ", more than a listing page, are listed");
+      }
     } else if (how == ReadOrg::kAuto) {
+      // Two rows or fewer, or a --scope of unknown size.
       how = n <= page ? ReadOrg::kLookup : ReadOrg::kList;
       why = n <= page
                 ? rows_word + " fit in one listing page (" + std::to_string(page) + "): " +
-                      Count(n, "lookup costs", "lookups cost") + " no more than listing an org of " +
-                      GroupDigits(n * page) + " users"
+                      Count(n, "lookup costs", "lookups cost") + " no more than listing " +
+                      (options_.scope.empty() ? "the org" : "--scope") + " would"
                 : rows_word + " would cost " + GroupDigits(n) +
-                      " lookups; a listing costs one request per " + std::to_string(page) +
-                      " users (" + GroupDigits((n + page - 1) / page) +
-                      " if the org holds just these users); --read-org lookup forces lookups";
+                      " lookups; listing --scope costs one request per " + std::to_string(page) +
+                      " of its users; --read-org lookup forces lookups";
     } else {
       why = "as --read-org says";
     }
@@ -378,7 +400,8 @@ class SyncRows final : public RowHandler {
     if (failed.empty() && (!source.tasks_.empty() || !source.logins_.empty()) &&
         !RunOrgTasks(context, source, job.dispatch.workers, note_failure, error))
       return false;
-    uint64_t reads = member_pages + (how == ReadOrg::kList ? pages : source.logins_.size());
+    uint64_t reads =
+        member_pages + size_reads + (how == ReadOrg::kList ? pages : source.logins_.size());
     // A scoped listing shows only the scope: the rows it did not find may be users outside
     // it, so they are looked up one by one (a whole-org listing leaves out only deactivated
     // users, found when a create meets them).
