@@ -1,6 +1,7 @@
 // `okta-bulk sync USERS.csv` (issue 17): make the org match the file, sending only what
-// differs. Before the first row the org's state of the file's users is read once (the
-// cheaper of a listing, 200 users a request, and per-user lookups; sync_plan.h compares),
+// differs. Before the first row the org's state of the file's users is read once (the managed
+// groups' members, whose pages carry the users, then the cheaper of a listing, 200 users a
+// request, and per-user lookups for the rest; sync_plan.h compares),
 // then each row is a task that sends exactly its plan: a create for a missing user, one
 // partial update carrying only the changed attributes, group adds (and removes with
 // --exact-groups), or nothing at all (`unchanged`). Same runner as import (results file,
@@ -53,7 +54,8 @@ struct SyncJobOptions : JobOptions {
   // users: `what` says how many, of what scope. False (with `error`) stops the run before any
   // write. Unset: not asked.
   std::function<bool(const std::string& what, std::string* error)> confirm_deactivations;
-  // How the org's users are read: kAuto chooses from the row count (see RunSync).
+  // How the rows not found among the managed groups' members are read: kAuto weighs a
+  // listing against lookups by the org's size (org_size.h), else by the row count.
   enum class ReadOrg : unsigned char { kAuto, kList, kLookup };
   ReadOrg read_org = ReadOrg::kAuto;
   int page_size = 200;  // users per listing page (Okta's largest)
