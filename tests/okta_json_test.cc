@@ -75,7 +75,24 @@ TEST(OktaJsonTest, OktaErrorsKeepCodeSummaryAndEveryCause) {
   EXPECT_EQ(e.causes,
             "login: An object with this field already exists in the current organization; email: bad");
   EXPECT_TRUE(e.LoginAlreadyExists());
-  EXPECT_EQ(e.Describe(), e.summary + ": " + e.causes);
+  // The field the summary ends with is the first cause's: said once.
+  EXPECT_EQ(e.Describe(),
+            "Api validation failed: login: An object with this field already exists in the current "
+            "organization; email: bad");
+}
+
+TEST(OktaJsonTest, DescribeNamesTheFieldOnceAndKeepsAnUnrelatedSummaryWhole) {
+  ResponseReader reader;
+  std::string body =
+      R"({"errorCode":"E0000001","errorSummary":"Api validation failed: password","errorCauses":[{"errorSummary":"password: Password requirements were not met."}]})";
+  EXPECT_EQ(reader.ReadError(body).Describe(),
+            "Api validation failed: password: Password requirements were not met.");
+  // "passwordHint" is not "password": both stay.
+  body = R"({"errorCode":"E0000001","errorSummary":"Api validation failed: password","errorCauses":[{"errorSummary":"passwordHint: too long"}]})";
+  EXPECT_EQ(reader.ReadError(body).Describe(), "Api validation failed: password: passwordHint: too long");
+  body = R"({"errorCode":"E0000038","errorSummary":"This operation is not allowed in the user's current status.","errorCauses":[{"errorSummary":"status: DEPROVISIONED"}]})";
+  EXPECT_EQ(reader.ReadError(body).Describe(),
+            "This operation is not allowed in the user's current status. status: DEPROVISIONED");
 }
 
 TEST(OktaJsonTest, OtherValidationErrorsAreNotDuplicates) {

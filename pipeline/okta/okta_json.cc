@@ -30,6 +30,16 @@ std::string UrlEncodeQueryValue(std::string_view s) { return PercentEncode(s); }
 std::string OktaError::Describe() const {
   if (summary.empty()) return causes;
   if (causes.empty() || causes == summary) return summary;
+  // "Api validation failed: password" with the cause "password: Password requirements...":
+  // the field once, "Api validation failed: password: Password requirements...".
+  const std::size_t colon = summary.rfind(": ");
+  if (colon != std::string::npos) {
+    const std::string_view field = std::string_view(summary).substr(colon + 2);
+    if (!field.empty() && causes.size() > field.size() && causes.starts_with(field) &&
+        causes[field.size()] == ':')
+      return summary.substr(0, colon) + ": " + causes;
+  }
+  if (summary.back() == '.') return summary + " " + causes;  // a sentence, then its causes
   return summary + ": " + causes;
 }
 
