@@ -22,16 +22,12 @@ if [ ${#targets[@]} -eq 0 ]; then
   targets=(csv_reader response_reader rate_headers link_header http_exchange)
 fi
 
-# The project sources each target needs (no CMake: these are plain, dependency-light files).
+# The project sources each target needs: fuzz/sources.txt, which the normal build links the
+# same targets from (fuzz/CMakeLists.txt), so a missing source fails there first.
 sources_of() {
-  case "$1" in
-    csv_reader) echo "pipeline/csv/csv_reader.cc pipeline/csv/csv_detect.cc pipeline/files/platform_posix.cc" ;;
-    response_reader) echo "pipeline/okta/okta_json.cc pipeline/rows/login_fold.cc net/json_text.cc net/url_encoding.cc" ;;
-    rate_headers) echo "net/rate_limit_headers.cc" ;;
-    link_header) echo "net/link_header.cc" ;;
-    http_exchange) echo "" ;;  # header-only: Beast and Asio compiled into the target
-    *) echo "unknown target: $1" >&2; return 1 ;;
-  esac
+  local line
+  line=$(grep -E "^$1:" "$root/fuzz/sources.txt") || { echo "unknown target: $1" >&2; return 1; }
+  echo "${line#*:}"
 }
 
 # clang 14 and its runtime libraries (libFuzzer, ASan, UBSan) from Debian 12.
