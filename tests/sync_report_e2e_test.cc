@@ -179,6 +179,43 @@ TEST_F(SyncReportTest, AFileOfFewerRowsThanTheOrgsListingPagesIsLookedUp) {
   EXPECT_EQ(outcomes, (std::map<std::string, int>{{"updated", 2}, {"unchanged", 248}}));
 }
 
+TEST_F(SyncReportTest, AFewRowsInBigGroupsReadEachUsersGroupsNotTheGroupsMembers) {
+  // 10,000 users in group A: its members are 10 pages. A file of 3 rows (u1 moves to B, u2
+  // stays, u10001 is new) costs 3 lookups and 2 users' groups instead.
+  dir_.Write("org.csv", Users(1, 10000));
+  auto mock = StartMock({"--load-users", dir_.File("org.csv")});
+  std::string csv = Users(1, 2, {}, {{1, kGroupB}});
+  csv += Users(10001, 10001).substr(csv.find('\n') + 1);
+  const int64_t total = MockStats(*mock).at("requests_total").as_int64();
+  ProcessResult r = Sync(*mock, csv, {"--exact-groups"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find("reading the org: each user's groups (GET /api/v1/users/{id}/groups) after the "
+                       "users, not the groups' members (the 2 groups' members are 11 pages of 1,000; "
+                       "the file's 3 rows cost at most 6 read one by one)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("read the org in 5 requests: 2 of the file's users exist, 2 users' groups"),
+            std::string::npos)
+      << r.err;
+  // The schema, the groups listing, 3 lookups, 2 users' groups; then u1's add and remove, the
+  // create.
+  EXPECT_EQ(MockStats(*mock).at("requests_total").as_int64() - total, 1 + 1 + 3 + 2 + 2 + 1);
+  std::map<std::string, std::string> outcome;
+  for (auto& row : ReadCsvFile(dir_.File("sync.csv"))) outcome[row["login"]] = row["outcome"];
+  EXPECT_EQ(outcome, (std::map<std::string, std::string>{{"u1@example.com", "updated"},
+                                                         {"u2@example.com", "unchanged"},
+                                                         {"u10001@example.com", "created"}}));
+  std::map<std::string, std::string> groups;
+  for (const auto& u : MockUsers(*mock)) {
+    const std::string login(u.at("login").as_string());
+    if (login != "u1@example.com" && login != "u2@example.com" && login != "u10001@example.com") continue;
+    for (const auto& g : u.at("groupIds").as_array()) groups[login] += std::string(g.as_string()) + ";";
+  }
+  EXPECT_EQ(groups["u1@example.com"], std::string(kGroupB) + ";");
+  EXPECT_EQ(groups["u2@example.com"], std::string(kGroupA) + ";");
+  EXPECT_EQ(groups["u10001@example.com"], std::string(kGroupA) + ";");
+}
+
 TEST_F(SyncReportTest, AResumedSyncReadsTheOrgOnlyForTheRowsNotFinished) {
   // 300 changes (more than a listing page: the first run lists the org) against an update
   // bucket of 280 per 4 s: the first run is interrupted while it waits for the next window,

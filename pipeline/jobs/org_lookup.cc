@@ -11,9 +11,10 @@ namespace {
 
 // Every group of the org, 1,000 a page (the spec allows 10,000 and recommends at most 200
 // for speed: 1,000 keeps an org of a few thousand groups to a handful of requests).
-TaskRequest FirstGroupsPage() {
+TaskRequest FirstGroupsPage(bool stats) {
   GroupListQuery query;
   query.limit = 1000;
+  query.expand_stats = stats;
   return ListGroupsRequest(query);
 }
 
@@ -106,7 +107,7 @@ class OrgLookupTask final : public Task {
   // The step after `finished`.
   TaskStep Advance(Step finished) {
     if (finished == Step::kSchema && lookup_.groups) {
-      Get(Step::kGroups, FirstGroupsPage().http.target);
+      Get(Step::kGroups, FirstGroupsPage(lookup_.group_stats).http.target);
       return TaskStep::Next();
     }
     if (next_create_ < lookup_.create_groups.size()) {

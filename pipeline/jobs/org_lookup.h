@@ -21,6 +21,7 @@ namespace okta_bulk {
 struct OrgLookup {
   bool schema = false;  // GET /api/v1/meta/schemas/user/default
   bool groups = false;  // GET /api/v1/groups, every page
+  bool group_stats = false;  // ... with expand=stats: each group's usersCount
   std::vector<std::string> create_groups;  // names: one POST /api/v1/groups each
 };
 

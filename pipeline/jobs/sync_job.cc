@@ -36,14 +36,22 @@ std::string FormatPercent(double percent) {
   return out + "%";
 }
 
-// One listing read before the first row, page by page through its rel="next" links (the
-// org's users, or one group's members) into the OrgState. Ends `existed` ("not failed") or
-// `failed` with what went wrong.
+// What a PagedReadTask reads into the OrgState.
+enum class Reads : unsigned char {
+  kUsers,       // the org's users (GET /api/v1/users)
+  kMembers,     // one group's members (GET /api/v1/groups/{id}/users)
+  kUserGroups,  // one user's groups (GET /api/v1/users/{id}/groups): its managed memberships
+};
+
+// One listing read before the first row, page by page through its rel="next" links, into the
+// OrgState. `id`: the group (kMembers) or the user (kUserGroups). Ends `existed` ("not
+// failed") or `failed` with what went wrong.
 class PagedReadTask final : public Task {
  public:
-  PagedReadTask(std::string target, std::string group_id, OrgState& org, const OrgUrl& org_url,
-                uint64_t& pages)
-      : group_id_(std::move(group_id)), org_(org), cursor_(org_url), pages_(pages) {
+  PagedReadTask(Reads reads, std::string target, std::string id, OrgState& org,
+                const OrgUrl& org_url, uint64_t& pages, const std::set<std::string>* managed = nullptr)
+      : reads_(reads), id_(std::move(id)), org_(org), cursor_(org_url), pages_(pages),
+        managed_(managed) {
     result_.outcome = Outcome::kFailed;
     Follow(std::move(target));
   }
@@ -52,8 +60,7 @@ class PagedReadTask final : public Task {
     if (response.status != 200) return Fail(response, reader, What() + " failed: ");
     ++pages_;
     std::string why;
-    if (!(group_id_.empty() ? org_.AddUsers(response.body, &why)
-                            : org_.AddMembers(group_id_, response.body, &why))) {
+    if (!Take(response.body, &why)) {
       result_.error = What() + ": " + why;
       return TaskStep::Done();
     }
@@ -76,16 +83,37 @@ class PagedReadTask final : public Task {
   }
 
  private:
+  bool Take(const std::string& body, std::string* why) {
+    switch (reads_) {
+      case Reads::kUsers: return org_.AddUsers(body, why);
+      case Reads::kMembers: return org_.AddMembers(id_, body, why);
+      case Reads::kUserGroups: {
+        std::vector<GroupSummary> groups;
+        if (!ReadGroupList(body, &groups, why)) return false;
+        for (const GroupSummary& g : groups)
+          if (managed_ && managed_->contains(g.id)) org_.AddMember(g.id, id_);
+        return true;
+      }
+    }
+    return false;
+  }
   void Follow(std::string target) { request_ = cursor_.Get(std::move(target)); }
   std::string What() const {
-    return (group_id_.empty() ? "listing the org's users (GET " : "listing the members of group " +
-                                                                      group_id_ + " (GET ") +
-           request_.http.target + ")";
+    switch (reads_) {
+      case Reads::kUsers: return "listing the org's users (GET " + request_.http.target + ")";
+      case Reads::kMembers:
+        return "listing the members of group " + id_ + " (GET " + request_.http.target + ")";
+      case Reads::kUserGroups:
+        return "listing the groups of user " + id_ + " (GET " + request_.http.target + ")";
+    }
+    return "reading the org";
   }
-  std::string group_id_;
+  Reads reads_;
+  std::string id_;
   OrgState& org_;
   ListingCursor cursor_;  // the pages asked for: a next link back to one of them is refused
   uint64_t& pages_;
+  const std::set<std::string>* managed_;  // kUserGroups: the groups whose memberships count
   TaskRequest request_;
 };
 
@@ -243,6 +271,7 @@ class SyncRows final : public RowHandler {
     OrgLookup lookup;
     lookup.schema = job.schema_check;
     lookup.groups = !needs.names.empty() || !needs.ids.empty();
+    lookup.group_stats = lookup.groups;  // how many members each has, and the org (Everyone)
     if (!LookUpOrg(context, lookup, &facts_, error)) return false;
     if (!facts_.schema_refused.empty()) context.notes.push_back("warning: " + facts_.schema_refused);
     if (facts_.schema) {
@@ -293,23 +322,67 @@ class SyncRows final : public RowHandler {
     if (group_columns)
       for (const std::string& g : options_.group_scope) shared_.scope.managed.insert(g);
 
-    // The members of the groups the file manages come first (their memberships are needed
-    // anyway): Okta lists members as whole users, 1,000 a page, so they also give the state of
-    // every file user in those groups, five times denser than the users listing.
+    // Memberships. The managed groups' members come first (1,000 a page): Okta lists members
+    // as whole users, so they also give the state of every file user in those groups, five
+    // times denser than the users listing. Unless the groups are so big that reading the
+    // users one by one, and then each one's groups (GET /api/v1/users/{id}/groups), costs
+    // less: at most two requests a row against the members' pages (the group listing's
+    // counts say how many).
+    using ReadOrg = SyncJobOptions::ReadOrg;
+    const uint64_t page = static_cast<uint64_t>(options_.page_size);
+    const OrgGroup* everyone = facts_.groups.Everyone();
+    OrgSize size;  // from the group listing's counts when it was read
+    if (everyone && everyone->users_count >= 0) {
+      size.known = true;
+      size.users = static_cast<uint64_t>(everyone->users_count);
+    }
+    bool per_user_groups = false;
+    std::string groups_why;
+    if (group_columns && !shared_.scope.managed.empty()) {
+      uint64_t member_pages_due = 0;
+      bool counted = true;
+      for (const std::string& g : shared_.scope.managed) {
+        const OrgGroup* og = facts_.groups.ById(g);
+        if (!og || og->users_count < 0) {
+          counted = false;
+          break;
+        }
+        member_pages_due += std::max<uint64_t>(1, (static_cast<uint64_t>(og->users_count) + 999) / 1000);
+      }
+      const uint64_t r = logins.size();
+      // Reading the rows' users: a listing when forced (--deactivate-missing, --read-org
+      // list) or cheaper, else a lookup each; then one groups request per user.
+      const uint64_t user_reads =
+          options_.deactivate_missing || options_.read_org == ReadOrg::kList ? 0
+          : size.known ? std::min<uint64_t>(r, std::max<uint64_t>(1, (size.users + page - 1) / page))
+                       : r;
+      if (counted && user_reads + r < member_pages_due) {
+        per_user_groups = true;
+        groups_why = "the " + Count(shared_.scope.managed.size(), "group's", "groups'") + " " +
+                     "members are " + Count(member_pages_due, "page", "pages") + " of 1,000; the " +
+                     "file's " + Count(r, "row", "rows") + " cost at most " +
+                     GroupDigits(user_reads + r) + " read one by one";
+      }
+    }
     ReadSource members;
     members.org_ = &shared_.org;
     uint64_t member_pages = 0;
-    if (group_columns)
+    if (group_columns && !per_user_groups)
       for (const std::string& g : shared_.scope.managed)
         members.tasks_.push_back(std::make_unique<PagedReadTask>(
-            "/api/v1/groups/" + UrlEncodePathSegment(g) + "/users?limit=1000", g, shared_.org,
-            job.org, member_pages));
+            Reads::kMembers, "/api/v1/groups/" + UrlEncodePathSegment(g) + "/users?limit=1000", g,
+            shared_.org, job.org, member_pages));
     std::string failed;
     auto note_failure = [&](Task& t) {
       if (t.result().outcome == Outcome::kFailed && failed.empty()) failed = t.result().error;
       return true;
     };
-    if (!members.tasks_.empty()) {
+    if (per_user_groups) {
+      std::fprintf(stderr,
+                   "okta-bulk: reading the org: each user's groups (GET /api/v1/users/{id}/groups) "
+                   "after the users, not the groups' members (%s)\n",
+                   groups_why.c_str());
+    } else if (!members.tasks_.empty()) {
       std::fprintf(stderr,
                    "okta-bulk: reading the org: the members of %s first, 1,000 a page (GET "
                    "/api/v1/groups/{id}/users): their pages carry the users too\n",
@@ -318,14 +391,12 @@ class SyncRows final : public RowHandler {
     }
     const uint64_t among_members = members.tasks_.empty() ? 0 : shared_.org.size();
     std::vector<std::string> rest;  // the logins still to find
-    for (std::string& login : logins)
-      if (!shared_.org.Find(login)) rest.push_back(std::move(login));
+    for (const std::string& login : logins)
+      if (!shared_.org.Find(login)) rest.push_back(login);
 
     // The cheaper read of the rest: a listing costs one request per page_size users of the
     // org (or of --scope), however few the file names; lookups one per row.
-    using ReadOrg = SyncJobOptions::ReadOrg;
     const uint64_t n = rest.size();
-    const uint64_t page = static_cast<uint64_t>(options_.page_size);
     uint64_t size_reads = 0;  // asking the org's size
     ReadOrg how = options_.read_org;
     std::string why;
@@ -340,11 +411,13 @@ class SyncRows final : public RowHandler {
       how = ReadOrg::kLookup;  // nothing left to find
     } else if (how == ReadOrg::kAuto && n > 2 && options_.scope.empty()) {
       // A listing costs one request per page_size users of the whole org, lookups one per
-      // row: the org's size decides (one request; with two rows or fewer lookups cost no more).
-      OrgSize size;
-      const uint64_t before = context.requests;
-      if (!ReadOrgSize(context, &size, error)) return false;
-      size_reads = context.requests - before;
+      // row: the org's size decides (known from the group listing, else one request; with two
+      // rows or fewer lookups cost no more).
+      if (!size.known) {
+        const uint64_t before = context.requests;
+        if (!ReadOrgSize(context, &size, error)) return false;
+        size_reads = context.requests - before;
+      }
       if (size.known) {
         const uint64_t listing = std::max<uint64_t>(1, (size.users + page - 1) / page);
         how = listing < n ? ReadOrg::kList : ReadOrg::kLookup;
@@ -379,7 +452,7 @@ class SyncRows final : public RowHandler {
       target = "/api/v1/users?limit=" + std::to_string(page);
       if (!options_.scope.empty()) target += "&search=" + UrlEncodeQueryValue(options_.scope);
       source.tasks_.push_back(
-          std::make_unique<PagedReadTask>(target, "", shared_.org, job.org, pages));
+          std::make_unique<PagedReadTask>(Reads::kUsers, target, "", shared_.org, job.org, pages));
     } else {
       source.logins_ = rest;
     }
@@ -416,6 +489,22 @@ class SyncRows final : public RowHandler {
         return false;
       reads += leftovers;
     }
+    uint64_t group_reads = 0;  // per_user_groups: one answer per user found
+    if (per_user_groups && failed.empty()) {
+      ReadSource groups_of;
+      groups_of.org_ = &shared_.org;
+      std::set<std::string> ids;
+      for (const std::string& login : logins)
+        if (const OrgUser* u = shared_.org.Find(login)) ids.insert(u->id);
+      for (const std::string& id : ids)
+        groups_of.tasks_.push_back(std::make_unique<PagedReadTask>(
+            Reads::kUserGroups, ListUserGroupsRequest(id).http.target, id, shared_.org, job.org,
+            group_reads, &shared_.scope.managed));
+      if (!groups_of.tasks_.empty() &&
+          !RunOrgTasks(context, groups_of, job.dispatch.workers, note_failure, error))
+        return false;
+      reads += group_reads;
+    }
     if (!failed.empty()) {
       *error = "reading the org: " + failed + "; nothing was sent";
       return false;
@@ -423,7 +512,8 @@ class SyncRows final : public RowHandler {
     shared_.org.memberships_known = group_columns;
     read_note_ = "read the org in " + Count(reads, "request", "requests") + ": " +
                  Count(shared_.org.size(), "of the file's users exists", "of the file's users exist") +
-                 (group_columns && !shared_.scope.managed.empty()
+                 (per_user_groups ? ", " + Count(group_reads, "user's groups", "users' groups")
+                  : group_columns && !shared_.scope.managed.empty()
                       ? ", the members of " + Count(shared_.scope.managed.size(), "group", "groups") +
                             " (" + GroupDigits(among_members) + " of the users among them)"
                       : std::string()) +

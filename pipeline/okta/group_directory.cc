@@ -37,4 +37,10 @@ const OrgGroup* GroupDirectory::ById(std::string_view id) const {
   return nullptr;
 }
 
+const OrgGroup* GroupDirectory::Everyone() const {
+  for (const OrgGroup& g : groups_)
+    if (g.type == "BUILT_IN" && g.name == "Everyone") return &g;
+  return nullptr;
+}
+
 }  // namespace okta_bulk

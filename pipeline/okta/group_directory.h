@@ -30,6 +30,9 @@ class GroupDirectory {
   // kAmbiguous.
   Match ByName(std::string_view name) const;
   const OrgGroup* ById(std::string_view id) const;
+  // The org's Everyone group (BUILT_IN, every user a member); nullptr when not listed (an
+  // admin of some groups only does not see it).
+  const OrgGroup* Everyone() const;
 
  private:
   std::vector<OrgGroup> groups_;
