@@ -13,6 +13,7 @@
 #include <functional>
 
 #include "pipeline/engine/dispatcher.h"
+#include "pipeline/engine/single_task.h"
 #include "pipeline/jobs/import_task.h"
 
 namespace okta_bulk {
@@ -237,22 +238,13 @@ class PagesTask final : public Task {
   TaskRequest request_;
 };
 
-class OneTask final : public TaskSource {
- public:
-  explicit OneTask(std::unique_ptr<Task> task) : task_(std::move(task)) {}
-  std::unique_ptr<Task> Next() override { return std::move(task_); }
-
- private:
-  std::unique_ptr<Task> task_;
-};
-
 TEST(DispatcherInterruptTest, ALongTaskWhoseRequestsSucceedIsNotAStall) {
   asio::io_context io;
   SlowTransport transport(io.get_executor());
   transport.answer_after = 300ms;  // 6 pages: 1.8 s, longer than max_stall
   transport.answer = [](int) { return Created(1, 100, 0); };
   RunContext run;
-  OneTask source(std::make_unique<PagesTask>(6));
+  OneTaskSource source(std::make_unique<PagesTask>(6));
   DispatcherOptions o;
   o.workers = 1;
   o.max_stall = 1s;

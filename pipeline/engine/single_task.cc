@@ -1,18 +1,6 @@
 #include "pipeline/engine/single_task.h"
 
 namespace okta_bulk {
-namespace {
-
-class OneTaskSource final : public TaskSource {
- public:
-  explicit OneTaskSource(std::unique_ptr<Task> task) : task_(std::move(task)) {}
-  std::unique_ptr<Task> Next() override { return std::move(task_); }
-
- private:
-  std::unique_ptr<Task> task_;
-};
-
-}  // namespace
 
 SingleTaskOutcome RunSingleTask(boost::asio::io_context& io, HttpTransport& transport,
                                 std::unique_ptr<Task> task, const SingleTaskRun& options) {

@@ -17,6 +17,16 @@
 
 namespace okta_bulk {
 
+// A TaskSource of one task: hands it out once, then nothing.
+class OneTaskSource final : public TaskSource {
+ public:
+  explicit OneTaskSource(std::unique_ptr<Task> task) : task_(std::move(task)) {}
+  std::unique_ptr<Task> Next() override { return std::move(task_); }
+
+ private:
+  std::unique_ptr<Task> task_;
+};
+
 struct SingleTaskRun {
   GovernorOptions governor;
   DispatcherOptions dispatch;  // its `workers` is ignored: one cursor, one request at a time

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "pipeline/engine/single_task.h"
 #include "pipeline/jobs/org_lookup.h"
 #include "pipeline/okta/group_requests.h"
 
@@ -41,15 +42,6 @@ class OrgSizeTask final : public Task {
   TaskRequest request_;
 };
 
-class OneTask final : public TaskSource {
- public:
-  explicit OneTask(std::unique_ptr<Task> task) : task_(std::move(task)) {}
-  std::unique_ptr<Task> Next() override { return std::move(task_); }
-
- private:
-  std::unique_ptr<Task> task_;
-};
-
 }  // namespace
 
 bool EveryoneUsersCount(std::string_view body, uint64_t* users, std::string* why) {
@@ -70,7 +62,7 @@ bool EveryoneUsersCount(std::string_view body, uint64_t* users, std::string* why
 }
 
 bool ReadOrgSize(PrepareContext& context, OrgSize* size, std::string* error) {
-  OneTask source(std::make_unique<OrgSizeTask>(*size));
+  OneTaskSource source(std::make_unique<OrgSizeTask>(*size));
   return RunOrgTasks(context, source, /*workers=*/1, [](Task&) { return true; }, error);
 }
 
