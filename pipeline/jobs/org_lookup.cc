@@ -180,32 +180,18 @@ bool RunOrgTasks(PrepareContext& context, TaskSource& source, int workers,
 bool LookUpOrg(PrepareContext& context, const OrgLookup& lookup, OrgFacts* facts,
                std::string* error) {
   if (!lookup.schema && !lookup.groups && lookup.create_groups.empty()) return true;
-  const JobOptions& job = context.options;
-  auto owned = std::make_unique<OrgLookupTask>(lookup, job.org, facts);
+  // One task, one worker: its pages and creates go one after another.
+  OneTaskSource source(std::make_unique<OrgLookupTask>(lookup, context.options.org, facts));
   bool lost_create = false;
-  SingleTaskRun single;
-  single.governor = job.governor;
-  single.dispatch = job.dispatch;
-  // Ctrl-C reaches the look-ups too; the pointer the callback keeps is replaced by the run's
-  // dispatcher before the io_context runs again (signals are delivered through it).
-  if (context.on_dispatcher) single.on_dispatcher = *context.on_dispatcher;
-  single.on_end = [&](Task& t) { lost_create = static_cast<OrgLookupTask&>(t).lost_create(); };
-  SingleTaskOutcome ran = RunSingleTask(context.io, context.transport, std::move(owned), single);
-  context.requests += ran.stats.requests;  // sent, as the run's are counted
-  for (std::size_t i = 0; i < kBucketCount; ++i)
-    context.requests_by_bucket[i] += ran.stats.requests_by_bucket[i];
-  if (!ran.abort_reason.empty()) {
-    context.abort_reason = "asking the org before the first row: " + ran.abort_reason;
-    *error = context.abort_reason;
+  RowResult result;
+  if (!RunOrgTasks(context, source, /*workers=*/1, [&](Task& t) {  // the task dies after this
+        lost_create = static_cast<OrgLookupTask&>(t).lost_create();
+        result = t.result();
+        return true;
+      }, error))
     return false;
-  }
-  if (!ran.finished) {
-    context.interrupted = true;
-    *error = "interrupted while asking the org before the first row; no row was sent";
-    return false;
-  }
-  if (ran.result.outcome == Outcome::kFailed) {
-    *error = ran.result.error;
+  if (result.outcome == Outcome::kFailed) {
+    *error = result.error;
     if (lost_create)
       *error += " (the last create got no answer: the group may exist now; run again and it "
                 "is found by name)";
