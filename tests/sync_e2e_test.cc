@@ -499,6 +499,25 @@ TEST_F(SyncTest, ARowChangedInTheOrgBetweenPlanAndApplyIsReportedNotOverwritten)
   EXPECT_EQ(users.at("u3@example.com").at("profile").at("department").as_string(), "Moved");
 }
 
+TEST_F(SyncTest, APlansChangesForUsersTheFileLacksAreNamedAndNotSent) {
+  auto mock = StartMock();
+  Seed(*mock, Users(10));
+  std::map<int, std::string> moved = {{2, "Moved"}, {8, "Moved"}};
+  ProcessResult plan = Sync(*mock, Users(10, moved), {"--plan-out", dir_.File("plan.csv")});
+  ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  // Applied with another file: its first 5 rows only.
+  ProcessResult apply = Sync(*mock, Users(5, moved), {"--apply", dir_.File("plan.csv")}, "apply.csv");
+  EXPECT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  EXPECT_NE(apply.err.find("warning: --apply: the plan changes 1 user that " + dir_.File("users.csv") +
+                           " does not name (u8@example.com): nothing is sent for them"),
+            std::string::npos)
+      << apply.err;
+  auto users = UsersByLogin(*mock);
+  EXPECT_EQ(users.at("u2@example.com").at("profile").at("department").as_string(), "Moved");
+  EXPECT_EQ(users.at("u8@example.com").at("profile").at("department").as_string(), "D2");
+  EXPECT_EQ(Outcomes("apply.csv"), (std::map<std::string, int>{{"updated", 1}, {"unchanged", 4}}));
+}
+
 TEST_F(SyncTest, AResumedSyncSendsNoUpdateTwice) {
   // 60 changes against an update bucket of 20 per 3 s: the first run is interrupted while
   // it waits for the bucket, the resumed one re-reads the org and sends only what is left.

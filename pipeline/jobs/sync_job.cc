@@ -224,9 +224,12 @@ class DeactivateSource final : public TaskSource {
 
 // One login's lines of a plan: an exact key to compare and the words to show.
 struct Reviewed {
+  std::string login;  // as the plan spells it first
   std::string key, text;
+  bool deactivate_only = true;  // --deactivate-missing's lines only: a user the file lacks
   void Add(std::string_view action, std::string_view attribute, std::string_view old_value,
            std::string_view new_value) {
+    if (action != "deactivate") deactivate_only = false;
     for (std::string_view f : {action, attribute, old_value, new_value}) {
       key += f;
       key += '\x1f';
@@ -300,8 +303,11 @@ class SyncRows final : public RowHandler {
     // A resumed sync reads the org only for the rows not finished (the others are skipped):
     // with few left, lookups beat listing the org again.
     uint64_t finished_rows = 0;
+    std::unordered_set<std::string> file_logins;  // --apply: folded, every row's (invalid too)
+    const bool apply = !options_.apply_path.empty();
     if (!ForEachRow(job, context.delimiter, [&](uint64_t n, const CsvRecord& record, PreparedRow& row) {
           for (const std::string& g : row.group_ids) shared_.scope.managed.insert(g);
+          if (apply) file_logins.insert(FoldLogin(row.login));
           if (context.finished && context.finished(LoginOf(record), n)) {
             ++finished_rows;
             // Still the file's: --deactivate-missing must not take it for a user it no
@@ -315,8 +321,20 @@ class SyncRows final : public RowHandler {
           // An invalid row still names its user: --deactivate-missing must not take it for
           // one the file no longer has.
           if (!login.empty()) invalid_logins_.emplace_back(login);
+          if (apply && !login.empty()) file_logins.insert(FoldLogin(login));
         }))
       return false;
+    if (apply) {  // a plan made from another file: its changes for users this file lacks
+      uint64_t strays = 0;
+      std::string example;
+      for (const auto& [key, r] : reviewed_)
+        if (!r.deactivate_only && !file_logins.contains(key) && strays++ == 0) example = r.login;
+      if (strays)
+        context.notes.push_back("warning: --apply: the plan changes " + Count(strays, "user", "users") +
+                                " that " + job.input_path + " does not name (" + example +
+                                (strays > 1 ? ", ..." : "") + "): nothing is sent for them (was the "
+                                "plan made from another file?)");
+    }
     if (options_.deactivate_missing)
       for (const std::string& login : invalid_logins_) shared_.org.Want(login);
     if (group_columns)
@@ -702,7 +720,9 @@ class SyncRows final : public RowHandler {
       }
       std::string f[5];  // as written, before the formula guard (AppendPlanCell)
       for (int i = 0; i < 5; ++i) f[i] = PlanCellValue(record.fields[i]);
-      reviewed_[FoldLogin(f[0])].Add(f[1], f[2], f[3], f[4]);
+      Reviewed& r = reviewed_[FoldLogin(f[0])];
+      if (r.login.empty()) r.login = f[0];
+      r.Add(f[1], f[2], f[3], f[4]);
     }
     if ((**opened).error()) {
       *error = "--apply: cannot read '" + options_.apply_path + "': " + (**opened).error().message();
