@@ -535,4 +535,26 @@ bool CsvReader::Next(CsvRecord* out) {
   }
 }
 
+bool ForEachCsvRecord(
+    const std::string& path, const CsvOptions& options,
+    const std::function<void(uint64_t row, const CsvRecord& header, const CsvRecord& record)>& f,
+    std::string* error) {
+  auto opened = CsvReader::Open(path, options);
+  if (!opened) {
+    *error = "cannot read '" + path + "': " + opened.error().message();
+    return false;
+  }
+  CsvReader& reader = **opened;
+  CsvRecord header, record;
+  if (reader.Next(&header)) {
+    uint64_t row = 0;
+    while (reader.Next(&record)) f(++row, header, record);
+  }
+  if (reader.error()) {
+    *error = "cannot read '" + path + "': " + reader.error().message();
+    return false;
+  }
+  return true;
+}
+
 }  // namespace okta_bulk

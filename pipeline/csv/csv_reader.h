@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -288,5 +289,13 @@ class CsvReader {
   bool eof_ = false;
   bool finished_ = false;                // tokenizer_.Finish() called
 };
+
+// Reads the CSV file at `path` through: `f(row, header, record)` for each record after the
+// header, row counting from 1 (a file without even a header has none). False with "cannot read
+// 'PATH': why" in `error` when the file cannot be opened or a read fails.
+bool ForEachCsvRecord(
+    const std::string& path, const CsvOptions& options,
+    const std::function<void(uint64_t row, const CsvRecord& header, const CsvRecord& record)>& f,
+    std::string* error);
 
 }  // namespace okta_bulk

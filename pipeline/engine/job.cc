@@ -112,22 +112,11 @@ bool MatchJournal(const std::string& path, char delimiter, const RowHandler& han
                   Journal* journal, std::string* error) {
   CsvOptions csv_options;
   csv_options.delimiter = delimiter;
-  auto opened = CsvReader::Open(path, csv_options);
-  if (!opened) {
-    *error = "cannot read '" + path + "': " + opened.error().message();
+  if (!ForEachCsvRecord(path, csv_options, [&](uint64_t row, const CsvRecord& header,
+                                              const CsvRecord& record) {
+        journal->MatchInput(handler.LoginOf(record), row, RowContentHash(header.fields, record.fields));
+      }, error))
     return false;
-  }
-  CsvRecord header, record;
-  if (!(**opened).Next(&header)) return true;
-  uint64_t row = 0;
-  while ((**opened).Next(&record)) {
-    ++row;
-    journal->MatchInput(handler.LoginOf(record), row, RowContentHash(header.fields, record.fields));
-  }
-  if ((**opened).error()) {
-    *error = "cannot read '" + path + "': " + (**opened).error().message();
-    return false;
-  }
   journal->EndInput();
   return true;
 }

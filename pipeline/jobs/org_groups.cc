@@ -32,22 +32,12 @@ bool CollectGroupNeeds(const std::string& input_path, char delimiter, int id_col
   if (id_column < 0 && name_column < 0) return true;
   CsvOptions csv;
   csv.delimiter = delimiter;
-  auto opened = CsvReader::Open(input_path, csv);
-  if (!opened) {
-    *error = "cannot read '" + input_path + "': " + opened.error().message();
-    return false;
-  }
-  CsvReader& reader = **opened;
-  CsvRecord record;
-  if (!reader.Next(&record)) return true;  // the header (read and checked by the job)
-  const std::size_t columns = record.fields.size();
-  uint64_t row = 0;
   std::vector<std::string> cell_ids, cell_names;
-  while (reader.Next(&record)) {
-    ++row;
+  return ForEachCsvRecord(input_path, csv, [&](uint64_t row, const CsvRecord& header,
+                                               const CsvRecord& record) {
     // A record the row checks refuse (malformed, another number of fields) is not read:
     // its cells are not where the header says.
-    if (record.problem != CsvProblem::kNone || record.fields.size() != columns) continue;
+    if (record.problem != CsvProblem::kNone || record.fields.size() != header.fields.size()) return;
     if (id_column >= 0 && static_cast<std::size_t>(id_column) < record.fields.size()) {
       cell_ids.clear();
       std::string bad;
@@ -60,12 +50,7 @@ bool CollectGroupNeeds(const std::string& input_path, char delimiter, int id_col
       for (const std::string& name : cell_names)
         if (Utf8Problem(name).empty()) AddName(needs, name, row);
     }
-  }
-  if (reader.error()) {
-    *error = "cannot read '" + input_path + "': " + reader.error().message();
-    return false;
-  }
-  return true;
+  }, error);
 }
 
 bool ResolveGroups(PrepareContext& context, const GroupNeeds& needs, bool create_missing,

@@ -740,29 +740,16 @@ class SyncRows final : public RowHandler {
                   const std::function<void(std::string_view)>& on_invalid = {}) {
     CsvOptions csv;
     csv.delimiter = delimiter;
-    auto opened = CsvReader::Open(job.input_path, csv);
-    if (!opened) {
-      *error = "cannot read '" + job.input_path + "': " + opened.error().message();
-      return false;
-    }
-    CsvRecord header, record;
-    if (!(**opened).Next(&header)) return true;
-    uint64_t row = 0;
-    while ((**opened).Next(&record)) {
-      ++row;
+    return ForEachCsvRecord(job.input_path, csv, [&](uint64_t row, const CsvRecord&,
+                                                     const CsvRecord& record) {
       PreparedRow prepared;
       std::string ignored;
       if (record.problem != CsvProblem::kNone || !builder_->Build(record, row, &prepared, &ignored)) {
         if (on_invalid && record.problem == CsvProblem::kNone) on_invalid(builder_->LoginOf(record));
-        continue;
+        return;
       }
       f(row, record, prepared);
-    }
-    if ((**opened).error()) {
-      *error = "cannot read '" + job.input_path + "': " + (**opened).error().message();
-      return false;
-    }
-    return true;
+    }, error);
   }
 
   // The row's desired state: the builder's update body (its non-empty cells), plus, with

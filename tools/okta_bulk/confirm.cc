@@ -56,12 +56,12 @@ namespace {
 long long CountRows(const std::string& path, char delimiter) {
   CsvOptions options;
   options.delimiter = delimiter;  // quotes open after a delimiter: the count depends on it
-  auto opened = CsvReader::Open(path, options);
-  if (!opened) return -1;
-  CsvRecord record;
-  long long n = -1;
-  while ((**opened).Next(&record)) ++n;
-  return n < 0 ? 0 : n;
+  long long n = 0;
+  std::string error;
+  if (!ForEachCsvRecord(path, options, [&](uint64_t, const CsvRecord&, const CsvRecord&) { ++n; },
+                        &error))
+    return -1;
+  return n;
 }
 
 // Asks for the org's host name on the terminal; false with the message when the answer is not
