@@ -259,6 +259,19 @@ TEST_F(SyncTest, ExactGroupsRemovesOnlyFromGroupsTheFileManages) {
   EXPECT_EQ(Outcomes(), (std::map<std::string, int>{{"updated", 1}, {"unchanged", 1}}));
 }
 
+TEST_F(SyncTest, ExactGroupsWithoutAGroupColumnSaysItRemovesNothing) {
+  auto mock = StartMock();
+  Seed(*mock, Users(2, {}, ",groupId", [](int) { return std::string(kGroupA); }));
+  ProcessResult r = Sync(*mock, Users(2), {"--exact-groups"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find("warning: --exact-groups: " + dir_.File("users.csv") +
+                       " has no groupId or groupName column (and no --group): no membership is "
+                       "read, added or removed"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(GroupsOf(UsersByLogin(*mock).at("u1@example.com")), std::set<std::string>{kGroupA});
+}
+
 TEST_F(SyncTest, EmptyCellsAreIgnoredUnlessClearIsAsked) {
   auto mock = StartMock();
   Seed(*mock, Users(2));

@@ -339,6 +339,10 @@ class SyncRows final : public RowHandler {
       for (const std::string& login : invalid_logins_) shared_.org.Want(login);
     if (group_columns)
       for (const std::string& g : options_.group_scope) shared_.scope.managed.insert(g);
+    else if (options_.exact_groups)
+      context.notes.push_back("warning: --exact-groups: " + job.input_path + " has no groupId or "
+                              "groupName column (and no --group): no membership is read, added "
+                              "or removed");
 
     // Memberships. The managed groups' members come first (1,000 a page): Okta lists members
     // as whole users, so they also give the state of every file user in those groups, five
