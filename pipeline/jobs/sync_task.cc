@@ -119,11 +119,11 @@ TaskStep SyncTask::OnResponse(HttpResponse& response, ResponseReader& reader) {
       plan_ = std::move(fresh);
       // An org that sends no ETag gets the update unconditionally (README: sync --apply).
       etag_ = std::string(response.Header("etag"));
-      if (plan_.changes.empty()) {
-        phase_ = Phase::kUpdate;
+      phase_ = Phase::kUpdate;
+      if (plan_.changes.empty()) {  // not after a reviewed update; kept safe all the same
+        result_.outcome = Outcome::kUnchanged;  // until a group change is made
         return NextGroup();
       }
-      phase_ = Phase::kUpdate;
       request_ = PartialUpdateRequest(plan_.user_id, plan_.UpdateBody());
       request_.http.if_match = etag_;
       return TaskStep::Next();
