@@ -48,7 +48,7 @@ constexpr std::size_t kReadBufferBytes = 16 * 1024;
 bool IsInterestingHeader(std::string_view lower) {
   return lower == "date" || lower == "link" || lower == "x-okta-request-id" ||
          lower.starts_with("x-rate-limit-") || lower == "retry-after" ||
-         lower == "www-authenticate" || lower == "dpop-nonce";
+         lower == "www-authenticate" || lower == "dpop-nonce" || lower == "etag";
 }
 
 // One keep-alive connection: plain TCP or TLS over TCP.
@@ -96,7 +96,8 @@ struct Connection {
 // Writes the head of `request`: the constant lines `fixed` (Host, Accept, User-Agent), then
 // the request's credentials (Authorization and a DPoP proof, from the Authenticator: they
 // change with a refreshed token), its Content-Type, and Content-Length when there is a body,
-// also 0 for a bodiless PUT or POST (contract section 3: 411 without it).
+// also 0 for a bodiless PUT or POST (contract section 3: 411 without it), and If-Match when
+// the request is conditional.
 void AppendRequestHead(std::string& out, const HttpRequest& request, std::string_view fixed,
                        const AuthHeaders& auth) {
   out.clear();
@@ -113,6 +114,12 @@ void AppendRequestHead(std::string& out, const HttpRequest& request, std::string
   if (!auth.dpop.empty()) {
     out += "DPoP: ";
     out += auth.dpop;
+    out += "\r\n";
+  }
+  // A value with a line break would forge a header line: never sent (an ETag has none).
+  if (!request.if_match.empty() && request.if_match.find_first_of("\r\n") == std::string::npos) {
+    out += "If-Match: ";
+    out += request.if_match;
     out += "\r\n";
   }
   out += "Content-Type: ";

@@ -32,6 +32,9 @@ struct HttpRequest {
   // When set, these credentials are sent as they are and the transport's Authenticator is
   // not asked (the OAuth token request itself). Must outlive Send().
   const AuthHeaders* preauthorized = nullptr;
+  // Sent as `If-Match: <if_match>` when not empty: a conditional update (an ETag from a GET
+  // of the same resource; Okta answers a mismatch with 412). Sent as it is, never checked.
+  std::string if_match;
 };
 
 // What the pipeline needs of a response: the status, the body, and the headers that carry
@@ -40,7 +43,7 @@ struct HttpResponse {
   int status = 0;
   std::string body;
   // Every `date`, `x-rate-limit-*`, `link`, `x-okta-request-id`, `retry-after`,
-  // `www-authenticate` and `dpop-nonce` header line, in order.
+  // `www-authenticate`, `dpop-nonce` and `etag` header line, in order.
   std::vector<std::pair<std::string, std::string>> headers;
 
   // First value of `lowercase_name`, or "" when absent.

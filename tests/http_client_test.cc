@@ -197,6 +197,54 @@ TEST(HttpClientTest, RequestsOnOneConnectionCarryTheirOwnMethodTargetAndLength) 
   EXPECT_EQ(heads[3], "DELETE /api/v1/users/00u1 HTTP/1.1\r\n" + fixed + "\r\n");
 }
 
+// A conditional update: If-Match goes out with the request's value (only when it has one),
+// and the ETag of a response comes back among the headers kept.
+TEST(HttpClientTest, IfMatchIsSentWhenSetAndTheETagOfTheAnswerIsKept) {
+  std::vector<std::string> heads;
+  ScriptedServer server([&heads](tcp::socket& s, int) {
+    std::string buf;
+    for (;;) {
+      boost::system::error_code ec;
+      std::size_t n = asio::read_until(s, asio::dynamic_buffer(buf), "\r\n\r\n", ec);
+      if (ec) return;
+      std::string head = buf.substr(0, n);
+      buf.erase(0, n);
+      std::size_t cl = head.find("Content-Length: ");
+      std::size_t len = cl == std::string::npos ? 0 : std::stoul(head.substr(cl + 16));
+      while (buf.size() < len) {
+        char tmp[4096];
+        std::size_t got = s.read_some(asio::buffer(tmp), ec);
+        if (ec) return;
+        buf.append(tmp, got);
+      }
+      buf.erase(0, len);
+      heads.push_back(head);
+      Write(s, Ok("{}", "ETag: W/\"v" + std::to_string(heads.size()) + "\"\r\n"));
+    }
+  });
+  Client c(server.port());
+  Result got = c.Send("GET", "/api/v1/users/00u1", "");
+  ASSERT_TRUE(got) << got.error().message();
+  EXPECT_EQ(got->Header("etag"), "W/\"v1\"");
+  HttpRequest update;
+  update.method = "POST";
+  update.target = "/api/v1/users/00u1";
+  update.body = R"({"profile":{"department":"X"}})";
+  update.if_match = std::string(got->Header("etag"));
+  std::optional<Result> out;
+  asio::co_spawn(c.io, [&]() -> asio::awaitable<void> { out = co_await c.http->Send(update); },
+                 [](std::exception_ptr e) {
+                   if (e) std::rethrow_exception(e);
+                 });
+  c.io.restart();
+  c.io.run_for(std::chrono::seconds(20));
+  ASSERT_TRUE(out.has_value() && *out);
+  EXPECT_EQ((*out)->Header("etag"), "W/\"v2\"");
+  ASSERT_EQ(heads.size(), 2u);
+  EXPECT_EQ(heads[0].find("If-Match"), std::string::npos) << heads[0];
+  EXPECT_NE(heads[1].find("\r\nIf-Match: W/\"v1\"\r\n"), std::string::npos) << heads[1];
+}
+
 TEST(HttpClientTest, ChunkedBodiesAreReassembled) {
   ScriptedServer server([](tcp::socket& s, int) {
     std::string buf;

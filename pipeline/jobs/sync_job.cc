@@ -248,6 +248,10 @@ class SyncRows final : public RowHandler {
     shared_.scope.exact = options.exact_groups;
     shared_.activate = options.activate;
     shared_.apply = !options.apply_path.empty();
+    if (shared_.apply)
+      shared_.check_reviewed = [this](const DesiredUser& want, const RowPlan& plan) {
+        return CheckAgainstReviewed(want, plan);
+      };
   }
 
   bool Start(const std::vector<std::string>& header, std::string* error) override {

@@ -37,6 +37,7 @@ class OrgState {
  public:
   // Keep only these profile attributes (Okta's spelling); empty: keep the whole profile.
   void KeepAttributes(std::vector<std::string> names) { attributes_ = std::move(names); }
+  const std::vector<std::string>& attributes() const { return attributes_; }
   // Keep only the users whose login folds to one of these (the file's); without any call,
   // every user read is kept.
   void Want(std::string_view login);

@@ -8,6 +8,15 @@
 #include "pipeline/okta/okta_requests.h"
 
 namespace okta_bulk {
+namespace {
+
+// The row's error when the conditional update met a user changed since its read.
+constexpr std::string_view kChangedBeforeTheWrite =
+    "refused: the org changed this user between the check and the write (HTTP 412 on "
+    "If-Match); its update was not applied and no group change was sent (plan again to "
+    "review it)";
+
+}  // namespace
 
 SyncTask::SyncTask(uint64_t row, PreparedRow prepared, DesiredUser want, RowPlan plan,
                    const SyncShared& shared, std::string refused)
@@ -95,7 +104,60 @@ TaskStep SyncTask::OnResponse(HttpResponse& response, ResponseReader& reader) {
       }
       return Start();
     }
+    case Phase::kRecheck: {
+      if (status != 200)
+        return Fail(response, reader,
+                    "reading " + result_.user_id + " again before its update failed: ");
+      RowPlan fresh;
+      if (auto step = Replan(response, reader, "reading the user again before its update: ", &fresh))
+        return *step;
+      std::string refused = shared_.check_reviewed(want_, fresh);
+      if (!refused.empty()) {
+        result_.error = std::move(refused);
+        return TaskStep::Done();
+      }
+      plan_ = std::move(fresh);
+      // An org that sends no ETag gets the update unconditionally (README: sync --apply).
+      etag_ = std::string(response.Header("etag"));
+      phase_ = Phase::kUpdate;
+      if (plan_.changes.empty()) {  // not after a reviewed update; kept safe all the same
+        result_.outcome = Outcome::kUnchanged;  // until a group change is made
+        return NextGroup();
+      }
+      request_ = PartialUpdateRequest(plan_.user_id, plan_.UpdateBody());
+      request_.http.if_match = etag_;
+      return TaskStep::Next();
+    }
+    case Phase::kReread: {
+      // A 412 answered a resent update whose first attempt got no answer: that attempt may
+      // have been applied (and changed the ETag). The row is updated when the file's values
+      // are there now; otherwise someone else changed the user.
+      if (status != 200)
+        return Fail(response, reader, "reading " + result_.user_id + " again after a 412 failed: ");
+      RowPlan fresh;
+      if (auto step = Replan(response, reader, "reading the user again after a 412: ", &fresh))
+        return *step;
+      if (!fresh.changes.empty()) {
+        result_.http_status = 412;
+        result_.error = std::string(kChangedBeforeTheWrite);
+        return TaskStep::Done();
+      }
+      result_.outcome = Outcome::kUpdated;
+      phase_ = Phase::kUpdate;
+      return NextGroup();
+    }
     case Phase::kUpdate: {
+      if (status == 412 && !etag_.empty()) {
+        if (update_unanswered_) {
+          phase_ = Phase::kReread;
+          request_ = GetUserRequest(plan_.user_id);
+          return TaskStep::Next();
+        }
+        std::string body = response.body;  // the reader pads its input
+        result_.error_code = reader.ReadError(body).code;
+        result_.error = std::string(kChangedBeforeTheWrite);
+        return TaskStep::Done();
+      }
       if (status != 200)
         return Fail(response, reader, "updating " + result_.user_id + " failed: ");
       if (auto step = TakeUserAnswer(response, reader, "updating the user: ", result_.user_id, ""))
@@ -120,6 +182,40 @@ TaskStep SyncTask::OnResponse(HttpResponse& response, ResponseReader& reader) {
   return TaskStep::Done();
 }
 
+void SyncTask::OnNoResponse() {
+  if (phase_ == Phase::kUpdate && !etag_.empty()) update_unanswered_ = true;
+}
+
+std::optional<TaskStep> SyncTask::Replan(HttpResponse& response, ResponseReader& reader,
+                                         std::string_view context, RowPlan* fresh) {
+  if (auto step = TakeUserAnswer(response, reader, context, plan_.user_id, "")) return step;
+  OrgState found;
+  found.KeepAttributes(shared_.org.attributes());  // compared as at the start of the run
+  std::string why;
+  std::string body = response.body;
+  if (!found.AddUsers(body, &why)) {
+    result_.error = std::string(context) + why;
+    return TaskStep::Done();
+  }
+  const OrgUser* have = found.Find(want_.login);
+  if (!have) {
+    std::string now;
+    found.ForEach([&](const OrgUser& u) { now = u.login; });
+    result_.error = "refused: the org renamed this user since the plan (its login is now '" + now +
+                    "'); its update was not sent (plan again to review it)";
+    return TaskStep::Done();
+  }
+  // Memberships stay as read at the start of the run: only the user is read again.
+  std::vector<std::string> groups;
+  if (shared_.org.memberships_known) groups = shared_.org.GroupsOf(have->id);
+  if (!PlanRow(want_, have, shared_.org.memberships_known ? &groups : nullptr, shared_.scope,
+               fresh, &why)) {
+    result_.error = std::string(context) + why;
+    return TaskStep::Done();
+  }
+  return std::nullopt;
+}
+
 void SyncTask::OnGiveUp(int http_status, std::string error_code, std::string error) {
   result_.outcome = Outcome::kFailed;
   result_.http_status = http_status;
@@ -129,6 +225,12 @@ void SyncTask::OnGiveUp(int http_status, std::string error_code, std::string err
 
 // The update, then the group changes.
 TaskStep SyncTask::Start() {
+  if (!plan_.changes.empty() && shared_.check_reviewed) {
+    // --apply: read the user again just before the write (Phase::kRecheck).
+    phase_ = Phase::kRecheck;
+    request_ = GetUserRequest(plan_.user_id);
+    return TaskStep::Next();
+  }
   if (!plan_.changes.empty()) {
     phase_ = Phase::kUpdate;
     request_ = PartialUpdateRequest(plan_.user_id, plan_.UpdateBody());

@@ -95,6 +95,10 @@ Test-only endpoints (no auth, no rate limit, no latency):
   GET /__stats           request counts per bucket, 429s, concurrency rejections, ...
   GET /__users           every user in creation order (never a plaintext password)
   POST /__lock/ID        lock an ACTIVE user out (LOCKED_OUT), to test unlock
+  POST /__change_on_get/ID[?skip=N]  body {"profile":{...}}: right after answering the
+                         (N+1)th next GET /api/v1/users/ID (id or login) of that user, apply
+                         that partial update (a new ETag), as an admin's edit between a
+                         client's read and its write would; once
 )";
 }
 

@@ -144,7 +144,7 @@ asio::awaitable<void> ServeRequests(Stream& stream, MockTenant& tenant) {
     if (read_ec) co_return;
     const auto& req = parser.get();
     MockRequest mreq{req.method_string(), req.target(), req[http::field::authorization], req.body(),
-                     req[http::field::host], req["DPoP"]};
+                     req[http::field::host], req["DPoP"], req[http::field::if_match]};
     // Okta answers 411 to a PUT or POST with neither a body nor Content-Length (contract
     // section 3), before any authentication or rate limit.
     MockResponse mres = NeedsLength(req) ? tenant.LengthRequired(Clock::now())

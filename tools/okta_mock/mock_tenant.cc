@@ -245,10 +245,8 @@ MockResponse MockTenant::Impl::Route(const MockRequest& req, std::string_view pa
       if (m != "GET" && m != "POST" && m != "PUT" && m != "DELETE") return method_not_allowed();
       User* u = FindUser(key, now);
       if (!u) return NotFound(key, "User");
-      if (m == "GET") return UserResponse(*u);
-      if (m == "POST") return UpdateUser(*u, req.body, true, now);
-      if (m == "PUT") return UpdateUser(*u, req.body, false, now);
-      return DeleteUser(*u, now);
+      if (m == "DELETE") return DeleteUser(*u, now);
+      return UserAnswer(req, *u, now);
     }
     if (seg.size() == 3 && seg[2] == "groups") {  // listUserGroups (mock_groups.h)
       if (m != "GET") return method_not_allowed();
@@ -310,6 +308,9 @@ MockResponse MockTenant::Impl::Handle(const MockRequest& req, TimePoint real_now
   if (path == "/__users" && req.method == "GET") return DumpUsers();
   if (path.starts_with("/__lock/") && req.method == "POST")
     return LockOut(path.substr(std::string_view("/__lock/").size()), now);
+  if (path.starts_with("/__change_on_get/") && req.method == "POST")
+    return RegisterChangeOnGet(path.substr(std::string_view("/__change_on_get/").size()),
+                               ParseQuery(query), req.body, now);
   if (path == "/oauth2/v1/token") {
     MockResponse r = oauth.Token(req, Origin(req), now);
     r.headers.emplace_back("Date", HttpDate(now));

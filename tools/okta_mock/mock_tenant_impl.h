@@ -71,6 +71,17 @@ struct MockTenant::Impl {
   // Statistics.
   std::array<int64_t, kBucketCount> requests{}, rate_limited{};
   int64_t concurrency_rejected = 0, max_in_flight = 0, users_created = 0, requests_total = 0;
+  // Updates (POST/PUT /api/v1/users/{id}) that carried If-Match, those refused with 412, and
+  // the changes /__change_on_get made.
+  int64_t conditional_updates = 0, precondition_failed = 0, changes_on_get = 0;
+  // The last User::version handed out.
+  uint64_t user_versions = 0;
+  // /__change_on_get: by user id, the partial update to apply after answering a GET of it.
+  struct ChangeOnGet {
+    std::string body;  // {"profile":{...}}
+    int64_t skip = 0;  // GETs still to answer before the one that triggers the change
+  };
+  std::unordered_map<std::string, ChangeOnGet> change_on_get;
   MockOAuth oauth{opt};  // the org authorization server (service apps)
   // The org's user profile schema (mock_schema.h): the base profile plus --schema's custom
   // attributes. Its id: "osc" + the default user type's id after "oty", as in Okta's
@@ -103,6 +114,13 @@ struct MockTenant::Impl {
   void AddCommonHeaders(MockResponse& r, TimePoint server_now, int64_t limit, int64_t remaining,
                         int64_t reset);
   User* FindUser(std::string_view id_or_login, TimePoint now);
+  // The user has changed: a new version, so a new ETag.
+  void Touch(User& u) { u.version = ++user_versions; }
+  // The user's weak ETag, W/"<16 hex digits>": changes with every Touch.
+  static std::string ETagOf(const User& u);
+  // GET, POST and PUT /api/v1/users/{id}: the user answer plus its ETag, the conditional
+  // update (If-Match) and /__change_on_get.
+  MockResponse UserAnswer(const MockRequest& req, User& u, TimePoint now);
   void AppendUserJson(std::string& b, const User& u);
   MockResponse UserResponse(const User& u);
   json::object* ParseBodyObject(std::string_view body);
@@ -122,6 +140,8 @@ struct MockTenant::Impl {
   void SetStatus(User& u, std::string status, TimePoint now);
   MockResponse Lifecycle(User& u, std::string_view op, const Query& q, TimePoint now);
   MockResponse LockOut(std::string_view key, TimePoint now);
+  MockResponse RegisterChangeOnGet(std::string_view key, const Query& q, std::string_view body,
+                                   TimePoint now);
   MockResponse DeleteUser(User& u, TimePoint now);
 
   // ---- mock_tenant_lists.cc: list and search, group members, test-only endpoints -----------

@@ -204,6 +204,9 @@ MockResponse MockTenant::Impl::Stats() {
   b += ",\"max_in_flight\":" + std::to_string(max_in_flight);
   b += ",\"users_created\":" + std::to_string(users_created);
   b += ",\"requests_total\":" + std::to_string(requests_total);
+  b += ",\"conditional_updates\":" + std::to_string(conditional_updates);
+  b += ",\"precondition_failed\":" + std::to_string(precondition_failed);
+  b += ",\"changes_on_get\":" + std::to_string(changes_on_get);
   const MockOAuthStats& o = oauth.stats();
   b += ",\"oauth\":{\"token_requests\":" + std::to_string(o.token_requests) +
        ",\"tokens_issued\":" + std::to_string(o.tokens_issued) +

@@ -99,6 +99,7 @@ MockResponse MockTenant::Impl::CreateUser(const Query& q, std::string_view body,
                            std::chrono::duration<double, std::milli>(opt.eventual_ms));
   users.push_back(std::move(u));
   User& added = users.back();
+  Touch(added);
   // A key views the stored id; on the (astronomically rare) clash nothing was inserted, so
   // the id can be redrawn in place.
   while (!by_id.try_insert(added.id, idx)) added.id = "00u" + RandomAlnum(17);
@@ -151,6 +152,7 @@ bool MockTenant::Impl::LoadUsers(const std::vector<SeedUser>& seeds, TimePoint n
     u.visible_at = now;
     users.push_back(std::move(u));
     User& added = users.back();
+    Touch(added);
     while (!by_id.try_insert(added.id, idx)) added.id = "00u" + RandomAlnum(17);
     by_login.try_insert(added.folded_login, idx);
   }
@@ -211,12 +213,14 @@ MockResponse MockTenant::Impl::UpdateUser(User& u, std::string_view body, bool p
     u.password_changed = now;
   }
   u.last_updated = now;
+  Touch(u);
   return UserResponse(u);
 }
 
 void MockTenant::Impl::SetStatus(User& u, std::string status, TimePoint now) {
   u.status = std::move(status);
   u.status_changed = u.last_updated = now;
+  Touch(u);
 }
 
 MockResponse MockTenant::Impl::Lifecycle(User& u, std::string_view op, const Query& q,
@@ -290,6 +294,7 @@ MockResponse MockTenant::Impl::Lifecycle(User& u, std::string_view op, const Que
     if (op == "expire_password") return UserResponse(u);  // 200 with the User
     u.credential = Credential::kPassword;
     u.password_changed = now;
+    Touch(u);
     return Json(200, "{\"tempPassword\":\"" + RandomAlnum(12) + "\"}");
   }
   if (op == "reset_password") {
@@ -317,6 +322,90 @@ MockResponse MockTenant::Impl::LockOut(std::string_view key, TimePoint now) {
   if (u->status != "ACTIVE") return Error(409, "E0000038", "only an ACTIVE user can be locked out");
   SetStatus(*u, "LOCKED_OUT", now);
   return UserResponse(*u);
+}
+
+std::string MockTenant::Impl::ETagOf(const User& u) {
+  // The version scrambled by an odd multiplier (a bijection): opaque, like Okta's
+  // W/"1234567890abcdef" example (SPEC getUser), yet never the same for two states.
+  char text[32];
+  std::snprintf(text, sizeof text, "W/\"%016llx\"",
+                static_cast<unsigned long long>(u.version * 0x9E3779B97F4A7C15ull));
+  return text;
+}
+
+// GET, POST (partial) and PUT (full) /api/v1/users/{id}. Each answer carries the user's ETag
+// (SPEC getUser: header Etag, weak). An update with If-Match (SPEC updateUser/replaceUser,
+// contract §4) applies only while the user is in the state that ETag names; otherwise it
+// changes nothing and is refused with 412 Precondition Failed. The status is the contract's
+// presumption ("presumably 412", UNCONFIRMED) and RFC 9110 §13.1.1's; the error code and
+// summary are ASSUMED (no Okta source shows them). The comparison is the exact value, W/
+// included: Okta hands out weak ETags and tells clients to send them back in If-Match, so it
+// evidently does not use RFC 9110's strong comparison there. `*` matches any current user;
+// a list ("a", "b") matches when one of its members does.
+MockResponse MockTenant::Impl::UserAnswer(const MockRequest& req, User& u, TimePoint now) {
+  const std::string_view m = req.method;
+  if (m == "GET") {
+    MockResponse r = UserResponse(u);
+    r.headers.emplace_back("ETag", ETagOf(u));
+    // /__change_on_get: the answer above shows the state before the change.
+    if (auto it = change_on_get.find(u.id); it != change_on_get.end()) {
+      if (it->second.skip > 0) {
+        --it->second.skip;
+      } else {
+        const std::string body = std::move(it->second.body);
+        change_on_get.erase(it);
+        if (UpdateUser(u, body, /*partial=*/true, now).status == 200) ++changes_on_get;
+      }
+    }
+    return r;
+  }
+  if (!req.if_match.empty()) {
+    ++conditional_updates;
+    const std::string etag = ETagOf(u);
+    bool match = false;
+    std::string_view list = req.if_match;
+    while (!list.empty() && !match) {
+      const std::size_t comma = list.find(',');
+      std::string_view one = Trim(list.substr(0, comma));
+      match = one == "*" || one == etag;
+      list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    }
+    if (!match) {
+      ++precondition_failed;
+      return Error(412, "E0000412",
+                   "The precondition failed: the user was changed since the ETag given in "
+                   "If-Match was read.",
+                   {"If-Match: " + std::string(req.if_match) + " is not the user's current ETag"});
+    }
+  }
+  MockResponse r = UpdateUser(u, req.body, /*partial=*/m == "POST", now);
+  if (r.status == 200) r.headers.emplace_back("ETag", ETagOf(u));
+  return r;
+}
+
+// Test-only (POST /__change_on_get/{id or login}?skip=N, body {"profile":{...}}, no auth):
+// the (N+1)th next GET /api/v1/users/{id or login} of the user is answered, and then that
+// partial update is applied, as if an admin edited the user right after a client read it.
+// One registration per user (a new one replaces it); it fires once.
+MockResponse MockTenant::Impl::RegisterChangeOnGet(std::string_view key, const Query& q,
+                                                   std::string_view body, TimePoint now) {
+  User* u = FindUser(UrlDecode(key, false), now);
+  if (!u) return NotFound(key, "User");
+  json::object* parsed = ParseBodyObject(body);
+  if (!parsed || !parsed->contains("profile") || !parsed->at("profile").is_object())
+    return Malformed();
+  int64_t skip = 0;
+  if (const std::string* s = q.Get("skip")) {
+    try {
+      skip = std::stoll(*s);
+    } catch (const std::exception&) {
+      skip = -1;
+    }
+    if (skip < 0) return Error(400, "E0000001", "Api validation failed: skip",
+                               {"skip: a whole number of GETs, 0 or more"});
+  }
+  change_on_get[u->id] = ChangeOnGet{std::string(body), skip};
+  return Json(200, "{}");
 }
 
 MockResponse MockTenant::Impl::DeleteUser(User& u, TimePoint now) {

@@ -42,6 +42,9 @@ struct User {
   std::string hash_json;  // the hash object minus its value, serialized (credential kHash)
   TimePoint visible_at;
   bool deleted = false;
+  // Which state of the user this is, for its ETag (MockTenant::Impl::ETagOf): set afresh
+  // from a tenant-wide counter whenever the user changes (profile, status, credentials).
+  uint64_t version = 0;
 };
 
 // An index from a user's key (its id, or its folded login) to its place in the tenant's
