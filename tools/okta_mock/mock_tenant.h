@@ -27,7 +27,7 @@ struct MockRequest {
   std::string_view body;
   std::string_view host;  // the Host header ("127.0.0.1:8080"), "" when absent
   std::string_view dpop;  // the DPoP header (RFC 9449), "" when absent
-  std::string_view if_match;  // the If-Match header, "" when absent
+  std::string_view if_match{};  // the If-Match header, "" when absent
 };
 
 enum class MockAction : unsigned char {
