@@ -74,6 +74,7 @@ TaskStep SyncTask::OnResponse(HttpResponse& response, ResponseReader& reader) {
       if (status != 200)
         return Fail(response, reader, "the login exists but looking it up failed: ");
       OrgState found;
+      found.KeepAttributes(shared_.org.attributes());  // as the start-of-run read kept them
       std::string why;
       std::string body = response.body;
       if (!found.AddUsers(body, &why)) {
