@@ -28,7 +28,8 @@ enum class Reads : unsigned char {
 class PagedReadTask final : public Task {
  public:
   PagedReadTask(Reads reads, std::string target, std::string id, OrgState& org,
-                const OrgUrl& org_url, uint64_t& pages, const std::set<std::string>* managed = nullptr)
+                const OrgUrl& org_url, uint64_t& pages,
+                const std::set<std::string>* managed = nullptr)
       : reads_(reads), id_(std::move(id)), org_(org), cursor_(org_url), pages_(pages),
         managed_(managed) {
     result_.outcome = Outcome::kFailed;
@@ -146,7 +147,8 @@ class ReadSource final : public TaskSource {
  public:
   std::unique_ptr<Task> Next() override {
     if (next_ < tasks_.size()) return std::move(tasks_[next_++]);
-    if (next_login_ < logins_.size()) return std::make_unique<LookupTask>(logins_[next_login_++], *org_);
+    if (next_login_ < logins_.size())
+      return std::make_unique<LookupTask>(logins_[next_login_++], *org_);
     return nullptr;
   }
   std::vector<std::unique_ptr<Task>> tasks_;
@@ -154,7 +156,6 @@ class ReadSource final : public TaskSource {
   std::size_t next_ = 0, next_login_ = 0;
   OrgState* org_ = nullptr;
 };
-
 
 }  // namespace
 
@@ -185,7 +186,8 @@ bool ReadOrgForSync(PrepareContext& context, const SyncReadInput& in, SyncShared
         counted = false;
         break;
       }
-      member_pages_due += std::max<uint64_t>(1, (static_cast<uint64_t>(og->users_count) + 999) / 1000);
+      const uint64_t members = static_cast<uint64_t>(og->users_count);
+      member_pages_due += std::max<uint64_t>(1, (members + 999) / 1000);
     }
     const uint64_t r = in.logins.size();
     // Reading the rows' users: a listing when forced (--deactivate-missing, --read-org
@@ -225,10 +227,11 @@ bool ReadOrgForSync(PrepareContext& context, const SyncReadInput& in, SyncShared
                  "okta-bulk: reading the org: the members of %s first, 1,000 a page (GET "
                  "/api/v1/groups/{id}/users): their pages carry the users too\n",
                  Count(members.tasks_.size(), "group", "groups").c_str());
-    if (!RunOrgTasks(context, members, context.options.dispatch.workers, note_failure, error)) return false;
+    if (!RunOrgTasks(context, members, context.options.dispatch.workers, note_failure, error))
+      return false;
   }
   const uint64_t among_members = members.tasks_.empty() ? 0 : shared.org.size();
-  std::vector<std::string> rest;  // the in.logins still to find
+  std::vector<std::string> rest;  // the logins still to find
   for (const std::string& login : in.logins)
     if (!shared.org.Find(login)) rest.push_back(login);
 
@@ -240,8 +243,8 @@ bool ReadOrgForSync(PrepareContext& context, const SyncReadInput& in, SyncShared
   std::string why;
   shared.org.keep_others = in.options.deactivate_missing;
   const std::string rows_word =
-      among_members ? "the " + GroupDigits(n) + (n == 1 ? " row" : " rows") + " not among the members"
-                    : "the file's " + GroupDigits(n) + (n == 1 ? " row" : " rows");
+      (among_members ? "the " : "the file's ") + GroupDigits(n) + (n == 1 ? " row" : " rows") +
+      (among_members ? " not among the members" : "");
   if (in.options.deactivate_missing) {
     how = ReadOrg::kList;
     why = "--deactivate-missing needs every user of --scope";
@@ -290,7 +293,8 @@ bool ReadOrgForSync(PrepareContext& context, const SyncReadInput& in, SyncShared
     target = "/api/v1/users?limit=" + std::to_string(page);
     if (!in.options.scope.empty()) target += "&search=" + UrlEncodeQueryValue(in.options.scope);
     source.tasks_.push_back(
-        std::make_unique<PagedReadTask>(Reads::kUsers, target, "", shared.org, context.options.org, pages));
+        std::make_unique<PagedReadTask>(Reads::kUsers, target, "", shared.org, context.options.org,
+                                        pages));
   } else {
     source.logins_ = rest;
   }
@@ -323,7 +327,8 @@ bool ReadOrgForSync(PrepareContext& context, const SyncReadInput& in, SyncShared
     for (std::string& login : rest)
       if (!shared.org.Find(login)) left.logins_.push_back(std::move(login));
     leftovers = left.logins_.size();
-    if (leftovers > 0 && !RunOrgTasks(context, left, context.options.dispatch.workers, note_failure, error))
+    if (leftovers > 0 &&
+        !RunOrgTasks(context, left, context.options.dispatch.workers, note_failure, error))
       return false;
     reads += leftovers;
   }
@@ -336,8 +341,8 @@ bool ReadOrgForSync(PrepareContext& context, const SyncReadInput& in, SyncShared
       if (const OrgUser* u = shared.org.Find(login)) ids.insert(u->id);
     for (const std::string& id : ids)
       groups_of.tasks_.push_back(std::make_unique<PagedReadTask>(
-          Reads::kUserGroups, ListUserGroupsRequest(id).http.target, id, shared.org, context.options.org,
-          group_reads, &shared.scope.managed));
+          Reads::kUserGroups, ListUserGroupsRequest(id).http.target, id, shared.org,
+          context.options.org, group_reads, &shared.scope.managed));
     if (!groups_of.tasks_.empty() &&
         !RunOrgTasks(context, groups_of, context.options.dispatch.workers, note_failure, error))
       return false;
@@ -348,16 +353,17 @@ bool ReadOrgForSync(PrepareContext& context, const SyncReadInput& in, SyncShared
     return false;
   }
   shared.org.memberships_known = in.group_columns;
+  std::string memberships;
+  if (per_user_groups)
+    memberships = ", " + Count(group_reads, "user's groups", "users' groups");
+  else if (in.group_columns && !shared.scope.managed.empty())
+    memberships = ", the members of " + Count(shared.scope.managed.size(), "group", "groups") +
+                  " (" + GroupDigits(among_members) + " of the users among them)";
   *note = "read the org in " + Count(reads, "request", "requests") + ": " +
-               Count(shared.org.size(), "of the file's users exists", "of the file's users exist") +
-               (per_user_groups ? ", " + Count(group_reads, "user's groups", "users' groups")
-                : in.group_columns && !shared.scope.managed.empty()
-                    ? ", the members of " + Count(shared.scope.managed.size(), "group", "groups") +
-                          " (" + GroupDigits(among_members) + " of the users among them)"
-                    : std::string()) +
-               (leftovers ? " (" + Count(leftovers, "row", "rows") + " not in --scope looked up one by one)"
-                          : std::string());
-
+          Count(shared.org.size(), "of the file's users exists", "of the file's users exist") +
+          memberships +
+          (leftovers ? " (" + Count(leftovers, "row", "rows") + " not in --scope looked up one by one)"
+                     : std::string());
   return true;
 }
 
