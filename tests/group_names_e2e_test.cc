@@ -119,8 +119,14 @@ TEST(GroupNamesEndToEndTest, AnAmbiguousOrMissingNameStopsAssignUnassignAndUpdat
       EXPECT_NE(r.err.find("group 'Nope' (first on row 3) is not a group of the org"),
                 std::string::npos)
           << r.err;
-      // assign/unassign have no --create-missing-groups: the error does not offer it.
-      EXPECT_EQ(r.err.find("--create-missing-groups"), std::string::npos) << r.err;
+      // assign may create a missing name (--create-missing-groups) and says so; unassign
+      // has nothing to create a group for.
+      if (c.args[0] == "assign")
+        EXPECT_NE(r.err.find(". --create-missing-groups creates the missing ones first"),
+                  std::string::npos)
+            << r.err;
+      else
+        EXPECT_EQ(r.err.find("--create-missing-groups"), std::string::npos) << r.err;
     }
     EXPECT_EQ(Total(mock) - total, c.lookups);  // no user looked up, changed or assigned
     EXPECT_EQ(GroupNamesByLogin(mock), before);
@@ -144,6 +150,44 @@ TEST(GroupNamesEndToEndTest, AnAmbiguousOrMissingNameStopsAssignUnassignAndUpdat
     if (Str(u.at("login")) == "u0@example.com") {
       EXPECT_EQ(Str(u.at("profile").at("firstName")), "Ann");
     }
+}
+
+// assign and update --create-missing-groups: a name the org lacks is created once before the
+// first row (a dry run only says it would be), then its users go in like any group's.
+TEST(GroupNamesEndToEndTest, AssignAndUpdateCreateTheMissingGroupsWhenAsked) {
+  TempDir dir;
+  MockProcess mock({"--group", "Engineering"});
+  ImportUsers(mock, dir, 3);
+  dir.Write("members.csv",
+            "login,groupName\n"
+            "u0@example.com,Engineering;New Hires\n"
+            "u1@example.com,new hires\n");
+  ProcessResult dry = RunOktaBulk({"assign", dir.File("members.csv"), "--create-missing-groups",
+                                   "--dry-run"},
+                                  mock.base_url());
+  EXPECT_EQ(dry.exit_code, 0) << dry.out << dry.err;
+  EXPECT_NE(dry.out.find("would create group 'New Hires' (--create-missing-groups)"), std::string::npos)
+      << dry.out;
+  EXPECT_EQ(GroupNamesById(mock).size(), 2u) << "a dry run created a group";  // Everyone, Engineering
+
+  ProcessResult assigned = RunOktaBulk({"assign", dir.File("members.csv"), "-o", dir.File("a.csv"),
+                                        "--create-missing-groups"},
+                                       mock.base_url());
+  ASSERT_EQ(assigned.exit_code, 0) << assigned.out << assigned.err;
+  EXPECT_NE(assigned.err.find("created group 'New Hires' (00g"), std::string::npos) << assigned.err;
+  dir.Write("changes.csv", "login,firstName\nu2@example.com,Cy\n");
+  ProcessResult updated = RunOktaBulk({"update", dir.File("changes.csv"), "-o", dir.File("u.csv"),
+                                       "--group-name", "Contractors", "--create-missing-groups"},
+                                      mock.base_url());
+  ASSERT_EQ(updated.exit_code, 0) << updated.out << updated.err;
+  auto after = GroupNamesByLogin(mock);
+  EXPECT_EQ(after["u0@example.com"], (std::set<std::string>{"Engineering", "New Hires"}));
+  EXPECT_EQ(after["u1@example.com"], std::set<std::string>{"New Hires"});
+  EXPECT_EQ(after["u2@example.com"], std::set<std::string>{"Contractors"});
+  std::multiset<std::string> names;
+  for (const auto& [id, name] : GroupNamesById(mock)) names.insert(name);
+  EXPECT_EQ(names.count("New Hires"), 1u) << "one group for both spellings";
+  EXPECT_EQ(names.count("Contractors"), 1u);
 }
 
 // Issue 15's scale scenario at a size CI affords (the issue's is 1,000 groups and 10,000

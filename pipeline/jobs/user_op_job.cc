@@ -108,7 +108,8 @@ class UserOpRows final : public RowHandler {
   // update: the org's schema decides which columns exist, their types and what a cell may
   // set or clear (issue 14). assign, unassign, update: group names (groupName, --group-name)
   // are resolved to ids by one listing of the org's groups, as import does; a missing,
-  // ambiguous or app group stops the run before any user is touched.
+  // ambiguous or app group stops the run before any user is touched (assign and update:
+  // --create-missing-groups creates the missing ones first).
   bool Prepare(PrepareContext& context, std::string* error) override {
     const JobOptions& job = context.options;
     OrgLookup lookup;
@@ -132,8 +133,10 @@ class UserOpRows final : public RowHandler {
     if (!lookup.schema && !lookup.groups) return true;
     if (!LookUpOrg(context, lookup, &facts_, error)) return false;
     if (lookup.groups) {
-      if (!ResolveGroups(context, needs, /*create_missing=*/false, &facts_, &group_ids_by_name_,
-                         error, /*can_create=*/false))
+      // A name to add users to may be created; one to remove them from may not.
+      const bool can_create = options_.task.op == UserOp::kAssign || options_.task.op == UserOp::kUpdate;
+      if (!ResolveGroups(context, needs, can_create && options_.create_missing_groups, &facts_,
+                         &group_ids_by_name_, error, can_create))
         return false;
       names_resolved_ = true;
       for (const std::string& name : options_.extra_group_names) {

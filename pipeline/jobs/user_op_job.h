@@ -30,6 +30,9 @@ struct UserOpJobOptions : JobOptions {
   std::vector<std::string> extra_group_ids;  // --group, for every row (assign, update)
   std::vector<std::string> extra_group_names;  // --group-name, resolved before the first row
   bool clear_empty = false;                  // --empty-cells clear (update)
+  // --create-missing-groups (assign, update): group names the org does not have are created
+  // before the first row, as import does.
+  bool create_missing_groups = false;
   // --write-temp-passwords (expire-password --temp-password, reset-password --no-send-email):
   // the job opens SecretFile::PathFor(results_path) (0600, appended to) and hands it to the
   // tasks through task.secrets.

@@ -47,6 +47,8 @@ std::string UpdateHelp() {
          "                           or removes it (clear: sent as null)\n"
          "  --group ID               also add every user to this group (repeatable)\n"
          "  --group-name NAME        also add every user to the group named NAME (repeatable)\n"
+         "  --create-missing-groups  create the groups that groupName/--group-name name and\n"
+         "                           the org does not have, before the first row\n"
          "  --no-schema-check        do not read the org's user schema (fixed checks only)\n" +
          kCommonFlags +
          "\n"
@@ -102,7 +104,9 @@ std::string AssignHelp() {
          "\n"
          "Flags:\n"
          "  --group ID               add every user to this group too (repeatable)\n"
-         "  --group-name NAME        add every user to the group named NAME too (repeatable)\n" +
+         "  --group-name NAME        add every user to the group named NAME too (repeatable)\n"
+         "  --create-missing-groups  create the groups that groupName/--group-name name and\n"
+         "                           the org does not have, before the first row\n" +
          kCommonFlags +
          "\n"
          "Example:\n"
@@ -271,7 +275,9 @@ bool ParseUserOp(const std::vector<std::string>& args, CliConfig* c, std::string
     const std::string& name = f.name();
     if (name == "--group" && takes_groups) return TakeGroupId(f, &op.extra_group_ids);
     if (name == "--group-name" && takes_groups) return TakeGroupName(f, &op.extra_group_names);
-    if (name == "--no-schema-check" && cmd == "update") {
+    if (name == "--create-missing-groups" && (cmd == "assign" || cmd == "update")) {
+      op.create_missing_groups = true;
+    } else if (name == "--no-schema-check" && cmd == "update") {
       op.schema_check = false;
     } else if (name == "--empty-cells" && cmd == "update") {
       std::string empty_cells;
