@@ -182,14 +182,19 @@ bool LookUpOrg(PrepareContext& context, const OrgLookup& lookup, OrgFacts* facts
   if (!lookup.schema && !lookup.groups && lookup.create_groups.empty()) return true;
   // One task, one worker: its pages and creates go one after another.
   OneTaskSource source(std::make_unique<OrgLookupTask>(lookup, context.options.org, facts));
-  bool lost_create = false;
+  bool lost_create = false, ended = false;
   RowResult result;
   if (!RunOrgTasks(context, source, /*workers=*/1, [&](Task& t) {  // the task dies after this
         lost_create = static_cast<OrgLookupTask&>(t).lost_create();
         result = t.result();
+        ended = true;
         return true;
       }, error))
     return false;
+  if (!ended) {  // not stopped, yet the task never finished: say so rather than nothing
+    *error = "asking the org before the first row did not finish; no row was sent";
+    return false;
+  }
   if (result.outcome == Outcome::kFailed) {
     *error = result.error;
     if (lost_create)
